@@ -1,0 +1,16 @@
+/** The four file kinds of FORMATS.md §1; the kind comes from the suffix only. */
+export type FileKind = 'ecm' | 'integration' | 'vault' | 'pa';
+export type Syntax = 'yaml' | 'json';
+
+export const FILE_KINDS: readonly FileKind[] = ['ecm', 'integration', 'vault', 'pa'];
+
+const SUFFIX = /\.(ecm|integration|vault|pa)\.(yaml|yml|json)$/i;
+
+export function classify(path: string): { kind: FileKind; syntax: Syntax } | undefined {
+  const m = SUFFIX.exec(path);
+  if (!m) return undefined;
+  return { kind: m[1].toLowerCase() as FileKind, syntax: m[2].toLowerCase() === 'json' ? 'json' : 'yaml' };
+}
+
+/** Glob for every file ecmkit checks, for file watchers and workspace scans. */
+export const FILES_GLOB = '**/*.{ecm,integration,vault,pa}.{yaml,yml,json}';

@@ -1,0 +1,115 @@
+/**
+ * Typed views of the four file kinds (FORMATS.md §1). Values come from user files, so every field is
+ * optional here: rules and the broker must cope with whatever a half-typed file holds.
+ */
+export interface EcmConfig {
+  name?: string;
+  host?: string;
+  site?: string;
+  port?: number;
+  clientId?: string;
+  clientSecret?: string;
+  plugin?: string;
+  vault?: EcmVaultSettings;
+}
+
+export interface EcmVaultSettings {
+  hostname?: string;
+  sharedKey?: string;
+  integration?: string;
+  includeUnavailableCredentials?: boolean;
+  enableDomainMatching?: boolean;
+  defaultSecurityProvider?: string;
+  /** A block of `fqdn=NETBIOS` lines, or a list of such strings. */
+  securityProviderMappings?: string | string[];
+}
+
+export interface Integration {
+  name?: string;
+  description?: string;
+  status?: 'Active' | 'Inactive' | string;
+  authentication?: 'application' | 'windows' | string;
+  authenticationCredential?: string;
+  allowedIps?: string[];
+  checkoutReason?: string;
+  checkoutRequestTime?: number;
+  justification?: string;
+  skipWorkflowJustification?: string;
+}
+
+export interface VaultSecurityProvider { name?: string; type?: string; fqdn?: string }
+export interface VaultRole { name?: string }
+export interface VaultGroup { name?: string; roles?: string[] }
+export interface VaultUser {
+  username?: string;
+  fullName?: string;
+  status?: string;
+  securityProvider?: string;
+  roles?: string[];
+  groups?: string[];
+  email?: string;
+}
+export interface VaultEndpointGroup { name?: string }
+export interface VaultEndpoint { name?: string; description?: string; type?: string; network?: string; ip?: string; groups?: string[] }
+export interface VaultPermission { principal?: string; actions?: string[] }
+export interface VaultPolicy { name?: string; permissions?: VaultPermission[] }
+export interface VaultCredential {
+  name?: string;
+  type?: string;
+  policy?: string;
+  domain?: string;
+  accessType?: 'Restricted' | 'Shared' | string;
+  endpoints?: string[];
+  endpointGroups?: string[];
+  description?: string;
+  username?: string;
+  password?: string;
+  checkedOutBy?: string | null;
+}
+
+export interface VaultInventory {
+  hostname?: string;
+  domain?: string;
+  edition?: 'standard' | 'go' | string;
+  securityProviders?: VaultSecurityProvider[];
+  roles?: VaultRole[];
+  groups?: VaultGroup[];
+  users?: VaultUser[];
+  endpointGroups?: VaultEndpointGroup[];
+  endpoints?: VaultEndpoint[];
+  credentialPolicies?: VaultPolicy[];
+  credentials?: VaultCredential[];
+}
+
+export interface PaSecurityProvider { name?: string; type?: 'activeDirectory' | 'local' | 'radius' | string }
+export interface PaUser { username?: string; email?: string; securityProvider?: string }
+export interface PaJumpClient { name?: string; hostname?: string; os?: string; credentialInjection?: boolean }
+export interface PaInventory {
+  site?: string;
+  securityProviders?: PaSecurityProvider[];
+  users?: PaUser[];
+  jumpClients?: PaJumpClient[];
+}
+
+export interface KindValues {
+  ecm: EcmConfig;
+  integration: Integration;
+  vault: VaultInventory;
+  pa: PaInventory;
+}
+
+/** A list field as an array of objects, whatever the file holds. */
+export function list<T>(v: unknown): T[] {
+  return Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object') as T[]) : [];
+}
+
+/** Parses provider mappings: returns each well-formed `fqdn=NETBIOS` pair (lower-cased FQDN). */
+export function parseMappings(v: string | string[] | undefined): Map<string, string> {
+  const lines = typeof v === 'string' ? v.split(/\r?\n/) : Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
+  const out = new Map<string, string>();
+  for (const raw of lines) {
+    const m = /^\s*([^=\s]+)\s*=\s*([^=\s]+)\s*$/.exec(raw);
+    if (m && !out.has(m[1].toLowerCase())) out.set(m[1].toLowerCase(), m[2]);
+  }
+  return out;
+}

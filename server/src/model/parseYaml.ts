@@ -1,0 +1,72 @@
+import { isMap, isPair, isScalar, isSeq, isAlias, LineCounter, parseDocument, Scalar, type Node as YamlNode } from 'yaml';
+import type { Node, PropertyNode, ScalarNode } from './tree';
+import type { SyntaxProblem } from './parseJson';
+
+/** Parses YAML into the shared tree. Never throws: problems come back as syntax problems. */
+export function parseYaml(text: string): { root: Node | undefined; problems: SyntaxProblem[] } {
+  const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: true, prettyErrors: false, lineCounter: new LineCounter() });
+  const problems: SyntaxProblem[] = doc.errors.map((e) => ({
+    offset: e.pos[0],
+    length: Math.max(1, e.pos[1] - e.pos[0]),
+    message: firstLine(e.message),
+  }));
+  if (doc.contents && doc.contents.range) {
+    // Several documents in one file: only the first is read.
+    const extra = doc.errors.length === 0 && /\n---\s*\S/.test(text.slice(doc.contents.range[2]));
+    if (extra) problems.push({ offset: doc.contents.range[2], length: 3, message: 'Only one YAML document per file is read; remove the second one.' });
+  }
+  return { root: convert(doc.contents as YamlNode | null, text), problems };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function convert(n: YamlNode | null | undefined, text: string): Node | undefined {
+  if (!n) return undefined;
+  const [start, end] = n.range ?? [0, 0];
+  if (isMap(n)) {
+    const properties: PropertyNode[] = [];
+    for (const pair of n.items) {
+      if (!isPair(pair)) continue;
+      const k = pair.key as YamlNode | null;
+      const keyRange = (k && k.range) || [start, start];
+      const key = isScalar(k) ? String(k.value) : k ? text.slice(keyRange[0], keyRange[1]) : '';
+      properties.push({ key, keyOffset: keyRange[0], keyLength: keyRange[1] - keyRange[0], value: convert(pair.value as YamlNode | null, text) });
+    }
+    return { type: 'object', offset: start, length: end - start, properties };
+  }
+  if (isSeq(n)) {
+    const items = n.items.map((i) => convert(i as YamlNode, text)).filter((x): x is Node => !!x);
+    return { type: 'array', offset: start, length: end - start, items };
+  }
+  if (isAlias(n)) return { type: 'string', offset: start, length: end - start, value: text.slice(start, end) };
+  if (isScalar(n)) return scalar(n, start, end, text);
+  return undefined;
+}
+
+function scalar(n: Scalar, start: number, end: number, text: string): ScalarNode {
+  const v = n.value;
+  const type = v === null || v === undefined ? 'null' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : 'string';
+  const value = type === 'null' ? null : typeof v === 'bigint' ? Number(v) : (v as string | number | boolean);
+  const node: ScalarNode = { type, offset: start, length: end - start, value };
+  if (n.type === Scalar.BLOCK_LITERAL || n.type === Scalar.BLOCK_FOLDED) node.lines = blockLines(text, start, end);
+  return node;
+}
+
+/** The non-blank content lines of a block scalar, each with its own offset, for per-line diagnostics. */
+function blockLines(text: string, start: number, end: number): { offset: number; length: number; text: string }[] {
+  const lines: { offset: number; length: number; text: string }[] = [];
+  let pos = text.indexOf('\n', start);
+  while (pos !== -1 && pos < end) {
+    const lineStart = pos + 1;
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1 || lineEnd > end) lineEnd = Math.min(end, lineEnd === -1 ? text.length : lineEnd);
+    const raw = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+    const lead = raw.length - raw.trimStart().length;
+    const body = raw.trim();
+    if (body) lines.push({ offset: lineStart + lead, length: body.length, text: body });
+    pos = lineEnd < end ? lineEnd : -1;
+  }
+  return lines;
+}
