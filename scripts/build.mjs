@@ -12,6 +12,8 @@ const common = {
   sourcemap: dev ? 'inline' : false,
   logLevel: 'warning',
   loader: { '.json': 'json' },
+  // jsonc-parser's UMD build hides its requires from the bundler; its ESM build does not.
+  mainFields: ['module', 'main'],
 };
 
 await Promise.all([

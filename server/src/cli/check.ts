@@ -1,0 +1,52 @@
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { diagnoseWorkspace } from '../engine/check';
+import { Workspace, uriToPath } from '../model/workspace';
+import { flag, parseArgs, UsageError } from './args';
+import { toSarif } from './sarif';
+import { loadOverrides } from './settings';
+
+const SEVERITY = ['', 'error', 'warning', 'information', 'hint'] as const;
+
+export interface CliDiagnostic {
+  file: string;
+  range: Diagnostic['range'];
+  severity: (typeof SEVERITY)[number];
+  code: string;
+  message: string;
+}
+
+/** `ecmkit check [PATH…] [--format text|json|sarif]`: exit 0 clean, 1 errors, 2 usage or I/O failure. */
+export async function run(argv: string[], out = process.stdout): Promise<number> {
+  const args = parseArgs(argv, { values: ['format', 'rules', 'rule'], booleans: [] });
+  const format = flag(args, 'format') ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif (got "${format}").`);
+  const cwd = process.cwd();
+  const overrides = loadOverrides(cwd, flag(args, 'rules'), args.flags.get('rule') ?? []);
+  const paths = args.positionals.length ? args.positionals : ['.'];
+
+  const ws = await Workspace.load(paths.map((p) => path.resolve(cwd, p)));
+  const diagnostics: CliDiagnostic[] = [];
+  for (const [uri, list] of diagnoseWorkspace(ws, overrides)) {
+    const file = path.relative(cwd, uriToPath(uri)) || '.';
+    for (const d of list) diagnostics.push({ file, range: d.range, severity: SEVERITY[d.severity ?? 1], code: String(d.code), message: String(d.message) });
+  }
+  diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const summary = {
+    files: ws.all().length,
+    errors: diagnostics.filter((d) => d.severity === 'error').length,
+    warnings: diagnostics.filter((d) => d.severity === 'warning').length,
+  };
+
+  if (format === 'json') out.write(JSON.stringify({ diagnostics, summary }, null, 2) + '\n');
+  else if (format === 'sarif') out.write(JSON.stringify(toSarif(diagnostics), null, 2) + '\n');
+  else out.write(text(diagnostics, summary));
+  return summary.errors > 0 ? 1 : 0;
+}
+
+function text(diagnostics: CliDiagnostic[], summary: { files: number; errors: number; warnings: number }): string {
+  const lines = diagnostics.map((d) => `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  lines.push(`${plural(summary.files, 'file')} checked: ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}.`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,63 @@
+import { UsageError } from './args';
+
+const USAGE = `Usage: ecmkit <command> [options]
+
+Commands:
+  check [PATH…] [--format text|json|sarif] [--rule CODE=SEVERITY] [--rules FILE]
+                      Check ECM, integration, Vault and PA files (default: the current folder).
+                      Exit 0: no errors; 1: errors found; 2: usage or I/O failure.
+  vault-test ECM_FILE [--ca PEM] [--timeout MS] [--user RUNAS] [--tls-only] [--format text|json]
+                      Test the ECM's connection to its Vault, stage by stage.
+  sandbox [--workspace DIR] [--port N]
+                      Serve a sandbox Vault built from the workspace's files.
+  broker [--workspace DIR] [--ecm FILE] [--port N] [--sandbox]
+                      Run the local broker that plays the ECM.
+  lsp --stdio         Run the language server.
+`;
+
+type Command = (args: string[]) => Promise<number>;
+
+/** Subcommands load lazily, so `ecmkit check` does not pay for the broker's code. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  check: async () => (await import('./check')).run,
+  lsp: async () => (await import('../server')).run,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    process.stdout.write(`${require('../../../package.json').version}\n`);
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`ecmkit: unknown command "${name}".\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`ecmkit ${name}: ${err.message}\n`);
+      return 2;
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e.code && e.path) {
+      process.stderr.write(`ecmkit ${name}: cannot read ${e.path} (${e.code}).\n`);
+      return 2;
+    }
+    process.stderr.write(`ecmkit ${name}: ${e.message}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => { if (code !== -1) process.exitCode = code; },
+    (err) => { process.stderr.write(`ecmkit: ${err?.message ?? err}\n`); process.exitCode = 2; },
+  );
+}

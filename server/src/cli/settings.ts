@@ -1,0 +1,37 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseJsonc } from 'jsonc-parser';
+import { parseOverrides, type RuleCode, type SeveritySetting } from '../rules/codes';
+import { UsageError } from './args';
+
+/**
+ * Severity overrides for the CLI, from the same place VS Code keeps them (`.vscode/settings.json`,
+ * key `ecmkit.rules`) so the editor and CI agree, then `--rules FILE` and `--rule CODE=SEVERITY` flags.
+ */
+export function loadOverrides(cwd: string, rulesFile: string | undefined, ruleFlags: string[]): Partial<Record<RuleCode, SeveritySetting>> {
+  const merged: Record<string, unknown> = {};
+  const settings = path.join(cwd, '.vscode', 'settings.json');
+  if (existsSync(settings)) Object.assign(merged, readRules(settings, (o) => o['ecmkit.rules'], false));
+  if (rulesFile) Object.assign(merged, readRules(rulesFile, (o) => ('ecmkit.rules' in o ? o['ecmkit.rules'] : o.rules ?? o), true));
+  for (const r of ruleFlags) {
+    const m = /^([^=]+)=(.+)$/.exec(r);
+    if (!m) throw new UsageError(`--rule expects CODE=SEVERITY, e.g. --rule ecm/dynamic-host=off (got "${r}").`);
+    merged[m[1]] = m[2];
+  }
+  const { overrides, problems } = parseOverrides(merged);
+  if (problems.length) throw new UsageError(problems.join('\n'));
+  return overrides;
+}
+
+function readRules(file: string, pick: (o: Record<string, unknown>) => unknown, required: boolean): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (!required) return {};
+    throw new UsageError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+  }
+  const o = parseJsonc(text) as Record<string, unknown> | undefined;
+  const rules = o && typeof o === 'object' ? pick(o) : undefined;
+  return rules && typeof rules === 'object' ? (rules as Record<string, unknown>) : {};
+}

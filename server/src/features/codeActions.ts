@@ -1,0 +1,49 @@
+import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-types';
+import type { ParsedFile } from '../model/document';
+
+/** Quick fixes for the diagnostics in the request's context (FORMATS.md codes carry what they need in `data`). */
+export function codeActions(file: ParsedFile, diagnostics: Diagnostic[]): CodeAction[] {
+  const out: CodeAction[] = [];
+  for (const d of diagnostics) {
+    if (d.source !== 'ecmkit') continue;
+    const data = (d.data ?? {}) as Record<string, unknown>;
+    if (d.code === 'secret/plaintext' && typeof data.secretName === 'string') out.push(...secretFix(file, d, data.secretName));
+    if (d.code === 'schema/unknown-field' && typeof data.suggestion === 'string') {
+      out.push({
+        title: `Rename to \`${data.suggestion}\``,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: true,
+        edit: { changes: { [file.uri]: [{ range: d.range, newText: data.suggestion }] } },
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Replace the literal with `${secret:NAME}`, then (through the client's Store Secret command) offer to keep
+ * the removed value in SecretStorage so nothing is lost.
+ */
+function secretFix(file: ParsedFile, d: Diagnostic, name: string): CodeAction[] {
+  const start = file.offsetAt(d.range.start), end = file.offsetAt(d.range.end);
+  const raw = file.text.slice(start, end);
+  const literal = unquote(raw);
+  const reference = `\${secret:${name}}`;
+  const newText = file.syntax === 'json' ? JSON.stringify(reference) : `"${reference}"`;
+  return [{
+    title: `Replace with ${reference} and store the value`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [d],
+    isPreferred: true,
+    edit: { changes: { [file.uri]: [{ range: d.range, newText }] } },
+    command: { title: 'Store Secret…', command: 'ecmkit.storeSecret', arguments: [name, literal] },
+  }];
+}
+
+function unquote(raw: string): string {
+  const t = raw.trim();
+  if (t.startsWith('"')) { try { return JSON.parse(t) as string; } catch { return t.slice(1, -1); } }
+  if (t.startsWith("'")) return t.slice(1, -1).replace(/''/g, "'");
+  return t;
+}

@@ -1,0 +1,77 @@
+import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver-types';
+import type { ParsedFile } from '../model/document';
+import { schemaAt, type Schema } from '../model/schemas';
+import { locate, objectPathForNewKey } from './locate';
+
+/** Completion of keys (those not yet present) and of enum values, both from the kind's JSON Schema. */
+export function complete(file: ParsedFile, offset: number): CompletionItem[] {
+  const valueItems = completeValue(file, offset);
+  if (valueItems) return valueItems;
+  const path = objectPathForNewKey(file, offset);
+  const schema = schemaAt(file.kind, path);
+  if (!schema?.properties) return [];
+  const present = new Set(Object.keys(objectValue(file.at(path).node ? toPlain(file, path) : {})));
+  const required = new Set(schema.required ?? []);
+  return Object.entries(schema.properties)
+    .filter(([key]) => !present.has(key) || isCursorKey(file, offset, key))
+    .map(([key, sub]) => keyItem(file, key, sub, required.has(key)));
+}
+
+function toPlain(file: ParsedFile, path: (string | number)[]): unknown {
+  let v: unknown = file.value;
+  for (const seg of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+  return v;
+}
+
+function objectValue(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** The key being typed is "present" in the tree already; it must still be offered. */
+function isCursorKey(file: ParsedFile, offset: number, key: string): boolean {
+  const loc = locate(file, offset);
+  return !!loc?.onKey && loc.prop?.key === key;
+}
+
+function keyItem(file: ParsedFile, key: string, schema: Schema, required: boolean): CompletionItem {
+  const item: CompletionItem = {
+    label: key,
+    kind: CompletionItemKind.Property,
+    detail: required ? 'required' : undefined,
+    documentation: schema.description ? { kind: 'markdown', value: schema.description } : undefined,
+    sortText: (required ? '0' : '1') + key,
+  };
+  if (file.syntax === 'yaml') {
+    const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+    item.insertTextFormat = InsertTextFormat.Snippet;
+    if (schema.enum) item.insertText = `${key}: \${1|${schema.enum.join(',')}|}`;
+    else if (type === 'object') item.insertText = `${key}:\n  $0`;
+    else if (type === 'array') item.insertText = `${key}:\n  - $0`;
+    else item.insertText = `${key}: $0`;
+  }
+  return item;
+}
+
+function completeValue(file: ParsedFile, offset: number): CompletionItem[] | undefined {
+  // YAML `key: |` with the cursor after the colon: the key is on this line.
+  const lineStart = file.text.lastIndexOf('\n', offset - 1) + 1;
+  const before = file.text.slice(lineStart, offset);
+  let path: (string | number)[] | undefined;
+  const loc = locate(file, offset);
+  if (loc && !loc.onKey && loc.path.length && loc.node && loc.node.type !== 'object' && loc.node.type !== 'array') path = loc.path;
+  else if (file.syntax === 'yaml') {
+    const m = /^\s*(?:-\s+)?([\w.-]+):\s*\S*$/.exec(before);
+    if (m) path = [...objectPathForNewKey(file, lineStart + before.indexOf(m[1])), m[1]];
+  }
+  if (!path) return undefined;
+  const schema = schemaAt(file.kind, path);
+  const values = schema?.enum ?? (schema?.type === 'boolean' ? [true, false] : undefined);
+  if (!values) return undefined;
+  return values.map((v, i) => ({
+    label: String(v),
+    kind: CompletionItemKind.EnumMember,
+    insertText: file.syntax === 'json' && typeof v === 'string' && !/"\s*$/.test(before) ? JSON.stringify(v) : String(v),
+    documentation: schema?.description,
+    sortText: String(i).padStart(3, '0'),
+  }));
+}

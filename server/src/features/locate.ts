@@ -1,0 +1,86 @@
+import type { ParsedFile } from '../model/document';
+import type { JsonPath, Node, PropertyNode } from '../model/tree';
+
+export interface Location {
+  /** Path of the value under the cursor (or of the key's value when on a key). */
+  path: JsonPath;
+  node?: Node;
+  prop?: PropertyNode;
+  /** True when the cursor is on a key rather than a value. */
+  onKey: boolean;
+}
+
+/** What the cursor is on: the deepest key or value whose text contains `offset`. */
+export function locate(file: ParsedFile, offset: number): Location | undefined {
+  let best: Location | undefined;
+  const visit = (node: Node | undefined, path: JsonPath): void => {
+    if (!node || offset < node.offset || offset > node.offset + node.length) return;
+    best = { path, node, onKey: false, prop: best?.path.length === path.length - 1 ? best.prop : undefined };
+    if (node.type === 'object') {
+      for (const p of node.properties) {
+        if (offset >= p.keyOffset && offset <= p.keyOffset + p.keyLength) {
+          best = { path: [...path, p.key], node: p.value, prop: p, onKey: true };
+          return;
+        }
+        if (p.value && offset >= p.value.offset && offset <= p.value.offset + p.value.length) {
+          best = { path: [...path, p.key], node: p.value, prop: p, onKey: false };
+          visit(p.value, [...path, p.key]);
+          return;
+        }
+      }
+    } else if (node.type === 'array') {
+      node.items.forEach((item, i) => visit(item, [...path, i]));
+    }
+  };
+  visit(file.root, []);
+  return best;
+}
+
+/**
+ * The object path a new key typed at `offset` would belong to. In YAML this follows indentation, so it
+ * works on an empty line or a half-typed key, where the parser has no node yet.
+ */
+export function objectPathForNewKey(file: ParsedFile, offset: number): JsonPath {
+  if (file.syntax === 'json') {
+    const loc = locate(file, offset);
+    if (!loc) return [];
+    let path = loc.path;
+    let node = loc.node;
+    if (loc.onKey) return path.slice(0, -1);
+    while (path.length && node?.type !== 'object') { path = path.slice(0, -1); node = file.at(path).node; }
+    return node?.type === 'object' ? path : [];
+  }
+  // Index every key by its offset: the path of the object holding it.
+  const owners = new Map<number, JsonPath>();
+  const index = (node: Node | undefined, path: JsonPath): void => {
+    if (node?.type === 'object') for (const p of node.properties) { owners.set(p.keyOffset, path); index(p.value, [...path, p.key]); }
+    else if (node?.type === 'array') node.items.forEach((n, i) => index(n, [...path, i]));
+  };
+  index(file.root, []);
+
+  const lines = file.text.slice(0, offset).split('\n');
+  const current = lines.pop() ?? '';
+  const indent = keyColumn(current);
+  let pos = offset - current.length - 1;
+  for (let i = lines.length - 1; i >= 0; pos -= lines[i].length + 1, i--) {
+    const text = lines[i];
+    const lineStart = pos - text.length;
+    if (!text.trim() || text.trim().startsWith('#')) continue;
+    const col = keyColumn(text);
+    const m = /^\s*(?:-\s+)?([^\s:#][^:#]*?)\s*:(\s|$)/.exec(text);
+    if (!m) { if (col < indent) break; continue; }
+    const owner = owners.get(lineStart + col);
+    if (owner === undefined) { if (col < indent) break; continue; }
+    if (col === indent) return owner; // a sibling key
+    if (col < indent) {
+      // A parent: `key:` opens a mapping below it; `- key: v` is a list item whose other keys we are typing.
+      return /:\s*$/.test(text) ? [...owner, m[1]] : owner;
+    }
+  }
+  return [];
+}
+
+/** The column where a line's key starts (after indentation and any `- ` list markers). */
+function keyColumn(line: string): number {
+  return line.length - line.replace(/^(\s*-\s+)*\s*/, '').length;
+}

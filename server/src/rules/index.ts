@@ -1,0 +1,12 @@
+import { mappingsRule } from './mappings';
+import { schemaRule } from './schema';
+import { secretsRule } from './secrets';
+import { syntaxRule } from './syntax';
+import type { FileRule, WorkspaceRule } from './types';
+import { vaultUrlRule } from './vaultUrl';
+
+/** Rules that read one file. Syntax first: the others skip a file that does not parse. */
+export const FILE_RULES: FileRule[] = [syntaxRule, schemaRule, secretsRule, vaultUrlRule, mappingsRule];
+
+/** Rules that read across files (FORMATS.md §2, cross-file codes). */
+export const WORKSPACE_RULES: WorkspaceRule[] = [];

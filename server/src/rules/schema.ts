@@ -1,0 +1,104 @@
+import type { ErrorObject } from 'ajv';
+import { schemaAt, validatorFor } from '../model/schemas';
+import { parsePointer, type JsonPath } from '../model/tree';
+import type { ParsedFile } from '../model/document';
+import { closest } from './closest';
+import type { FileRule, Report } from './types';
+
+/** `schema/required`, `schema/type`, `schema/unknown-field`: ajv errors mapped onto the key or value they concern. */
+export const schemaRule: FileRule = {
+  kinds: ['ecm', 'integration', 'vault', 'pa'],
+  check(file, report) {
+    if (!file.root || file.root.type !== 'object') return;
+    const validate = validatorFor(file.kind);
+    validate(file.value);
+    const seen = new Set<string>();
+    for (const err of validate.errors ?? []) {
+      const key = `${err.instancePath}|${err.keyword}|${JSON.stringify(err.params)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      reportError(file, err, report);
+    }
+  },
+};
+
+function label(path: JsonPath): string {
+  return path.length ? path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[') : 'the file';
+}
+
+function reportError(file: ParsedFile, err: ErrorObject, report: Report): void {
+  const path = parsePointer(err.instancePath);
+  const where = label(path);
+  switch (err.keyword) {
+    case 'required': {
+      const missing = (err.params as { missingProperty: string }).missingProperty;
+      const range = ownerRange(file, path);
+      report({ code: 'schema/required', range, message: `Missing required field \`${missing}\`${path.length ? ` in ${where}` : ''}: add \`${missing}: …\`.`, data: { missing } });
+      return;
+    }
+    case 'additionalProperties': {
+      const extra = (err.params as { additionalProperty: string }).additionalProperty;
+      const prop = file.at([...path, extra]).prop;
+      const known = Object.keys(schemaAt(file.kind, path)?.properties ?? {});
+      const suggestion = closest(extra, known);
+      report({
+        code: 'schema/unknown-field',
+        range: prop ? file.keyRange(prop) : file.rangeAt(path, 'key'),
+        message: suggestion
+          ? `Unknown field \`${extra}\`${path.length ? ` in ${where}` : ''}: did you mean \`${suggestion}\`?`
+          : `Unknown field \`${extra}\`${path.length ? ` in ${where}` : ''}: ${file.kind} files define ${known.map((k) => `\`${k}\``).join(', ')}.`,
+        data: suggestion ? { suggestion } : undefined,
+      });
+      return;
+    }
+    case 'if':
+      return; // its `then` branch reports the actual missing field
+    default:
+      report({ code: 'schema/type', range: file.rangeAt(path, 'value'), message: typeMessage(err, where, schemaAt(file.kind, path)?.description) });
+  }
+}
+
+/** Where a missing field is reported: the key of the object that lacks it, the first line of a list item, or the first key of the file. */
+function ownerRange(file: ParsedFile, path: JsonPath) {
+  const { node, prop, depth } = file.at(path);
+  if (depth === path.length && path.length > 0) {
+    if (typeof path[path.length - 1] === 'number' && node) return file.headRange(node);
+    if (prop) return file.keyRange(prop);
+  }
+  const root = file.root;
+  if (root?.type === 'object' && root.properties[0]) return file.keyRange(root.properties[0]);
+  return file.range(0, 0);
+}
+
+function typeMessage(err: ErrorObject, where: string, description?: string): string {
+  const p = err.params as Record<string, unknown>;
+  switch (err.keyword) {
+    case 'type': return `\`${where}\` must be ${article(String(p.type).replace(',', ' or '))}.`;
+    case 'enum': return `\`${where}\` must be one of ${(p.allowedValues as unknown[]).map((v) => `\`${v}\``).join(', ')}.`;
+    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
+      return `\`${where}\` is out of range: ${rangeHint(where, description, err)}.`;
+    case 'format': return `\`${where}\` is not a valid ${FORMAT_NAMES[String(p.format)] ?? String(p.format)}.`;
+    case 'minLength': return `\`${where}\` must not be empty.`;
+    case 'pattern': return `\`${where}\` has the wrong form${description ? `: ${description}` : '.'}`;
+    default: return `\`${where}\` ${err.message ?? 'is invalid'}.`;
+  }
+}
+
+function rangeHint(where: string, description: string | undefined, err: ErrorObject): string {
+  const m = description && /(\d+)\s*[–-]\s*(\d+)/.exec(description);
+  if (m) return `use a value from ${m[1]} to ${m[2]}`;
+  return String(err.message);
+}
+
+const FORMAT_NAMES: Record<string, string> = {
+  'email': 'email address',
+  'ip': 'IPv4 or IPv6 address',
+  'ip-or-cidr': 'IPv4/IPv6 address or CIDR range (e.g. 10.20.0.0/24)',
+  'hostname': 'DNS name',
+  'site': 'site hostname or https URL (e.g. support.example.com)',
+  'uri': 'URL',
+};
+
+function article(type: string): string {
+  return type === 'integer' ? 'an integer' : type === 'object' ? 'a mapping of fields' : type === 'array' ? 'a list' : `a ${type}`;
+}

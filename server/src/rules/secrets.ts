@@ -1,0 +1,49 @@
+import { secretPaths } from '../model/schemas';
+import { parseSecretRef } from '../model/secrets';
+import { walk, type JsonPath } from '../model/tree';
+import type { ParsedFile } from '../model/document';
+import type { FileRule } from './types';
+
+/** `secret/plaintext`: a secret field holding a literal. The message never repeats the literal. */
+export const secretsRule: FileRule = {
+  kinds: ['ecm', 'integration', 'vault'],
+  check(file, report) {
+    const patterns = secretPaths(file.kind);
+    walk(file.root, (node, path) => {
+      if (node.type !== 'string' || node.value === '' || !patterns.some((p) => matches(p, path))) return;
+      if (parseSecretRef(node.value)) return;
+      const name = suggestedSecretName(file, path);
+      report({
+        code: 'secret/plaintext',
+        range: file.nodeRange(node),
+        message: `\`${String(path[path.length - 1])}\` holds a literal secret: replace it with \`\${secret:${name}}\` and store the value with "ecmkit: Store Secret…" (CLI: env ${envHint(name)}).`,
+        data: { secretName: name },
+      });
+    });
+  },
+};
+
+function matches(pattern: JsonPath, path: JsonPath): boolean {
+  return pattern.length === path.length && pattern.every((seg, i) => seg === '*' ? typeof path[i] === 'number' : seg === path[i]);
+}
+
+function envHint(name: string): string {
+  return 'ECMKIT_SECRET_' + name.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
+}
+
+/**
+ * A stable secret name for a field. The ECM's shared key and the integration's credential are one key,
+ * so both get `vault.sharedKey` (which also keeps `ecm/shared-key-mismatch` quiet after both fixes).
+ */
+export function suggestedSecretName(file: ParsedFile, path: JsonPath): string {
+  const v = file.value as Record<string, unknown>;
+  const field = String(path[path.length - 1]);
+  if (file.kind === 'ecm' && field === 'sharedKey') return 'vault.sharedKey';
+  if (file.kind === 'integration') return 'vault.sharedKey';
+  if (file.kind === 'ecm') return `${typeof v?.name === 'string' && v.name ? v.name : 'ecm'}.${field}`;
+  // A Vault credential's password: named after the credential.
+  const item = path[1];
+  const creds = (v?.credentials as Record<string, unknown>[] | undefined) ?? [];
+  const cred = typeof item === 'number' ? creds[item] : undefined;
+  return typeof cred?.name === 'string' && cred.name ? cred.name : `credential-${String(item)}`;
+}

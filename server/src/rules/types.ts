@@ -1,0 +1,35 @@
+import type { Range } from 'vscode-languageserver-types';
+import type { ParsedFile } from '../model/document';
+import type { FileKind } from '../model/fileKind';
+import type { Workspace } from '../model/workspace';
+import type { RuleCode } from './codes';
+
+export interface Related {
+  uri: string;
+  range: Range;
+  message: string;
+}
+
+/** What a rule reports; severity comes from the code's default or the user's override. */
+export interface Finding {
+  uri: string;
+  code: RuleCode;
+  range: Range;
+  message: string;
+  related?: Related[];
+  /** Extra facts a quick fix needs (never a secret value). */
+  data?: Record<string, unknown>;
+}
+
+export type Report = (finding: Omit<Finding, 'uri'> & { uri?: string }) => void;
+
+/** A rule that looks at one file alone. */
+export interface FileRule {
+  kinds: readonly FileKind[];
+  check(file: ParsedFile, report: Report): void;
+}
+
+/** A rule that looks across files; it may report on any file of the workspace. */
+export interface WorkspaceRule {
+  check(ws: Workspace, report: Report): void;
+}

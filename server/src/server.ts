@@ -1,0 +1,128 @@
+import { createConnection, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ParsedFile } from './model/document';
+import { classify } from './model/fileKind';
+import { findFiles, uriToPath, Workspace } from './model/workspace';
+import { parseOverrides } from './rules/codes';
+import { codeActions } from './features/codeActions';
+import { complete } from './features/completion';
+import { DiagnosticsPublisher } from './features/diagnostics';
+import { hover } from './features/hover';
+import { documentSymbols } from './features/symbols';
+import { Requests } from './protocol';
+import { promises as fs } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+/** `ecmkit lsp --stdio` (or `--node-ipc` from VS Code): the language server. Resolves never; the connection owns the process. */
+export async function run(_args: string[]): Promise<number> {
+  const connection = createConnection(ProposedFeatures.all);
+  const documents = new TextDocuments(TextDocument);
+  const ws = new Workspace();
+  const publisher = new DiagnosticsPublisher(connection, ws);
+  let folders: string[] = [];
+  let canPullConfig = false;
+
+  // Console output would corrupt a stdio connection: route it to the client's log.
+  console.log = (...a: unknown[]) => connection.console.log(a.map(String).join(' '));
+  console.error = (...a: unknown[]) => connection.console.error(a.map(String).join(' '));
+
+  /** The parsed file for a URI: the open document if any (cached by version), else the indexed disk copy. */
+  const parsed = (uri: string): ParsedFile | undefined => {
+    const doc = documents.get(uri);
+    const known = ws.get(uri);
+    if (doc && (!known || known.version !== doc.version || known.text !== doc.getText())) {
+      const fresh = ParsedFile.create(uri, doc.getText(), doc.version);
+      if (fresh) ws.set(fresh);
+      return fresh;
+    }
+    return known;
+  };
+
+  const loadFromDisk = async (uri: string): Promise<void> => {
+    if (documents.get(uri)) return; // the editor's copy wins
+    try {
+      const file = ParsedFile.create(uri, await fs.readFile(uriToPath(uri), 'utf8'));
+      if (file) ws.set(file);
+    } catch {
+      ws.delete(uri);
+    }
+  };
+
+  const loadSettings = async (): Promise<void> => {
+    if (!canPullConfig) return;
+    const rules = await connection.workspace.getConfiguration({ section: 'ecmkit.rules' }).catch(() => undefined);
+    const { overrides, problems } = parseOverrides(rules ?? {});
+    for (const p of problems) connection.console.warn(p);
+    publisher.overrides = overrides;
+  };
+
+  connection.onInitialize((params: InitializeParams) => {
+    folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
+    if (!folders.length && params.rootUri) folders = [uriToPath(params.rootUri)];
+    canPullConfig = !!params.capabilities.workspace?.configuration;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [':', ' ', '"'] },
+        documentSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        workspace: { workspaceFolders: { supported: true } },
+      },
+      serverInfo: { name: 'ecmkit', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    await loadSettings();
+    // Index files that are not open, so cross-file rules see the whole workspace.
+    const files = await findFiles(folders).catch(() => [] as string[]);
+    await Promise.all(files.map((f) => loadFromDisk(pathToFileURL(f).href)));
+    publisher.publishNow();
+  });
+
+  connection.onDidChangeConfiguration(async () => { await loadSettings(); publisher.publishNow(); });
+  connection.onRequest(Requests.recheck, () => { publisher.publishNow(); return null; });
+
+  documents.onDidChangeContent((e) => {
+    if (!classify(e.document.uri)) return;
+    parsed(e.document.uri);
+    publisher.schedule();
+  });
+  documents.onDidClose(async (e) => {
+    if (!classify(e.document.uri)) return;
+    ws.delete(e.document.uri);
+    await loadFromDisk(e.document.uri); // back to the saved copy (or gone, if it was never saved)
+    publisher.schedule();
+  });
+
+  connection.onDidChangeWatchedFiles(async ({ changes }) => {
+    for (const c of changes) {
+      if (!classify(c.uri)) continue;
+      if (c.type === FileChangeType.Deleted) { if (!documents.get(c.uri)) ws.delete(c.uri); }
+      else await loadFromDisk(c.uri);
+    }
+    publisher.schedule();
+  });
+
+  connection.onHover(({ textDocument, position }) => {
+    const file = parsed(textDocument.uri);
+    return file ? hover(file, file.offsetAt(position)) : null;
+  });
+  connection.onCompletion(({ textDocument, position }) => {
+    const file = parsed(textDocument.uri);
+    return file ? complete(file, file.offsetAt(position)) : [];
+  });
+  connection.onDocumentSymbol(({ textDocument }) => {
+    const file = parsed(textDocument.uri);
+    return file ? documentSymbols(file) : [];
+  });
+  connection.onCodeAction(({ textDocument, context }) => {
+    const file = parsed(textDocument.uri);
+    return file ? codeActions(file, context.diagnostics) : [];
+  });
+
+  documents.listen(connection);
+  connection.listen();
+  return new Promise<number>(() => undefined);
+}
