@@ -1,0 +1,336 @@
+/**
+ * Password Safe v3 client (the API subset in DOMAIN.md) on undici with explicit connect options.
+ * One client = one session (one run-as identity); share an Agent between clients with `dispatcher`.
+ * TLS is always verified: an extra CA is added to the system roots, never a switch that turns checks off.
+ * No secret (key, password, cookie) ever reaches an error message or the `onCall` hook.
+ */
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { Agent, request, type Dispatcher } from 'undici';
+import { redact } from '../model/secrets';
+import { VaultError, type VaultErrorKind } from './errors';
+import { diagnoseTlsError } from './tlsErrors';
+
+export const API_PATH = '/BeyondTrust/api/public/v3/';
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** The API base URL for a Vault hostname (`https://host[:port]`, with or without the API path). */
+export function apiBaseUrl(hostname: string): URL {
+  let url: URL;
+  try {
+    url = new URL(hostname.trim());
+  } catch {
+    throw new VaultError('config', `"${hostname}" is not a URL; vault.hostname must look like https://vault.example.com.`);
+  }
+  if (url.protocol !== 'https:') throw new VaultError('config', `The Vault URL ${url.origin} is not https; the Vault API is served over https only.`);
+  if (url.username || url.password) throw new VaultError('config', 'The Vault URL must not carry a user name or password.');
+  const path = url.pathname.replace(/\/+$/, '');
+  url.pathname = path.toLowerCase().endsWith(API_PATH.slice(0, -1).toLowerCase()) ? path + '/' : API_PATH;
+  url.search = '';
+  url.hash = '';
+  return url;
+}
+
+/** System roots plus the given CA(s) (and NODE_EXTRA_CA_CERTS, which an explicit `ca` would otherwise drop). */
+export function trustedCas(extra?: string | Buffer | (string | Buffer)[]): (string | Buffer)[] | undefined {
+  if (!extra || (Array.isArray(extra) && extra.length === 0)) return undefined;
+  const out: (string | Buffer)[] = [...rootCertificates];
+  const envFile = process.env.NODE_EXTRA_CA_CERTS;
+  if (envFile) try { out.push(readFileSync(envFile)); } catch { /* Node warned about it already */ }
+  return out.concat(extra);
+}
+
+export interface AgentOptions {
+  ca?: string | Buffer | (string | Buffer)[];
+  connectTimeoutMs?: number;
+}
+
+/** An undici Agent for Vault calls: TLS 1.2+, certificates verified against system roots + `ca`. */
+export function createVaultAgent(opts: AgentOptions = {}): Agent {
+  return new Agent({
+    connect: { ca: trustedCas(opts.ca), minVersion: 'TLSv1.2', timeout: opts.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS },
+    keepAliveTimeout: 30_000,
+  });
+}
+
+export interface SignInInfo { UserId?: number; SID?: string; EmailAddress?: string; UserName?: string; Name?: string }
+
+/** A managed account row. Fields after the comment are ecmkit sandbox extensions, absent on a real Password Safe. */
+export interface ManagedAccount {
+  SystemId: number;
+  SystemName: string;
+  AccountId: number;
+  AccountName: string;
+  DomainName?: string;
+  DefaultReleaseDuration?: number;
+  MaximumReleaseDuration?: number;
+  // — ecmkit sandbox extensions —
+  CredentialName?: string;
+  CredentialType?: string;
+  AccessType?: 'Restricted' | 'Shared' | string;
+  Description?: string;
+  /** False when another user has it checked out. */
+  IsAvailable?: boolean;
+  CheckedOutBy?: string | null;
+  /** How it reaches the system asked for: `shared`, `endpoint`, `endpointGroup:NAME`, `any-endpoint`. */
+  AssignedVia?: string;
+  /** Every endpoint a Restricted credential is usable on. */
+  Endpoints?: string[];
+}
+
+export interface CheckoutRequest {
+  systemId: number;
+  accountId: number;
+  durationMinutes: number;
+  reason?: string;
+  conflictOption?: 'reuse' | 'renew';
+  accessType?: 'View' | 'RDP' | 'SSH' | 'App';
+}
+
+export interface VaultCall { method: string; path: string; status?: number; ms: number; error?: VaultErrorKind }
+
+export interface VaultClientOptions extends AgentOptions {
+  /** vault.hostname (https URL) or the API base URL. */
+  hostname: string;
+  /** Time limit of each call, in ms (default 10 s). */
+  timeoutMs?: number;
+  /** Shared Agent (see createVaultAgent); when omitted the client owns one and close() ends it. */
+  dispatcher?: Dispatcher;
+  /** After a 401 on a call (session idled out), sign in again once and retry. Default true. */
+  reauth?: boolean;
+  /** Called after every API call, for logs and debug consoles; carries no header or body. */
+  onCall?: (call: VaultCall) => void;
+}
+
+export interface CallOptions { timeoutMs?: number; signal?: AbortSignal }
+
+interface Credentials { key: string; runAs: string; password?: string }
+
+export class VaultClient {
+  readonly baseUrl: URL;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly cookies = new Map<string, string>();
+  // Private fields: never enumerable, so they cannot leak through JSON.stringify or util.inspect.
+  #creds: Credentials | undefined;
+  #signInInfo: SignInInfo | undefined;
+
+  constructor(private readonly opts: VaultClientOptions) {
+    this.baseUrl = apiBaseUrl(opts.hostname);
+    this.ownsDispatcher = !opts.dispatcher;
+    this.dispatcher = opts.dispatcher ?? createVaultAgent(opts);
+  }
+
+  get signedIn(): boolean { return this.#signInInfo !== undefined; }
+  get runAs(): string | undefined { return this.#creds?.runAs; }
+  get host(): string { return this.baseUrl.host; }
+
+  /** POST Auth/SignAppin with `PS-Auth key=…; runas=…;`; keeps the session cookie for the next calls. */
+  async signIn(key: string, runAs: string, password?: string, o?: CallOptions): Promise<SignInInfo> {
+    if (!key) throw new VaultError('config', 'No shared key was given for the Vault sign-in.');
+    if (/[;\r\n]/.test(runAs) || (password !== undefined && /[\]\r\n]/.test(password))) {
+      throw new VaultError('config', 'The run-as identity or password holds a character the PS-Auth header cannot carry.');
+    }
+    this.cookies.clear();
+    this.#signInInfo = undefined;
+    const pwd = password !== undefined ? ` pwd=[${password}];` : '';
+    const res = await this.call('POST', 'Auth/SignAppin', { authorization: `PS-Auth key=${key}; runas=${runAs};${pwd}`, secrets: [key, password], expect: [200], o });
+    const info = parseJson(res.text, 'Auth/SignAppin');
+    if (!info || typeof info !== 'object' || Array.isArray(info)) throw badResponse('Auth/SignAppin', 'a user object');
+    this.#creds = { key, runAs, password };
+    this.#signInInfo = info as SignInInfo;
+    return this.#signInInfo;
+  }
+
+  /** POST Auth/Signout; forgets the session and the remembered key either way. */
+  async signOut(o?: CallOptions): Promise<void> {
+    try {
+      if (this.cookies.size) await this.call('POST', 'Auth/Signout', { expect: [200, 204], o, noReauth: true });
+    } finally {
+      this.cookies.clear();
+      this.#creds = undefined;
+      this.#signInInfo = undefined;
+    }
+  }
+
+  /** GET ManagedAccounts[?systemName=S[&accountName=A]]: the accounts the run-as user may request. */
+  async managedAccounts(q: { systemName?: string; accountName?: string } = {}, o?: CallOptions): Promise<ManagedAccount[]> {
+    const params = new URLSearchParams();
+    if (q.systemName !== undefined) params.set('systemName', q.systemName);
+    if (q.accountName !== undefined) params.set('accountName', q.accountName);
+    const qs = params.toString();
+    const res = await this.call('GET', 'ManagedAccounts' + (qs ? '?' + qs : ''), { expect: [200], o });
+    const body = parseJson(res.text, 'ManagedAccounts');
+    // With both systemName and accountName the API answers one object, else a list.
+    const rows = Array.isArray(body) ? body : body && typeof body === 'object' ? [body] : undefined;
+    if (!rows || !rows.every((r) => r && typeof r === 'object' && Number.isInteger(r.SystemId) && Number.isInteger(r.AccountId))) {
+      throw badResponse('ManagedAccounts', 'a list of accounts with SystemId and AccountId');
+    }
+    return rows as ManagedAccount[];
+  }
+
+  /** POST Requests (check-out); returns the request id. */
+  async createRequest(r: CheckoutRequest, o?: CallOptions): Promise<number> {
+    const body = {
+      SystemID: r.systemId,
+      AccountID: r.accountId,
+      DurationMinutes: r.durationMinutes,
+      Reason: r.reason ?? '',
+      ConflictOption: r.conflictOption ?? 'reuse',
+      AccessType: r.accessType ?? 'View',
+    };
+    const res = await this.call('POST', 'Requests', { body, expect: [200, 201], o });
+    const id = Number(parseJson(res.text, 'Requests'));
+    if (!Number.isInteger(id) || id <= 0) throw badResponse('Requests', 'a request id');
+    return id;
+  }
+
+  /** GET Credentials/{requestId}: the password of an approved, unexpired request. */
+  async credentials(requestId: number, o?: CallOptions): Promise<string> {
+    const res = await this.call('GET', `Credentials/${encodeURIComponent(String(requestId))}`, { expect: [200], o });
+    const v = parseJson(res.text, 'Credentials');
+    if (typeof v !== 'string') throw badResponse('Credentials', 'a password string');
+    return v;
+  }
+
+  /** PUT Requests/{id}/checkin (reason ≤ 1000 characters). */
+  async checkin(requestId: number, reason?: string, o?: CallOptions): Promise<void> {
+    await this.call('PUT', `Requests/${encodeURIComponent(String(requestId))}/checkin`, { body: { Reason: (reason ?? '').slice(0, 1000) }, expect: [200, 204], o });
+  }
+
+  /** Ends the Agent if this client created it (a shared dispatcher is left to its owner). */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await (this.dispatcher as Agent).close();
+  }
+
+  private async call(
+    method: string,
+    path: string,
+    a: { authorization?: string; body?: unknown; expect: number[]; o?: CallOptions; secrets?: (string | undefined)[]; noReauth?: boolean },
+  ): Promise<{ status: number; text: string }> {
+    const first = await this.once(method, path, a);
+    const canReauth = (this.opts.reauth ?? true) && !a.authorization && !a.noReauth && this.#creds;
+    if (first.status === 401 && canReauth) {
+      const c = this.#creds!;
+      await this.signIn(c.key, c.runAs, c.password, a.o);
+      return this.check(method, path, await this.once(method, path, a), a);
+    }
+    return this.check(method, path, first, a);
+  }
+
+  private async once(
+    method: string,
+    path: string,
+    a: { authorization?: string; body?: unknown; o?: CallOptions; secrets?: (string | undefined)[] },
+  ): Promise<{ status: number; text: string; reason?: string }> {
+    const started = performance.now();
+    const url = new URL(path, this.baseUrl);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (a.authorization) headers.authorization = a.authorization;
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body: string | undefined;
+    if (a.body !== undefined) {
+      body = JSON.stringify(a.body);
+      headers['content-type'] = 'application/json';
+    }
+    const timeoutMs = a.o?.timeoutMs ?? this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
+    const signal = a.o?.signal ? AbortSignal.any([timeout, a.o.signal]) : timeout;
+    const logPath = url.pathname.slice(this.baseUrl.pathname.length) + url.search;
+    try {
+      const res = await request(url, { method: method as Dispatcher.HttpMethod, headers, body, signal, dispatcher: this.dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      this.storeCookies(res.headers['set-cookie']);
+      const text = await res.body.text();
+      const reason = res.headers['x-ecmkit-reason'];
+      this.opts.onCall?.({ method, path: logPath, status: res.statusCode, ms: performance.now() - started });
+      return { status: res.statusCode, text: redact(text, [...(a.secrets ?? []), this.#creds?.key, this.#creds?.password].filter((s): s is string => !!s)), reason: typeof reason === 'string' ? reason : undefined };
+    } catch (e) {
+      const err = this.transportError(e, timeoutMs, timeout.aborted);
+      this.opts.onCall?.({ method, path: logPath, ms: performance.now() - started, error: err.kind });
+      throw err;
+    }
+  }
+
+  private check(method: string, path: string, res: { status: number; text: string; reason?: string }, a: { expect: number[]; authorization?: string }): { status: number; text: string } {
+    if (a.expect.includes(res.status)) return res;
+    const what = `${method} ${path.split('?')[0]}`;
+    const serverSays = summarize(res.text);
+    const tail = serverSays ? ` The Vault said: "${serverSays}".` : '';
+    switch (res.status) {
+      case 401:
+        if (res.reason === 'ip-not-allowed') {
+          return fail('ip-not-allowed', `The Vault refused the connection from this machine's address (401 on ${what}): it is not in the integration's allowed IP addresses.${tail}`, res, 'Add this machine\'s address (and the ECM host\'s) to the integration\'s allowedIps.');
+        }
+        return fail('auth', a.authorization
+          ? `The Vault refused the sign-in (401): the shared key, the run-as user ${this.#creds?.runAs ?? ''} or the integration is not accepted, or this address is not allowed.${tail}`.replace(' user  or', ' user or')
+          : `The Vault session is not valid (401 on ${what}); sign in first.${tail}`, res,
+        'Check that the shared key is the integration\'s current key, the integration is Active with application authentication, the run-as user is Active, and this address is in allowedIps.');
+      case 403: return fail('forbidden', `The Vault forbade ${what} (403).${tail}`, res);
+      case 404: return fail('not-found', `The Vault found nothing for ${what} (404).${tail}`, res);
+      case 409: return fail('conflict', `The Vault reported a conflict on ${what} (409).${tail}`, res);
+      default:
+        return fail('http', `The Vault answered ${what} with HTTP ${res.status}${res.status >= 500 ? ' (a server error)' : ''}.${tail}`, res);
+    }
+  }
+
+  private transportError(e: unknown, timeoutMs: number, timedOut: boolean): VaultError {
+    if (e instanceof VaultError) return e;
+    const err = e as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+    const code = err.code ?? err.cause?.code ?? '';
+    const host = this.baseUrl.host;
+    if (timedOut || err.name === 'TimeoutError' || /UND_ERR_(CONNECT|HEADERS|BODY)_TIMEOUT/.test(code) || code === 'ETIMEDOUT') {
+      return new VaultError('timeout', `The Vault at ${host} did not answer within ${timeoutMs} ms.`, { code, hint: 'Check that the Vault service is running and that no firewall silently drops the traffic.' });
+    }
+    if (err.name === 'AbortError') return new VaultError('timeout', `The call to the Vault at ${host} was cancelled.`, { code });
+    const tls = diagnoseTlsError(err.code ? err : err.cause ?? err, host);
+    if (tls) return new VaultError('tls', tls.sentence, { code, tlsCase: tls.tlsCase, hint: tls.hint });
+    const sentences: Record<string, string> = {
+      ECONNREFUSED: `Nothing accepts connections at ${host} (connection refused).`,
+      ENOTFOUND: `The Vault host name in ${host} does not resolve (DNS).`,
+      EAI_AGAIN: `DNS could not resolve ${host} right now.`,
+      ECONNRESET: `The Vault at ${host} closed the connection.`,
+      EHOSTUNREACH: `No route to the Vault at ${host}.`,
+      ENETUNREACH: `The network of the Vault at ${host} is unreachable.`,
+      UND_ERR_SOCKET: `The Vault at ${host} closed the connection unexpectedly.`,
+    };
+    return new VaultError('unreachable', sentences[code] ?? `Cannot reach the Vault at ${host}: ${code || err.message || 'unknown error'}.`, { code, hint: 'Check the host name and port in vault.hostname, and that the Vault is up and reachable from here.' });
+  }
+
+  private storeCookies(setCookie: string | string[] | undefined): void {
+    for (const c of typeof setCookie === 'string' ? [setCookie] : setCookie ?? []) {
+      const m = /^\s*([^=;\s]+)=([^;]*)/.exec(c);
+      if (!m) continue;
+      if (/;\s*(max-age=0|expires=thu, 01 jan 1970)/i.test(c) || m[2] === '') this.cookies.delete(m[1]);
+      else this.cookies.set(m[1], m[2]);
+    }
+  }
+}
+
+function fail(kind: VaultErrorKind, message: string, res: { status: number; reason?: string }, hint?: string): never {
+  throw new VaultError(kind, message, { status: res.status, reason: res.reason, hint });
+}
+
+function badResponse(what: string, expected: string): VaultError {
+  return new VaultError('bad-response', `The Vault's answer to ${what} is not ${expected}; is this a Password Safe v3 API?`, { hint: 'Check vault.hostname, or run vault-test with --tls-only for a Vault whose API is not Password Safe\'s.' });
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badResponse(what, 'JSON');
+  }
+}
+
+/** A short, single-line excerpt of a server message (already redacted). */
+function summarize(text: string): string {
+  let t = text.trim();
+  try {
+    const v = JSON.parse(t);
+    if (typeof v === 'string') t = v;
+    else if (v && typeof v === 'object' && typeof (v as { message?: unknown }).message === 'string') t = (v as { message: string }).message;
+  } catch { /* plain text */ }
+  if (/^\s*</.test(t)) return '';
+  t = t.replace(/\s+/g, ' ');
+  return t.length > 200 ? t.slice(0, 199) + '…' : t;
+}
