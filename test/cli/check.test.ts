@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { copyExamples, EXAMPLES } from '../support/fixtures';
+import { CLI, ROOT } from '../support/lspClient';
+
+function ecmkit(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A workspace with one error (port) and one warning (a literal secret). */
+function broken() {
+  const ws = copyExamples();
+  const file = path.join(ws.dir, 'prod.ecm.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('port: 443', 'port: 70000').replace('${secret:ecm-01.clientSecret}', 'hunter2-literal'));
+  return ws;
+}
+
+describe('ecmkit check', () => {
+  it('exits 0 on the clean examples, with a summary line', () => {
+    const r = ecmkit(['check', 'examples'], ROOT);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '5 files checked: 0 errors, 0 warnings.\n');
+  });
+
+  it('text: file:line:col severity code message, exit 1 on errors', () => {
+    const ws = broken();
+    try {
+      const r = ecmkit(['check'], ws.dir);
+      assert.equal(r.code, 1);
+      const lines = r.stdout.trim().split('\n');
+      assert.match(lines[0], /^prod\.ecm\.yaml:5:7: error schema\/type: `port` is out of range/);
+      assert.match(lines[1], /^prod\.ecm\.yaml:7:15: warning secret\/plaintext: /);
+      assert.equal(lines[2], '5 files checked: 1 error, 1 warning.');
+      assert.ok(!r.stdout.includes('hunter2'));
+    } finally { ws.cleanup(); }
+  });
+
+  it('json: the FORMATS.md shape, 0-based ranges, paths relative to the cwd', () => {
+    const ws = broken();
+    try {
+      const r = ecmkit(['check', '.', '--format', 'json'], ws.dir);
+      assert.equal(r.code, 1);
+      const out = JSON.parse(r.stdout);
+      assert.deepEqual(out.summary, { files: 5, errors: 1, warnings: 1 });
+      assert.deepEqual(out.diagnostics[0], {
+        file: 'prod.ecm.yaml',
+        range: { start: { line: 4, character: 6 }, end: { line: 4, character: 11 } },
+        severity: 'error',
+        code: 'schema/type',
+        message: out.diagnostics[0].message,
+      });
+      assert.equal(out.diagnostics[1].code, 'secret/plaintext');
+      assert.equal(out.diagnostics[1].severity, 'warning');
+    } finally { ws.cleanup(); }
+  });
+
+  it('sarif: valid SARIF 2.1.0 with 1-based regions', () => {
+    const ws = broken();
+    try {
+      const r = ecmkit(['check', '--format=sarif'], ws.dir);
+      assert.equal(r.code, 1);
+      const log = JSON.parse(r.stdout);
+      const schemaFile = path.join(ROOT, 'test/fixtures/sarif-schema-2.1.0.json');
+      assert.ok(existsSync(schemaFile), 'the SARIF 2.1.0 schema fixture is present');
+      const ajv = new Ajv({ strict: false, allErrors: true });
+      addFormats(ajv);
+      const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
+      assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+      const results = log.runs[0].results;
+      assert.deepEqual(results.map((x: { ruleId: string; level: string }) => [x.ruleId, x.level]), [['schema/type', 'error'], ['secret/plaintext', 'warning']]);
+      assert.deepEqual(results[0].locations[0].physicalLocation.region, { startLine: 5, startColumn: 7, endLine: 5, endColumn: 12 });
+      assert.equal(results[0].locations[0].physicalLocation.artifactLocation.uri, 'prod.ecm.yaml');
+      assert.deepEqual(log.runs[0].tool.driver.rules.map((x: { id: string }) => x.id), ['schema/type', 'secret/plaintext']);
+    } finally { ws.cleanup(); }
+  });
+
+  it('honours .vscode/settings.json ecmkit.rules and --rule flags', () => {
+    const ws = broken();
+    try {
+      mkdirSync(path.join(ws.dir, '.vscode'));
+      writeFileSync(path.join(ws.dir, '.vscode/settings.json'), '{\n  // same file VS Code reads\n  "ecmkit.rules": { "schema/type": "warning" }\n}\n');
+      let r = ecmkit(['check'], ws.dir);
+      assert.equal(r.code, 0, 'an error turned into a warning does not fail the run');
+      assert.match(r.stdout, /warning schema\/type/);
+      r = ecmkit(['check', '--rule', 'secret/plaintext=off', '--rule', 'schema/type=error'], ws.dir);
+      assert.equal(r.code, 1);
+      assert.doesNotMatch(r.stdout, /secret\/plaintext/);
+    } finally { ws.cleanup(); }
+  });
+
+  it('exit 2 on usage and I/O failures, with a clear message', () => {
+    let r = ecmkit(['check', '--format', 'xml'], ROOT);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--format must be text, json or sarif/);
+    r = ecmkit(['check', 'no/such/dir'], ROOT);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /cannot read .*no\/such\/dir \(ENOENT\)/);
+    r = ecmkit(['check', '--rule', 'nope/code=off'], ROOT);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown rule code "nope\/code"/);
+    r = ecmkit(['frobnicate'], ROOT);
+    assert.equal(r.code, 2);
+    r = ecmkit([], ROOT);
+    assert.equal(r.code, 2);
+    assert.match(r.stdout, /Usage: ecmkit/);
+  });
+
+  it('checks a single named file, and ignores files of other names', () => {
+    const r = ecmkit(['check', path.join(EXAMPLES, 'prod.ecm.yaml'), path.join(ROOT, 'package.json')], ROOT);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^1 file checked/);
+  });
+});

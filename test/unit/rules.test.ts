@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { checkFile, toDiagnostics } from '../../server/src/engine/check';
+import type { Finding } from '../../server/src/rules/types';
+import { EXAMPLES, parse, textAt } from '../support/fixtures';
+
+const GOOD_ECM = readFileSync(path.join(EXAMPLES, 'prod.ecm.yaml'), 'utf8');
+const GOOD_INTEGRATION = readFileSync(path.join(EXAMPLES, 'ecm.integration.yaml'), 'utf8');
+
+/** Findings of one file as `code → covered text`, the way a user sees the squiggle. */
+function findings(name: string, text: string): { code: string; text: string; message: string; f: Finding }[] {
+  const file = parse(name, text);
+  return checkFile(file).map((f) => ({ code: f.code, text: textAt(file, f.range), message: f.message, f }));
+}
+
+function codes(name: string, text: string): string[] {
+  return findings(name, text).map((f) => f.code);
+}
+
+describe('examples are clean', () => {
+  for (const name of ['prod.ecm.yaml', 'standby.ecm.json', 'ecm.integration.yaml', 'corp.vault.yaml', 'site.pa.yaml']) {
+    it(name, () => assert.deepEqual(codes(name, readFileSync(path.join(EXAMPLES, name), 'utf8')), []));
+  }
+});
+
+describe('syntax', () => {
+  it('reports a YAML error at its token, and only syntax errors for a broken file', () => {
+    const r = findings('a.ecm.yaml', 'name: a\nport: [1, 2\nclientSecret: hunter2\n');
+    assert.ok(r.length >= 1);
+    assert.ok(r.every((x) => x.code === 'syntax'));
+    assert.ok(r[0].f.range.start.line >= 1, 'not at the top of the file');
+  });
+  it('reports broken JSON', () => {
+    assert.deepEqual([...new Set(codes('a.integration.json', '{"name": "x",, }'))], ['syntax']);
+  });
+  it('asks for a mapping at the top level', () => {
+    assert.deepEqual(codes('a.pa.yaml', '- a\n- b\n'), ['syntax']);
+  });
+});
+
+describe('schema/required', () => {
+  it('names the missing field at the key of its owner', () => {
+    const r = findings('a.ecm.yaml', GOOD_ECM.replace(/^clientId: .*\n/m, ''));
+    assert.deepEqual(r.map((x) => x.code), ['schema/required']);
+    assert.match(r[0].message, /`clientId`/);
+    assert.equal(r[0].text, 'name');
+  });
+  it('inside the vault block, at the `vault` key', () => {
+    const r = findings('a.ecm.yaml', GOOD_ECM.replace(/^  defaultSecurityProvider: .*\n/m, ''));
+    assert.deepEqual(r.map((x) => [x.code, x.text]), [['schema/required', 'vault']]);
+  });
+  it('requires `vault` when plugin is vault, but not for another plugin', () => {
+    const noVault = GOOD_ECM.slice(0, GOOD_ECM.indexOf('vault:\n'));
+    assert.deepEqual(codes('a.ecm.yaml', noVault), ['schema/required']);
+    assert.deepEqual(codes('a.ecm.yaml', noVault.replace('plugin: vault', 'plugin: C:\\\\ECM\\\\plugins\\\\custom.dll')), []);
+  });
+  it('in a list item, on the item\'s first line', () => {
+    const r = findings('a.vault.yaml', 'users:\n  - { fullName: Jane, status: Active }\n');
+    assert.deepEqual(r.map((x) => x.code), ['schema/required']);
+    assert.equal(r[0].text, '{ fullName: Jane, status: Active }');
+  });
+});
+
+describe('schema/type', () => {
+  const cases: [string, string, string, string][] = [
+    ['port out of range', 'port: 443', 'port: 70000', '70000'],
+    ['port zero', 'port: 443', 'port: 0', '0'],
+    ['port as text', 'port: 443', 'port: https', 'https'],
+    ['site not a host', 'site: support.example.com', 'site: "support example"', '"support example"'],
+    ['boolean option', 'includeUnavailableCredentials: false', 'includeUnavailableCredentials: maybe', 'maybe'],
+  ];
+  for (const [label, from, to, covered] of cases) {
+    it(`ECM: ${label}`, () => {
+      const r = findings('a.ecm.yaml', GOOD_ECM.replace(from, to));
+      assert.deepEqual(r.map((x) => [x.code, x.text]), [['schema/type', covered]]);
+    });
+  }
+  const icases: [string, string, string, string][] = [
+    ['status enum', 'status: Active', 'status: Enabled', 'Enabled'],
+    ['request time over 24', 'checkoutRequestTime: 1', 'checkoutRequestTime: 25', '25'],
+    ['request time zero', 'checkoutRequestTime: 1', 'checkoutRequestTime: 0', '0'],
+    ['bad IP', '10.20.0.16 ', '10.20.0.300 ', '10.20.0.300'],
+    ['bad CIDR prefix', '10.20.0.16 ', '10.20.0.0/33 ', '10.20.0.0/33'],
+    ['auth enum', 'authentication: application', 'authentication: oauth', 'oauth'],
+  ];
+  for (const [label, from, to, covered] of icases) {
+    it(`integration: ${label}`, () => {
+      const r = findings('a.integration.yaml', GOOD_INTEGRATION.replace(from, to));
+      assert.deepEqual(r.map((x) => [x.code, x.text]), [['schema/type', covered]]);
+    });
+  }
+  it('accepts IPv6 addresses and CIDR ranges', () => {
+    assert.deepEqual(codes('a.integration.yaml', GOOD_INTEGRATION.replace('10.20.0.16 ', '2001:db8::/32 ').replace('10.20.0.15 ', 'fe80::1 ')), []);
+  });
+  it('checks emails in the Vault inventory', () => {
+    const r = findings('a.vault.yaml', 'users:\n  - { username: jdoe, email: jdoe.example.com }\n');
+    assert.deepEqual(r.map((x) => [x.code, x.text]), [['schema/type', 'jdoe.example.com']]);
+    assert.match(r[0].message, /email/);
+  });
+});
+
+describe('schema/unknown-field', () => {
+  it('suggests the closest known name', () => {
+    const r = findings('a.ecm.yaml', GOOD_ECM.replace('clientId:', 'clinetId:'));
+    const unknown = r.find((x) => x.code === 'schema/unknown-field')!;
+    assert.equal(unknown.text, 'clinetId');
+    assert.match(unknown.message, /did you mean `clientId`/);
+    assert.deepEqual(unknown.f.data, { suggestion: 'clientId' });
+  });
+  it('inside nested objects and list items', () => {
+    const r = findings('a.vault.yaml', 'users:\n  - { username: jdoe, emial: a@b.c }\n');
+    assert.deepEqual(r.map((x) => [x.code, x.text]), [['schema/unknown-field', 'emial']]);
+    assert.match(r[0].message, /`email`/);
+  });
+  it('lists the known fields when nothing is close', () => {
+    const r = findings('a.integration.yaml', GOOD_INTEGRATION + 'colour: blue\n');
+    assert.equal(r[0].code, 'schema/unknown-field');
+    assert.match(r[0].message, /`allowedIps`/);
+  });
+});
+
+describe('secret/plaintext', () => {
+  it('flags literals in every secret field, without repeating the value', () => {
+    const r = findings('a.ecm.yaml', GOOD_ECM.replace('${secret:ecm-01.clientSecret}', 'hunter2-literal').replace('${secret:vault.sharedKey}', 'Sup3rKey'));
+    assert.deepEqual(r.map((x) => [x.code, x.text]), [['secret/plaintext', 'hunter2-literal'], ['secret/plaintext', 'Sup3rKey']]);
+    assert.ok(r.every((x) => !x.message.includes('hunter2') && !x.message.includes('Sup3rKey')));
+    assert.deepEqual(r.map((x) => x.f.data), [{ secretName: 'ecm-01.clientSecret' }, { secretName: 'vault.sharedKey' }]);
+  });
+  it('flags the integration credential and Vault passwords; accepts ${env:…}', () => {
+    assert.deepEqual(codes('a.integration.yaml', GOOD_INTEGRATION.replace('${secret:vault.sharedKey}', 'abc123')), ['secret/plaintext']);
+    assert.deepEqual(codes('a.integration.yaml', GOOD_INTEGRATION.replace('${secret:vault.sharedKey}', '${env:VAULT_KEY}')), []);
+    const r = findings('a.vault.yaml', 'credentials:\n  - { name: c1, policy: p, accessType: Shared, password: "P@ss" }\n');
+    assert.deepEqual(r.map((x) => [x.code, x.text, x.f.data]), [['secret/plaintext', '"P@ss"', { secretName: 'c1' }]]);
+  });
+  it('does not apply to PA files or non-secret fields', () => {
+    assert.deepEqual(codes('a.pa.yaml', 'users:\n  - { username: jdoe, email: a@b.c }\n'), []);
+  });
+});
+
+describe('vault/https-required', () => {
+  it('flags http and bare hostnames in the ECM and the inventory', () => {
+    assert.deepEqual(findings('a.ecm.yaml', GOOD_ECM.replace('https://vault', 'http://vault')).map((x) => [x.code, x.text]), [['vault/https-required', 'http://vault.example.com']]);
+    const bare = findings('a.ecm.yaml', GOOD_ECM.replace('https://vault.example.com', 'vault.example.com'));
+    assert.deepEqual(bare.map((x) => x.code), ['vault/https-required']);
+    assert.match(bare[0].message, /https:\/\/vault\.example\.com/);
+    assert.deepEqual(codes('a.vault.yaml', 'hostname: http://vault.example.com\n'), ['vault/https-required']);
+    assert.deepEqual(codes('a.vault.yaml', 'hostname: https://vault.example.com:8443\n'), []);
+  });
+});
+
+describe('mapping rules', () => {
+  const withMappings = (block: string) => GOOD_ECM.replace('    corp.example.com=CORP\n    emea.corp.example.com=EMEA\n', block);
+
+  it('mapping/syntax on the offending line only', () => {
+    const r = findings('a.ecm.yaml', withMappings('    corp.example.com=CORP\n    corp.example.com CORP\n'));
+    assert.deepEqual(r.map((x) => [x.code, x.text, x.f.range.start.line]), [['mapping/syntax', 'corp.example.com CORP', 17]]);
+  });
+  it('mapping/netbios-invalid for length and characters', () => {
+    const r = findings('a.ecm.yaml', withMappings('    corp.example.com=CORPORATEDOMAIN16\n    emea.corp.example.com=EM.EA\n'));
+    assert.deepEqual(r.map((x) => [x.code, x.text]), [['mapping/netbios-invalid', 'CORPORATEDOMAIN16'], ['mapping/netbios-invalid', 'EM.EA']]);
+    assert.deepEqual(codes('a.ecm.yaml', withMappings('    corp.example.com=CORPORATEDOMAI\n')), []);
+  });
+  it('mapping/duplicate with related information to the first mapping', () => {
+    const r = findings('a.ecm.yaml', withMappings('    corp.example.com=CORP\n    Corp.Example.com=CORP2\n'));
+    assert.deepEqual(r.map((x) => [x.code, x.text]), [['mapping/duplicate', 'Corp.Example.com=CORP2']]);
+    assert.equal(r[0].f.related?.[0].range.start.line, 16);
+  });
+  it('works for the list form in JSON', () => {
+    const json = readFileSync(path.join(EXAMPLES, 'standby.ecm.json'), 'utf8').replace('"emea.corp.example.com=EMEA"', '"emea.corp.example.com"');
+    const r = findings('a.ecm.json', json);
+    assert.deepEqual(r.map((x) => [x.code, x.text]), [['mapping/syntax', 'emea.corp.example.com']]);
+  });
+});
+
+describe('severity overrides', () => {
+  it('change or drop a code', () => {
+    const file = parse('a.ecm.yaml', GOOD_ECM.replace('${secret:vault.sharedKey}', 'Sup3rKey').replace('port: 443', 'port: 0'));
+    const all = checkFile(file);
+    assert.deepEqual(toDiagnostics(all).map((d) => [d.code, d.severity]), [['schema/type', 1], ['secret/plaintext', 2]]);
+    assert.deepEqual(toDiagnostics(all, { 'secret/plaintext': 'error', 'schema/type': 'off' }).map((d) => [d.code, d.severity]), [['secret/plaintext', 1]]);
+  });
+});
