@@ -331,6 +331,6 @@ function summarize(text: string): string {
     else if (v && typeof v === 'object' && typeof (v as { message?: unknown }).message === 'string') t = (v as { message: string }).message;
   } catch { /* plain text */ }
   if (/^\s*</.test(t)) return '';
-  t = t.replace(/\s+/g, ' ');
+  t = t.replace(/\s+/g, ' ').replace(/[.\s]+$/, '');
   return t.length > 200 ? t.slice(0, 199) + '…' : t;
 }
