@@ -1,0 +1,9 @@
+import { describe, it } from 'node:test';
+import { runFuzz } from '../fuzz/properties';
+
+/** A fixed-seed sample of the fuzz run (`npm run fuzz` runs 100,000 cases). */
+describe('fuzzed documents', () => {
+  it('never throw, keep ranges inside the document and always carry a code (2,000 cases, seed 7)', () => {
+    runFuzz(2_000, 7);
+  });
+});
