@@ -1,0 +1,23 @@
+// What a scenario file under test/e2e/scenarios/ exports (as `default`).
+import type { Page } from 'playwright-core';
+import type { Workbench } from './workbench';
+
+export interface ScenarioContext {
+  page: Page;
+  ui: Workbench;
+  /** A fresh copy of examples/ that this scenario's editor window has open. */
+  workspace: string;
+  log(message: string): void;
+}
+
+export interface Scenario {
+  /** What a user would see working, e.g. "diagnostics appear and disappear as the fix is typed". */
+  title: string;
+  /**
+   * 'trusted' (default): code-server runs with --disable-workspace-trust.
+   * 'untrusted': code-server runs with workspace trust on, and the scenario declines to trust the folder.
+   */
+  trust?: 'trusted' | 'untrusted';
+  /** Drives the editor; throws on what a user would see as wrong. The harness screenshots the end state. */
+  run(ctx: ScenarioContext): Promise<void>;
+}

@@ -1,0 +1,111 @@
+// Everything a run of the e2e suite shares: the code-server install, the packaged VSIX, one code-server per
+// trust mode (started on first use) and one Chromium. Each scenario gets a fresh workspace copy and a fresh
+// browser context. Everything started here is stopped in close(), by PID and process group.
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext } from 'playwright-core';
+import { ensureCodeServer } from '../../../scripts/e2e/install';
+import { packageVsix, type Vsix } from '../../../scripts/e2e/vsix';
+import { installExtension, makeProfile, QUIET_SETTINGS, startCodeServer, type CodeServer } from '../../../scripts/e2e/codeServer';
+import { launchChromium, type RunningBrowser } from '../../../scripts/e2e/browser';
+import { EXAMPLES, RESULTS } from '../../../scripts/e2e/paths';
+import type { Scenario, ScenarioContext } from './scenario';
+import { Workbench } from './workbench';
+
+/** Settings for the test profile: quiet, plus no typing aids that would change what the test types. */
+const TEST_SETTINGS: Record<string, unknown> = {
+  ...QUIET_SETTINGS,
+  'editor.quickSuggestions': { other: false, comments: false, strings: false },
+  'editor.suggestOnTriggerCharacters': false,
+  'editor.acceptSuggestionOnEnter': 'off',
+  'editor.autoClosingBrackets': 'never',
+  'editor.autoClosingQuotes': 'never',
+  'editor.autoSurround': 'never',
+  'editor.formatOnType': false,
+  'editor.hover.delay': 200,
+  'editor.minimap.enabled': false,
+  'workbench.panel.defaultLocation': 'bottom',
+};
+
+type Mode = NonNullable<Scenario['trust']>;
+
+export class Session {
+  readonly work = mkdtempSync(join(tmpdir(), 'ecmkit-e2e-'));
+  readonly logs = join(RESULTS, 'logs');
+  vsix?: Vsix;
+  private browser?: RunningBrowser;
+  private servers = new Map<Mode, Promise<CodeServer>>();
+
+  constructor(private readonly say: (m: string) => void = (m) => console.log(`[e2e] ${m}`)) {
+    rmSync(RESULTS, { recursive: true, force: true });
+    mkdirSync(this.logs, { recursive: true });
+  }
+
+  async prepare(): Promise<void> {
+    let t = Date.now();
+    await ensureCodeServer(this.say);
+    this.say(`code-server ready (${Date.now() - t} ms)`);
+    t = Date.now();
+    this.vsix = await packageVsix(join(this.work, 'vsix'), join(this.logs, 'vsce.log'));
+    this.say(`packaged ${this.vsix.path} (${(this.vsix.bytes / 1024).toFixed(1)} KiB) in ${Date.now() - t} ms`);
+    this.browser = await launchChromium(join(this.work, 'chromium'), join(this.logs, 'chromium.log'));
+  }
+
+  /** One code-server per trust mode, each with its own fresh profile that has the VSIX installed. */
+  server(mode: Mode): Promise<CodeServer> {
+    let s = this.servers.get(mode);
+    if (!s) {
+      s = (async () => {
+        const profile = makeProfile(join(this.work, `profile-${mode}`), TEST_SETTINGS);
+        await installExtension(profile, this.vsix!.path, join(this.logs, `install-extension-${mode}.log`));
+        const server = await startCodeServer({
+          profile,
+          workspaceTrust: mode === 'untrusted' ? 'enabled' : 'disabled',
+          logFile: join(this.logs, `code-server-${mode}.log`),
+        });
+        this.say(`code-server (${mode}) at ${server.url}, pid ${server.process.pid}`);
+        return server;
+      })();
+      this.servers.set(mode, s);
+    }
+    return s;
+  }
+
+  async runScenario(id: string, scenario: Scenario): Promise<void> {
+    const mode = scenario.trust ?? 'trusted';
+    const server = await this.server(mode);
+    // Folder name = scenario id, so the window title says which scenario a screenshot is from.
+    const workspace = join(this.work, 'workspaces', id);
+    cpSync(EXAMPLES, workspace, { recursive: true });
+    const context: BrowserContext = await this.browser!.browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const page = await context.newPage();
+    const ui = new Workbench(page);
+    const ctx: ScenarioContext = { page, ui, workspace, log: (m) => this.say(`${id}: ${m}`) };
+    try {
+      await page.goto(server.folderUrl(workspace));
+      await scenario.run(ctx);
+      await page.screenshot({ path: join(RESULTS, `${id}.png`) });
+    } catch (e) {
+      await page.screenshot({ path: join(RESULTS, `${id}.failed.png`) }).catch(() => undefined);
+      throw e;
+    } finally {
+      await context.close().catch(() => undefined);
+    }
+  }
+
+  /** Writes a JSON file of measurements next to the screenshots. */
+  record(name: string, data: unknown): void {
+    writeFileSync(join(RESULTS, `${name}.json`), JSON.stringify(data, null, 2) + '\n');
+  }
+
+  userDataDir(mode: Mode): Promise<string> {
+    return this.server(mode).then((s) => s.profile.userDataDir);
+  }
+
+  async close(): Promise<void> {
+    await this.browser?.stop();
+    for (const s of this.servers.values()) await s.then((x) => x.stop(), () => undefined);
+    rmSync(this.work, { recursive: true, force: true });
+  }
+}
