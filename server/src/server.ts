@@ -50,7 +50,11 @@ export async function run(_args: string[]): Promise<number> {
 
   const loadSettings = async (): Promise<void> => {
     if (!canPullConfig) return;
-    const rules = await connection.workspace.getConfiguration({ section: 'ecmkit.rules' }).catch(() => undefined);
+    const [rules, maxMb] = await connection.workspace.getConfiguration([{ section: 'ecmkit.rules' }, { section: 'ecmkit.maxFileSizeMB' }]).catch(() => [undefined, undefined]);
+    if (typeof maxMb === 'number' && maxMb > 0 && ParsedFile.maxChars !== maxMb * 1024 * 1024) {
+      ParsedFile.maxChars = maxMb * 1024 * 1024;
+      for (const f of ws.all()) { const again = ParsedFile.create(f.uri, f.text, f.version); if (again) ws.set(again); }
+    }
     const { overrides, problems } = parseOverrides(rules ?? {});
     for (const p of problems) connection.console.warn(p);
     publisher.overrides = overrides;

@@ -182,3 +182,18 @@ describe('severity overrides', () => {
     assert.deepEqual(toDiagnostics(all, { 'secret/plaintext': 'error', 'schema/type': 'off' }).map((d) => [d.code, d.severity]), [['secret/plaintext', 1]]);
   });
 });
+
+describe('file/too-large', () => {
+  it('gives one diagnostic on the first line instead of parsing', async () => {
+    const { ParsedFile } = await import('../../server/src/model/document');
+    const saved = ParsedFile.maxChars;
+    ParsedFile.maxChars = 100;
+    try {
+      const r = findings('a.vault.yaml', 'hostname: http://x\n' + '# padding\n'.repeat(20));
+      assert.deepEqual(r.map((x) => [x.code, x.f.range.start.line, x.f.range.end.line]), [['file/too-large', 0, 0]]);
+      assert.match(r[0].message, /ecmkit\.maxFileSizeMB/);
+    } finally {
+      ParsedFile.maxChars = saved;
+    }
+  });
+});

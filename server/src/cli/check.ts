@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { diagnoseWorkspace } from '../engine/check';
+import { ParsedFile } from '../model/document';
 import { Workspace, uriToPath } from '../model/workspace';
 import { flag, parseArgs, UsageError } from './args';
 import { toSarif } from './sarif';
@@ -18,11 +19,16 @@ export interface CliDiagnostic {
 
 /** `ecmkit check [PATH…] [--format text|json|sarif]`: exit 0 clean, 1 errors, 2 usage or I/O failure. */
 export async function run(argv: string[], out = process.stdout): Promise<number> {
-  const args = parseArgs(argv, { values: ['format', 'rules', 'rule'], booleans: [] });
+  const args = parseArgs(argv, { values: ['format', 'rules', 'rule', 'max-file-size'], booleans: [] });
   const format = flag(args, 'format') ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif (got "${format}").`);
   const cwd = process.cwd();
   const overrides = loadOverrides(cwd, flag(args, 'rules'), args.flags.get('rule') ?? []);
+  const maxMb = flag(args, 'max-file-size');
+  if (maxMb !== undefined) {
+    if (!/^\d+(\.\d+)?$/.test(maxMb) || Number(maxMb) <= 0) throw new UsageError(`--max-file-size takes a size in MB (got "${maxMb}").`);
+    ParsedFile.maxChars = Number(maxMb) * 1024 * 1024;
+  }
   const paths = args.positionals.length ? args.positionals : ['.'];
 
   const ws = await Workspace.load(paths.map((p) => path.resolve(cwd, p)));

@@ -18,7 +18,7 @@ const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
 export function checkFile(file: ParsedFile): Finding[] {
   const out: Finding[] = [];
   const report: Report = (f) => out.push({ ...f, uri: f.uri ?? file.uri });
-  const parses = file.problems.length === 0;
+  const parses = file.problems.length === 0 && !file.tooLarge;
   for (const rule of FILE_RULES) {
     if (!rule.kinds.includes(file.kind)) continue;
     if (!parses && rule !== FILE_RULES[0]) break; // a broken file gets only its syntax errors

@@ -7,14 +7,18 @@ import { nodeAt, toValue, type JsonPath, type Node, type PropertyNode } from './
 
 /** One parsed ecmkit file: text, tree, plain value and the position mapping, cached per version. */
 export class ParsedFile {
+  /** Files longer than this (in characters) are not parsed: one `file/too-large` diagnostic instead of a frozen editor. */
+  static maxChars = 20 * 1024 * 1024;
   readonly root: Node | undefined;
+  readonly tooLarge: boolean;
   readonly value: unknown;
   readonly problems: SyntaxProblem[];
   private readonly doc: TextDocument;
 
   constructor(readonly uri: string, readonly kind: FileKind, readonly syntax: Syntax, readonly text: string, readonly version = 0) {
     this.doc = TextDocument.create(uri, syntax, version, text);
-    const parsed = syntax === 'json' ? parseJson(text) : parseYaml(text);
+    this.tooLarge = text.length > ParsedFile.maxChars;
+    const parsed = this.tooLarge ? { root: undefined, problems: [] } : syntax === 'json' ? parseJson(text) : parseYaml(text);
     this.root = parsed.root;
     this.problems = parsed.problems;
     this.value = toValue(parsed.root);

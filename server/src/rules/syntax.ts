@@ -1,9 +1,15 @@
+import { ParsedFile } from '../model/document';
 import type { FileRule } from './types';
 
 /** `syntax`: the parser's own problems, each at the token it concerns. */
 export const syntaxRule: FileRule = {
   kinds: ['ecm', 'integration', 'vault', 'pa'],
   check(file, report) {
+    if (file.tooLarge) {
+      const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+      report({ code: 'file/too-large', range: file.headRange({ type: 'null', value: null, offset: 0, length: Math.min(file.text.length, 200) }), message: `This file has ${mb(file.text.length)} MB; ecmkit checks files up to ${mb(ParsedFile.maxChars)} MB. Split it, or raise the setting ecmkit.maxFileSizeMB (CLI: --max-file-size).` });
+      return;
+    }
     for (const p of file.problems) {
       report({ code: 'syntax', range: file.range(p.offset, p.length), message: `${p.message} Fix the ${file.syntax === 'json' ? 'JSON' : 'YAML'} so the file parses.` });
     }
