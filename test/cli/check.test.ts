@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import Ajv from 'ajv';
+import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { copyExamples, EXAMPLES } from '../support/fixtures';
 import { CLI, ROOT } from '../support/lspClient';
@@ -68,7 +68,12 @@ describe('ecmkit check', () => {
       const log: any = JSON.parse(r.stdout); // eslint-disable-line @typescript-eslint/no-explicit-any -- a SARIF log, checked by its schema below
       const schemaFile = path.join(ROOT, 'test/fixtures/sarif-schema-2.1.0.json');
       assert.ok(existsSync(schemaFile), 'the SARIF 2.1.0 schema fixture is present');
-      const ajv = new Ajv({ strict: false, allErrors: true });
+      // The published 2.1.0 schema is draft 2020-12 and uses `(?i)` patterns, which JavaScript spells as a flag
+      // (see test/fixtures/README.md); its meta-schema errata (oasis-tcs/sarif-spec#578) are not validated.
+      const ajv = new Ajv2020({
+        strict: false, allErrors: true, validateSchema: false,
+        code: { regExp: ((p: string, u: string) => (p.startsWith('^(?i)') ? new RegExp('^' + p.slice(5), u + 'i') : new RegExp(p, u))) as never },
+      });
       addFormats(ajv);
       const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
       assert.ok(validate(JSON.parse(r.stdout)), JSON.stringify(validate.errors, null, 2));
