@@ -1,0 +1,162 @@
+/**
+ * "3 credentials · 4 users" for each PA jump client: how many distinct credentials the site's PA users
+ * would get there, and how many of those users get at least one. Same decisions as resolveInjection
+ * (provider mapping, Vault user, sign-in, endpoint assignment, policy, availability, domain matching),
+ * but indexed so a whole PA file of jump clients costs about one pass over the credentials:
+ * users are grouped by the set of policies that let them check out, and Shared credentials (the same on
+ * every endpoint) are counted once per group, not once per jump client.
+ */
+import { list, type PaJumpClient, type PaUser, type VaultCredential, type VaultEndpoint, type VaultPolicy } from '../model/inventory';
+import type { Workspace } from '../model/workspace';
+import { checkoutGrant, findRunAsUser, isRestricted, isSameHolder, principalsOf, sameName, type RunAs } from '../vault/permissions';
+import { signInCheck } from './injection';
+import { mapProvider } from './provider';
+import { bindEcm, sitesOf, type Site } from './site';
+
+export interface JumpClientSummary {
+  jumpClient: string;
+  /** Distinct credentials returned to at least one PA user of the site. */
+  credentials: number;
+  /** PA users of the site who would get at least one credential. */
+  users: number;
+  /** Why the counts are 0 for every user, when it is one reason (injection off, no ECM, sign-in refused…). */
+  reason?: string;
+}
+
+interface UserInfo { runAs: RunAs }
+interface Group { policies: Set<string>; users: UserInfo[]; globalBase: Set<number>; globalHeld: number[] }
+interface CredInfo { index: number; policy: string; held?: string }
+
+interface SiteIndex {
+  reason?: string;
+  groups: Group[];
+  creds: CredInfo[];
+  /** Credentials every endpoint gets (Shared; all of them on Vault Go!), by index in `creds`. */
+  global: number[];
+  direct: Map<string, number[]>;
+  byGroup: Map<string, number[]>;
+  endpoints: Map<string, VaultEndpoint>;
+  globalUnion: Set<number>;
+  includeUnavailable: boolean;
+  summaries: Map<string, JumpClientSummary>;
+}
+
+const cache = new WeakMap<Workspace, { generation: number; bySite: Map<string, SiteIndex> }>();
+
+/** Summary for one jump client of a PA file (by exact name); undefined if the file or name is unknown. */
+export function jumpClientSummary(ws: Workspace, paUri: string, jumpClient: string): JumpClientSummary | undefined {
+  return jumpClientSummaries(ws, paUri).get(jumpClient);
+}
+
+/** Summaries for every jump client of a PA file, keyed by name; cached until the workspace changes. */
+export function jumpClientSummaries(ws: Workspace, paUri: string): Map<string, JumpClientSummary> {
+  let c = cache.get(ws);
+  if (!c || c.generation !== ws.generation) cache.set(ws, (c = { generation: ws.generation, bySite: new Map() }));
+  let idx = c.bySite.get(paUri);
+  if (!idx) {
+    const site = sitesOf(ws).find((s) => s.pa?.file.uri === paUri);
+    if (!site) return new Map();
+    c.bySite.set(paUri, (idx = buildIndex(ws, site)));
+  }
+  const pa = ws.get(paUri);
+  for (const jc of list<PaJumpClient>((pa?.value as { jumpClients?: unknown } | undefined)?.jumpClients)) {
+    if (typeof jc.name !== 'string' || idx.summaries.has(jc.name)) continue;
+    idx.summaries.set(jc.name, summarize(idx, jc));
+  }
+  return idx.summaries;
+}
+
+function buildIndex(ws: Workspace, site: Site): SiteIndex {
+  const idx: SiteIndex = { groups: [], creds: [], global: [], direct: new Map(), byGroup: new Map(), endpoints: new Map(), globalUnion: new Set(), includeUnavailable: false, summaries: new Map() };
+  const ecm = site.ecms[0];
+  if (!ecm) return { ...idx, reason: `no ECM serves site ${site.site}` };
+  const b = bindEcm(ws, ecm, site);
+  if (!b.vault) return { ...idx, reason: 'no Vault inventory in the workspace' };
+  const inv = b.vault.value;
+  const v = ecm.value.vault ?? {};
+  idx.includeUnavailable = v.includeUnavailableCredentials === true;
+  const domainMatching = v.enableDomainMatching === true;
+  const go = sameName(inv.edition, 'go');
+  const signIn = signInCheck(b, '');
+  if (!signIn.ok) return { ...idx, reason: 'the Vault refuses the ECM\'s sign-in' };
+
+  // Users → the set of policies that give them check-out; grouped by that set.
+  const policies = list<VaultPolicy>(inv.credentialPolicies).filter((p) => typeof p.name === 'string');
+  const groups = new Map<string, Group>();
+  for (const pu of list<PaUser>(site.pa?.value.users)) {
+    if (typeof pu.username !== 'string' || typeof pu.securityProvider !== 'string') continue;
+    const m = mapProvider(b, pu.securityProvider);
+    if (!m.ok) continue;
+    const runAs = { provider: m.provider!, username: pu.username.trim() };
+    const found = findRunAsUser(inv, runAs);
+    if (!found.ok) continue;
+    const principals = principalsOf(inv, found.user);
+    const allowed = policies.filter((p) => checkoutGrant(inv, found.user, { policy: p.name }, principals)).map((p) => p.name!.trim().toLowerCase()).sort();
+    const key = allowed.join('\n');
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { policies: new Set(allowed), users: [], globalBase: new Set(), globalHeld: [] }));
+    g.users.push({ runAs });
+  }
+  idx.groups = [...groups.values()];
+
+  // Credentials: dropped for everyone by domain matching, then indexed by where they apply.
+  const raw = Array.isArray(inv.credentials) ? inv.credentials : [];
+  raw.forEach((c: VaultCredential | null, index) => {
+    if (!c || typeof c !== 'object' || typeof c.name !== 'string' || typeof c.policy !== 'string') return;
+    const restricted = isRestricted(c);
+    if (domainMatching && restricted && !sameName(c.domain, inv.domain)) return;
+    const held = typeof c.checkedOutBy === 'string' && c.checkedOutBy.trim() ? c.checkedOutBy.trim() : undefined;
+    const i = idx.creds.push({ index, policy: c.policy.trim().toLowerCase(), held }) - 1;
+    if (!restricted || go) { idx.global.push(i); return; }
+    for (const e of Array.isArray(c.endpoints) ? c.endpoints : []) if (typeof e === 'string') push(idx.direct, e, i);
+    for (const g of Array.isArray(c.endpointGroups) ? c.endpointGroups : []) if (typeof g === 'string') push(idx.byGroup, g.trim().toLowerCase(), i);
+  });
+  for (const e of list<VaultEndpoint>(inv.endpoints)) if (typeof e.name === 'string' && !idx.endpoints.has(e.name)) idx.endpoints.set(e.name, e);
+  for (const g of idx.groups) {
+    split(idx, g, idx.global, g.globalBase, g.globalHeld);
+    for (const i of g.globalBase) idx.globalUnion.add(i);
+  }
+  return idx;
+}
+
+function summarize(idx: SiteIndex, jc: PaJumpClient): JumpClientSummary {
+  const name = jc.name!;
+  if (jc.credentialInjection === false) return { jumpClient: name, credentials: 0, users: 0, reason: 'credential injection is off' };
+  if (idx.reason) return { jumpClient: name, credentials: 0, users: 0, reason: idx.reason };
+  // Restricted credentials on this exact endpoint name: listed directly, or through one of its groups.
+  const local = new Set(idx.direct.get(name) ?? []);
+  for (const g of idx.endpoints.get(name)?.groups ?? []) if (typeof g === 'string') for (const i of idx.byGroup.get(g.trim().toLowerCase()) ?? []) local.add(i);
+  const localList = [...local];
+  const creds = new Set(idx.globalUnion);
+  let users = 0;
+  for (const g of idx.groups) {
+    const base = new Set<number>();
+    const held: number[] = [...g.globalHeld];
+    split(idx, g, localList, base, held);
+    for (const i of base) creds.add(i);
+    if (g.globalBase.size + base.size > 0) { users += g.users.length; }
+    // A credential someone holds is still offered to the holder.
+    for (const u of g.users) {
+      const mine = held.filter((i) => isSameHolder(idx.creds[i].held!, u.runAs));
+      for (const i of mine) creds.add(i);
+      if (g.globalBase.size + base.size === 0 && mine.length) users++;
+    }
+  }
+  return { jumpClient: name, credentials: creds.size, users };
+}
+
+/** Credentials of `list` the group may check out: offered to all, or (held, Include Unavailable off) to the holder only. */
+function split(idx: SiteIndex, g: Group, list: number[], base: Set<number>, held: number[]): void {
+  for (const i of list) {
+    const c = idx.creds[i];
+    if (!g.policies.has(c.policy)) continue;
+    if (c.held && !idx.includeUnavailable) held.push(i);
+    else base.add(i);
+  }
+}
+
+function push(m: Map<string, number[]>, k: string, v: number): void {
+  const a = m.get(k);
+  if (a) a.push(v);
+  else m.set(k, [v]);
+}

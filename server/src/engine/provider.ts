@@ -1,0 +1,66 @@
+/**
+ * Step 2 of an injection: the ECM turns the PA security provider into the Vault security provider it runs
+ * as. AD domains (FQDN) go through the mapping lines; local and RADIUS accounts, and unmapped domains, get
+ * the default security provider.
+ */
+import { list, parseMappings, type PaSecurityProvider } from '../model/inventory';
+import type { Entry } from '../model/workspace';
+import { mappingLines } from '../rules/mappings';
+import { sameName } from '../vault/permissions';
+import { sourceAt, type EcmBinding, type SourceRef } from './site';
+
+export type ProviderKind = 'activeDirectory' | 'local' | 'radius';
+
+export interface ProviderMapping {
+  ok: boolean;
+  /** The Vault security provider (NetBIOS name) to run as. */
+  provider?: string;
+  kind: ProviderKind;
+  how: 'mapping' | 'default' | 'none';
+  detail: string;
+  source?: SourceRef;
+}
+
+/** What kind of provider PA reports: from the PA inventory, else by its shape (an FQDN is AD). */
+export function providerKind(pa: Entry<'pa'> | undefined, name: string): ProviderKind {
+  const def = list<PaSecurityProvider>(pa?.value.securityProviders).find((p) => sameName(p.name, name));
+  if (def && typeof def.type === 'string') {
+    if (sameName(def.type, 'local')) return 'local';
+    if (sameName(def.type, 'radius')) return 'radius';
+    if (sameName(def.type, 'activeDirectory')) return 'activeDirectory';
+  }
+  if (sameName(name, 'local')) return 'local';
+  return name.includes('.') ? 'activeDirectory' : 'radius';
+}
+
+/** The ECM's provider mapping: AD FQDN → NetBIOS by the mapping lines; local/RADIUS (or unmapped) → default. */
+export function mapProvider(b: EcmBinding, paProvider: string): ProviderMapping {
+  const v = b.ecm.value.vault ?? {};
+  const file = b.ecm.file;
+  const kind = providerKind(b.pa, paProvider);
+  const def = typeof v.defaultSecurityProvider === 'string' && v.defaultSecurityProvider.trim() ? v.defaultSecurityProvider.trim() : undefined;
+  const defSource = sourceAt(file, ['vault', 'defaultSecurityProvider']);
+  if (kind === 'activeDirectory') {
+    const mapped = parseMappings(v.securityProviderMappings).get(paProvider.trim().toLowerCase());
+    if (mapped) {
+      const line = mappingLines(file).find((l) => l.fqdn && sameName(l.fqdn, paProvider));
+      return {
+        ok: true, provider: mapped, kind, how: 'mapping',
+        detail: `AD domain ${paProvider} maps to ${mapped} (mapping line \`${line?.text ?? `${paProvider}=${mapped}`}\`).`,
+        source: line ? { uri: file.uri, range: line.range } : sourceAt(file, ['vault', 'securityProviderMappings']),
+      };
+    }
+    if (def) {
+      return {
+        ok: true, provider: def, kind, how: 'default',
+        detail: `AD domain ${paProvider} has no mapping line; the ECM falls back to the default security provider ${def}. Add \`${paProvider}=NETBIOS\` to securityProviderMappings if the user's Vault provider differs.`,
+        source: sourceAt(file, ['vault', 'securityProviderMappings']) ?? defSource,
+      };
+    }
+    return { ok: false, kind, how: 'none', detail: `AD domain ${paProvider} has no mapping line and the ECM has no default security provider, so the ECM cannot name the user's Vault provider.`, source: sourceAt(file, ['vault', 'securityProviderMappings']) };
+  }
+  const what = kind === 'local' ? 'a local PA account' : `RADIUS provider ${paProvider}`;
+  if (def) return { ok: true, provider: def, kind, how: 'default', detail: `${paProvider} is ${what}: the ECM uses the default security provider ${def}.`, source: defSource };
+  return { ok: false, kind, how: 'none', detail: `${paProvider} is ${what} and the ECM has no default security provider (vault.defaultSecurityProvider).`, source: sourceAt(file, ['vault']) };
+}
+

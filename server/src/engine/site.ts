@@ -1,0 +1,112 @@
+/**
+ * One PA site as the broker sees it: its ECM set (every ECM file naming the site, at most five serve),
+ * the Vault inventory and integration the ECMs sign in to, and the PA inventory of the site. Pure and
+ * cached per workspace generation, so the broker, the code lens and the simulate command share one view.
+ */
+import type { Range } from 'vscode-languageserver-types';
+import type { ParsedFile } from '../model/document';
+import type { EcmConfig, Integration, PaInventory, VaultInventory } from '../model/inventory';
+import type { Entry, Workspace } from '../model/workspace';
+
+/** At most five ECMs serve one site (the appliance ignores a sixth). */
+export const MAX_ECMS = 5;
+
+export interface Site {
+  /** The PA site hostname the ECMs name (lower-cased, without scheme or path). */
+  site: string;
+  /** The site's ECMs in connect order (workspace order: file path), at most MAX_ECMS. */
+  ecms: Entry<'ecm'>[];
+  /** ECM files of the site beyond the fifth: they never serve. */
+  extraEcms: Entry<'ecm'>[];
+  pa?: Entry<'pa'>;
+}
+
+export interface EcmBinding {
+  ecm: Entry<'ecm'>;
+  vault?: Entry<'vault'>;
+  integration?: Entry<'integration'>;
+  pa?: Entry<'pa'>;
+}
+
+/** `https://support.example.com/x` and `Support.Example.com` both name `support.example.com`. */
+export function siteKey(site: unknown): string {
+  if (typeof site !== 'string') return '';
+  const s = site.trim().toLowerCase();
+  try {
+    if (/^[a-z][a-z0-9+.-]*:\/\//.test(s)) return new URL(s).hostname;
+  } catch { /* not a URL: use as is */ }
+  return s.replace(/\/.*$/, '').replace(/:\d+$/, '');
+}
+
+function vaultKey(hostname: unknown): string {
+  if (typeof hostname !== 'string') return '';
+  try {
+    return new URL(hostname.trim()).host.toLowerCase();
+  } catch {
+    return hostname.trim().toLowerCase();
+  }
+}
+
+const cache = new WeakMap<Workspace, { generation: number; sites: Site[] }>();
+
+/** Every site of the workspace (one per distinct ECM `site`, plus PA-only sites), in workspace order. */
+export function sitesOf(ws: Workspace): Site[] {
+  const hit = cache.get(ws);
+  if (hit && hit.generation === ws.generation) return hit.sites;
+  const bySite = new Map<string, Site>();
+  const get = (key: string): Site => {
+    let s = bySite.get(key);
+    if (!s) bySite.set(key, (s = { site: key, ecms: [], extraEcms: [] }));
+    return s;
+  };
+  for (const e of ws.of('ecm')) {
+    const s = get(siteKey(e.value.site));
+    (s.ecms.length < MAX_ECMS ? s.ecms : s.extraEcms).push(e);
+  }
+  const pas = ws.of('pa');
+  for (const p of pas) {
+    const s = bySite.get(siteKey(p.value.site)) ?? (pas.length === 1 && bySite.size === 1 ? [...bySite.values()][0] : get(siteKey(p.value.site)));
+    s.pa ??= p;
+  }
+  const sites = [...bySite.values()];
+  cache.set(ws, { generation: ws.generation, sites });
+  return sites;
+}
+
+/** The site an ECM (by name, or the first ECM of the workspace) belongs to. */
+export function siteOfEcm(ws: Workspace, ecmName?: string): Site | undefined {
+  const sites = sitesOf(ws);
+  if (ecmName === undefined) return sites.find((s) => s.ecms.length > 0);
+  return sites.find((s) => [...s.ecms, ...s.extraEcms].some((e) => e.value.name === ecmName));
+}
+
+/** The site whose PA inventory is this file. */
+export function siteOfPa(ws: Workspace, paUri: string): Site | undefined {
+  return sitesOf(ws).find((s) => s.pa?.file.uri === paUri);
+}
+
+/**
+ * What one ECM works with: its Vault inventory (the one whose hostname matches `vault.hostname`, else the
+ * only one), its integration (by `vault.integration`, else the only one) and the site's PA inventory.
+ */
+export function bindEcm(ws: Workspace, ecm: Entry<'ecm'>, site?: Site): EcmBinding {
+  const vaults = ws.of('vault');
+  const want = vaultKey(ecm.value.vault?.hostname);
+  const vault = vaults.find((v) => want && vaultKey(v.value.hostname) === want) ?? (vaults.length ? vaults[0] : undefined);
+  const integrations = ws.of('integration');
+  const iname = ecm.value.vault?.integration;
+  const integration = typeof iname === 'string'
+    ? integrations.find((i) => i.value.name === iname)
+    : integrations.length === 1 ? integrations[0] : undefined;
+  const s = site ?? sitesOf(ws).find((x) => x.ecms.includes(ecm) || x.extraEcms.includes(ecm));
+  return { ecm, vault, integration, pa: s?.pa };
+}
+
+/** A link from a trace step to the file and range it depends on. */
+export interface SourceRef { uri: string; range: Range }
+
+export function sourceAt(file: ParsedFile | undefined, path: (string | number)[], prefer: 'value' | 'key' = 'value'): SourceRef | undefined {
+  return file ? { uri: file.uri, range: file.rangeAt(path, prefer) } : undefined;
+}
+
+export type { EcmConfig, Integration, PaInventory, VaultInventory };
