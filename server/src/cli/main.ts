@@ -20,6 +20,8 @@ type Command = (args: string[]) => Promise<number>;
 /** Subcommands load lazily, so `ecmkit check` does not pay for the broker's code. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check')).run,
+  'vault-test': async () => (await import('./vaultTest')).run,
+  sandbox: async () => (await import('./sandbox')).run,
   lsp: async () => (await import('../server')).run,
 };
 

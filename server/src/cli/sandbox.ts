@@ -1,0 +1,61 @@
+/**
+ * `ecmkit sandbox [--workspace DIR] [--port N] [--key-file FILE] [--quiet]` (FORMATS.md §3, §5).
+ * Prints exactly one stdout line, `sandbox listening on https://127.0.0.1:PORT ca=PATH`; requests and
+ * warnings go to stderr. The API key is the integration's authenticationCredential resolved like every
+ * CLI secret (env ECMKIT_SECRET_<NAME>), or read from --key-file (never from the command line, where
+ * other users could see it in the process list). Runs until SIGINT/SIGTERM.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { startSandbox, SandboxKeyError } from '../vault/sandbox';
+import { flag, parseArgs, UsageError } from './args';
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['workspace', 'port', 'key-file', 'cert-dir'], booleans: ['quiet'] });
+  if (args.positionals.length) throw new UsageError(`Unexpected argument ${args.positionals[0]}; use --workspace DIR.`);
+  const portText = flag(args, 'port');
+  const port = portText === undefined ? 0 : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port is a number from 0 to 65535 (0: any free port).');
+  const keyFile = flag(args, 'key-file');
+  let apiKey: string | undefined;
+  if (keyFile) {
+    try {
+      apiKey = readFileSync(keyFile, 'utf8').replace(/\r?\n$/, '');
+      if (process.platform !== 'win32' && (statSync(keyFile).mode & 0o077) !== 0) {
+        process.stderr.write(`sandbox: warning: ${keyFile} is readable by other users; chmod 600 it.\n`);
+      }
+    } catch (e) {
+      throw new UsageError(`Cannot read the key file ${keyFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+    }
+    if (!apiKey) throw new UsageError(`The key file ${keyFile} is empty.`);
+  }
+  const quiet = args.flags.has('quiet');
+  let sandbox;
+  try {
+    sandbox = await startSandbox({
+      workspace: flag(args, 'workspace') ?? '.',
+      port,
+      apiKey,
+      certDir: flag(args, 'cert-dir'),
+      onWarning: (m) => process.stderr.write(`sandbox: warning: ${m}\n`),
+      onLog: quiet ? undefined : (e) => process.stderr.write(`sandbox: ${e.method} ${e.path} ${e.status} ${e.ms.toFixed(1)} ms${e.runAs ? ` ${e.runAs}` : ''}${e.reason ? ` (${e.reason})` : ''}\n`),
+    });
+  } catch (e) {
+    if (e instanceof SandboxKeyError) {
+      process.stderr.write(`ecmkit sandbox: ${e.message}\n`);
+      return 2;
+    }
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(`ecmkit sandbox: port ${port} is in use; pick another with --port, or --port 0 for any free port.\n`);
+      return 2;
+    }
+    throw e;
+  }
+  process.stdout.write(`sandbox listening on ${sandbox.url} ca=${sandbox.caPath}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await sandbox.close();
+  return 0;
+}

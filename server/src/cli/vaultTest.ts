@@ -1,0 +1,56 @@
+/**
+ * `ecmkit vault-test ECM_FILE [--ca PEM] [--timeout MS] [--user RUNAS] [--tls-only] [--format text|json]`
+ * (FORMATS.md §3), plus `--workspace DIR` (default: the ECM file's folder) and `--vault URL` (test another
+ * Vault than vault.hostname, e.g. the sandbox). Exit 0 only if every stage passed; 1 otherwise; 2 usage.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { classify } from '../model/fileKind';
+import { envSecrets } from '../model/secrets';
+import { Workspace } from '../model/workspace';
+import { runConnectivityTest } from '../vault/connectivity';
+import { formatText, toContractJson } from '../vault/report';
+import { vaultTestInputs } from '../vault/testInputs';
+import { flag, parseArgs, UsageError } from './args';
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['ca', 'timeout', 'user', 'format', 'workspace', 'vault'], booleans: ['tls-only'] });
+  if (args.positionals.length !== 1) throw new UsageError('Give exactly one ECM file: ecmkit vault-test ECM_FILE [--ca PEM] [--timeout MS] [--user RUNAS] [--tls-only] [--format text|json].');
+  const ecmFile = path.resolve(args.positionals[0]);
+  if (classify(ecmFile)?.kind !== 'ecm') throw new UsageError(`${args.positionals[0]} is not an ECM file (*.ecm.yaml, *.ecm.yml or *.ecm.json).`);
+  if (!existsSync(ecmFile)) throw new UsageError(`${args.positionals[0]} does not exist.`);
+  const format = flag(args, 'format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError('--format is text or json.');
+  const timeoutText = flag(args, 'timeout');
+  const timeoutMs = timeoutText === undefined ? undefined : Number(timeoutText);
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) throw new UsageError('--timeout is a positive number of milliseconds.');
+  const caFile = flag(args, 'ca');
+  let ca: string | undefined;
+  if (caFile) {
+    try {
+      ca = readFileSync(caFile, 'utf8');
+    } catch (e) {
+      throw new UsageError(`Cannot read the CA file ${caFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+  }
+
+  const wsDir = path.resolve(flag(args, 'workspace') ?? path.dirname(ecmFile));
+  const ws = await Workspace.load([wsDir, ecmFile]);
+  const inputs = vaultTestInputs(ws, pathToFileURL(ecmFile).href, envSecrets);
+  const hostname = flag(args, 'vault') ?? inputs.hostname;
+  if (!hostname) throw new UsageError(`${args.positionals[0]} has no vault.hostname; add it or pass --vault URL.`);
+
+  const report = await runConnectivityTest({
+    hostname,
+    ca,
+    timeoutMs,
+    runAs: flag(args, 'user') ?? inputs.runAs,
+    tlsOnly: args.flags.has('tls-only'),
+    key: inputs.key,
+    context: inputs.context,
+  });
+  process.stdout.write(format === 'json' ? JSON.stringify(toContractJson(report)) + '\n' : formatText(report, inputs.ecmName));
+  return report.ok ? 0 : 1;
+}
