@@ -150,7 +150,7 @@ describe('resolveInjection: ECM options and Vault policy', () => {
     assert.match(d.detail, /domain other\.example\.org, not the Vault host's domain corp\.example\.com/);
   });
 
-  it('grants check-out to a user principal; an unmapped domain falls back to the default provider', async () => {
+  it('grants check-out to a user principal; an unmapped domain goes to Vault unchanged', async () => {
     const ws = await variant({
       'corp.vault.yaml': [['- { principal: "role:DBA", actions: [checkout, modify] }', '- { principal: "role:DBA", actions: [checkout, modify] }\n      - { principal: "user:bwayne", actions: [checkout] }']],
       'prod.ecm.yaml': [['    emea.corp.example.com=EMEA\n', '']],
@@ -159,8 +159,10 @@ describe('resolveInjection: ECM options and Vault policy', () => {
     assert.deepEqual(names(b), ['db01-sa', 'helpdesk-shared']);
     assert.match(credStep(b, 'db01-sa')!.detail, /user:bwayne by policy Databases/);
     const a = resolveInjection(ws, { user: 'asmith', securityProvider: 'emea.corp.example.com', endpoint: 'db01.corp.example.com' });
-    assert.match(step(a, 'provider')!.detail, /no mapping line; the ECM falls back to the default security provider CORP/);
-    assert.equal(a.failure?.code, 'user-not-found', 'asmith is an EMEA user: CORP\\asmith does not exist');
+    assert.match(step(a, 'provider')!.detail, /no mapping line, so the ECM passes the FQDN to Vault unchanged/);
+    assert.equal(a.runAs, 'emea.corp.example.com\\asmith');
+    assert.equal(a.failure?.code, 'user-not-found');
+    assert.match(step(a, 'user')!.detail, /belongs to security provider EMEA, not emea\.corp\.example\.com/);
   });
 
   it('follows the sign-in facts of the integration', async () => {

@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'vault-test': async () => (await import('./vaultTest')).run,
   sandbox: async () => (await import('./sandbox')).run,
   lsp: async () => (await import('../server')).run,
+  broker: async () => (await import('./broker')).run,
 };
 
 export async function main(argv: string[]): Promise<number> {

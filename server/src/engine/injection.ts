@@ -142,10 +142,6 @@ export function resolveInjection(ws: Workspace, req: InjectionRequest, opts: Res
     detail: `ECM ${ecm.value.name ?? '(unnamed)'} serves site ${ecm.value.site ?? '(none)'}: Include Unavailable ${v.includeUnavailableCredentials === true ? 'on' : 'off'}, Domain Matching ${v.enableDomainMatching === true ? 'on' : 'off'}.`,
     source: sourceAt(ecm.file, ['name']),
   });
-  const vault = b.vault;
-  if (!vault) return stop('no-vault', 'ecm', 'The workspace has no *.vault.yaml file: nothing to resolve the user and credentials against.');
-  const inv = vault.value;
-
   // Step 1: the jump client as PA shows it.
   const jc = jumpClientOf(b.pa, req.endpoint);
   if (b.pa && jc) {
@@ -169,6 +165,10 @@ export function resolveInjection(ws: Workspace, req: InjectionRequest, opts: Res
   const signIn = signInCheck(b, out.runAs);
   if (!signIn.ok) return stop('integration', 'sign-in', signIn.detail, signIn.source);
   trace.push({ step: 'sign-in', outcome: 'pass', detail: signIn.detail, source: signIn.source });
+
+  const vault = b.vault;
+  if (!vault) return stop('no-vault', 'user', 'The workspace has no *.vault.yaml file: the Vault user, endpoint and credentials cannot be checked from the files.');
+  const inv = vault.value;
 
   // The Vault user.
   const lookup = findRunAsUser(inv, runAs);

@@ -1,7 +1,7 @@
 /**
  * Step 2 of an injection: the ECM turns the PA security provider into the Vault security provider it runs
- * as. AD domains (FQDN) go through the mapping lines; local and RADIUS accounts, and unmapped domains, get
- * the default security provider.
+ * as. AD domains (FQDN) go through the mapping lines (an unmapped one passes unchanged); local and RADIUS
+ * accounts get the default security provider.
  */
 import { list, parseMappings, type PaSecurityProvider } from '../model/inventory';
 import type { Entry } from '../model/workspace';
@@ -16,7 +16,7 @@ export interface ProviderMapping {
   /** The Vault security provider (NetBIOS name) to run as. */
   provider?: string;
   kind: ProviderKind;
-  how: 'mapping' | 'default' | 'none';
+  how: 'mapping' | 'default' | 'unmapped' | 'none';
   detail: string;
   source?: SourceRef;
 }
@@ -27,13 +27,13 @@ export function providerKind(pa: Entry<'pa'> | undefined, name: string): Provide
   if (def && typeof def.type === 'string') {
     if (sameName(def.type, 'local')) return 'local';
     if (sameName(def.type, 'radius')) return 'radius';
-    if (sameName(def.type, 'activeDirectory')) return 'activeDirectory';
+    if (sameName(def.type, 'activeDirectory') || sameName(def.type, 'ldap')) return 'activeDirectory';
   }
   if (sameName(name, 'local')) return 'local';
   return name.includes('.') ? 'activeDirectory' : 'radius';
 }
 
-/** The ECM's provider mapping: AD FQDN → NetBIOS by the mapping lines; local/RADIUS (or unmapped) → default. */
+/** The ECM's provider mapping: AD FQDN → NetBIOS by the mapping lines (unmapped: unchanged); local/RADIUS → default. */
 export function mapProvider(b: EcmBinding, paProvider: string): ProviderMapping {
   const v = b.ecm.value.vault ?? {};
   const file = b.ecm.file;
@@ -50,14 +50,13 @@ export function mapProvider(b: EcmBinding, paProvider: string): ProviderMapping 
         source: line ? { uri: file.uri, range: line.range } : sourceAt(file, ['vault', 'securityProviderMappings']),
       };
     }
-    if (def) {
-      return {
-        ok: true, provider: def, kind, how: 'default',
-        detail: `AD domain ${paProvider} has no mapping line; the ECM falls back to the default security provider ${def}. Add \`${paProvider}=NETBIOS\` to securityProviderMappings if the user's Vault provider differs.`,
-        source: sourceAt(file, ['vault', 'securityProviderMappings']) ?? defSource,
-      };
-    }
-    return { ok: false, kind, how: 'none', detail: `AD domain ${paProvider} has no mapping line and the ECM has no default security provider, so the ECM cannot name the user's Vault provider.`, source: sourceAt(file, ['vault', 'securityProviderMappings']) };
+    // Like the ECM (and engine/identity.ts, which the rules use): an unmapped FQDN goes to Vault unchanged;
+    // the default provider is only for local and RADIUS accounts.
+    return {
+      ok: true, provider: paProvider.trim(), kind, how: 'unmapped',
+      detail: `AD domain ${paProvider} has no mapping line, so the ECM passes the FQDN to Vault unchanged; Vault providers are NetBIOS names: add \`${paProvider}=NETBIOS\` to securityProviderMappings (mapping/unmapped-domain).`,
+      source: sourceAt(file, ['vault', 'securityProviderMappings']) ?? defSource,
+    };
   }
   const what = kind === 'local' ? 'a local PA account' : `RADIUS provider ${paProvider}`;
   if (def) return { ok: true, provider: def, kind, how: 'default', detail: `${paProvider} is ${what}: the ECM uses the default security provider ${def}.`, source: defSource };

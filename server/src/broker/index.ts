@@ -1,0 +1,162 @@
+/**
+ * startBroker(): the local broker as a library (the CLI, the tests, the benchmark). Loads the workspace,
+ * optionally starts the sandbox Vault and points every ECM at it, writes the bearer token to a file only
+ * the user can read, listens on 127.0.0.1, follows file changes, and on close checks every lease in.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs, watch, type FSWatcher } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { siteOfEcm, sitesOf } from '../engine/site';
+import { classify } from '../model/fileKind';
+import { envSecrets, resolveSecret, type SecretLookup } from '../model/secrets';
+import { Workspace } from '../model/workspace';
+import { startSandbox, type Sandbox } from '../vault/sandbox';
+import { Broker, type VaultPlan } from './broker';
+import { BrokerLog } from './log';
+import { createBrokerServer } from './server';
+
+export interface BrokerStartOptions {
+  /** Workspace folder (default: the folder of `ecmFile`, else the current folder). */
+  workspace?: string;
+  /** An ECM file: its site is served, and it connects first. */
+  ecmFile?: string;
+  port?: number;
+  /** Start the sandbox Vault from the workspace and use it for every ECM. */
+  sandbox?: boolean;
+  /** Use this Vault for every ECM instead of each ECM's vault.hostname (e.g. a sandbox started elsewhere). */
+  vaultUrl?: string;
+  /** Extra CA (PEM text) for the Vault's certificate. */
+  ca?: string;
+  /** Where to write the token (default: a new folder under the OS temp folder). */
+  tokenFile?: string;
+  leaseMs?: number;
+  /** The shared key of every ECM (and, with `sandbox`, the sandbox's API key), instead of resolving each ECM's reference. */
+  sharedKey?: string;
+  secrets?: SecretLookup;
+  log?: BrokerLog;
+  watch?: boolean;
+  timeoutMs?: number;
+}
+
+export interface RunningBroker {
+  url: string;
+  port: number;
+  tokenPath: string;
+  /** The bearer token (the library caller started the broker, so it may have it). */
+  token: string;
+  broker: Broker;
+  sandbox?: Sandbox;
+  log: BrokerLog;
+  close(): Promise<void>;
+}
+
+export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBroker> {
+  const log = o.log ?? new BrokerLog();
+  const secrets = o.secrets ?? envSecrets;
+  const dir = path.resolve(o.workspace ?? (o.ecmFile ? path.dirname(o.ecmFile) : '.'));
+  const inputs = o.ecmFile ? [dir, path.resolve(o.ecmFile)] : [dir];
+  const ws = await Workspace.load(inputs);
+
+  let ecmName: string | undefined;
+  if (o.ecmFile) {
+    const uri = ws.all().find((f) => f.uri.endsWith(encodeURI(path.resolve(o.ecmFile!).split(path.sep).join('/'))))?.uri;
+    const entry = ws.of('ecm').find((e) => e.file.uri === uri);
+    if (!entry) throw new Error(`${o.ecmFile} is not an ECM file (*.ecm.yaml, *.ecm.yml or *.ecm.json).`);
+    ecmName = typeof entry.value.name === 'string' ? entry.value.name : undefined;
+  }
+  if (!(siteOfEcm(ws, ecmName) ?? sitesOf(ws).find((s) => s.ecms.length))) throw new Error(`No ECM file (*.ecm.yaml) under ${dir}: the broker has no ECM to play.`);
+
+  const plan: VaultPlan = { secrets, timeoutMs: o.timeoutMs, hostname: o.vaultUrl, ca: o.ca, apiKey: o.sharedKey };
+  let sandbox: Sandbox | undefined;
+  if (o.sandbox) {
+    // The real keys when every ECM's and integration's key resolves; else one key for both sides, for this run only.
+    const keys = [...ws.of('ecm').map((e) => e.value.vault?.sharedKey), ...ws.of('integration').map((i) => i.value.authenticationCredential)];
+    const allResolve = keys.every((k) => { try { return !!resolveSecret(k, secrets); } catch { return false; } });
+    if (!allResolve && !plan.apiKey) {
+      plan.apiKey = randomBytes(24).toString('base64url');
+      log.emit({ type: 'warning', message: 'Not every shared key resolves (set ECMKIT_SECRET_… or store the secret in VS Code): the sandbox and the broker use a one-time key for this run.' });
+    }
+    sandbox = await startSandbox({
+      workspace: dir, secrets, apiKey: plan.apiKey, watch: o.watch ?? true,
+      onWarning: (message) => log.emit({ type: 'warning', message: `sandbox: ${message}` }),
+      onLog: (e) => { if (e.status >= 400) log.emit({ type: 'sandbox', method: e.method, path: e.path, status: e.status, reason: e.reason, runAs: e.runAs }); },
+    });
+    plan.hostname = sandbox.url;
+    plan.ca = sandbox.caPem;
+    log.emit({ type: 'info', message: `sandbox Vault at ${sandbox.url} (CA ${sandbox.caPath})` });
+  }
+
+  const broker = new Broker(ws, { ecm: ecmName, vault: plan, log, leaseMs: o.leaseMs });
+  const token = randomBytes(32).toString('base64url');
+  const tokenPath = await writeToken(token, o.tokenFile);
+
+  let port = 0;
+  const server = createBrokerServer(broker, token, log, () => port);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port ?? 0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    });
+  } catch (e) {
+    await sandbox?.close();
+    await removeToken(tokenPath, o.tokenFile);
+    throw e;
+  }
+  port = (server.address() as AddressInfo).port;
+
+  // Follow the files: an edit of an ECM, Vault or PA file applies to the next request.
+  let watcher: FSWatcher | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  if (o.watch ?? true) {
+    try {
+      watcher = watch(dir, { recursive: true }, (_e, name) => {
+        if (name && !classify(String(name))) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          Workspace.load(inputs).then((next) => {
+            broker.setWorkspace(next);
+            log.emit({ type: 'info', message: 're-read the workspace files' });
+          }, (e: Error) => log.emit({ type: 'warning', message: `could not re-read the workspace: ${e.message}` }));
+        }, 150);
+      });
+      watcher.on('error', () => undefined);
+    } catch {
+      log.emit({ type: 'warning', message: 'cannot watch the workspace; restart the broker after editing files' });
+    }
+  }
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => (closed ??= (async () => {
+    clearTimeout(timer);
+    watcher?.close();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 2000).unref(); // a client holding a connection open cannot stall shutdown
+    });
+    await broker.close();
+    await sandbox?.close();
+    await removeToken(tokenPath, o.tokenFile);
+  })());
+  return { url: `http://127.0.0.1:${port}`, port, tokenPath, token, broker, sandbox, log, close };
+}
+
+/** Writes the token readable by the user only (0600), in a fresh 0700 folder unless a path is given. */
+async function writeToken(token: string, file?: string): Promise<string> {
+  const target = file ? path.resolve(file) : path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'ecmkit-broker-')), 'token');
+  await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+  await fs.rm(target, { force: true });
+  await fs.writeFile(target, token + '\n', { mode: 0o600, flag: 'wx' });
+  await fs.chmod(target, 0o600);
+  return target;
+}
+
+async function removeToken(tokenPath: string, explicit?: string): Promise<void> {
+  await fs.rm(tokenPath, { force: true }).catch(() => undefined);
+  if (!explicit) await fs.rmdir(path.dirname(tokenPath)).catch(() => undefined);
+}
+
+export { Broker } from './broker';
+export { BrokerLog, formatEvent, type BrokerEvent } from './log';

@@ -1,0 +1,106 @@
+/**
+ * Check-outs the broker holds for its callers. A lease is one injection: it starts with a Vault request
+ * (check-out), ends with its check-in — by the caller, by expiry, or at shutdown. Two leases of the same
+ * user on the same credential share the Vault request (ConflictOption reuse), so the Vault check-in
+ * happens when the last of them ends. Leases never hold the password.
+ */
+import { randomUUID } from 'node:crypto';
+import type { VaultClient } from '../vault/client';
+import { BrokerError } from './errors';
+
+export type LeaseState = 'open' | 'checked-in' | 'expired';
+
+export interface Lease {
+  id: string;
+  requestId: number;
+  credential: string;
+  username: string;
+  runAs: string;
+  ecm: string;
+  endpoint: string;
+  createdAt: number;
+  expiresAt: number;
+  state: LeaseState;
+}
+
+interface Held extends Lease {
+  client: VaultClient;
+  timer?: NodeJS.Timeout;
+}
+
+export interface LeaseOptions {
+  reason?: string;
+  /** Called when a lease ends on its own (expiry) or at shutdown, after the Vault check-in. */
+  onEnd?: (lease: Lease, how: 'expired' | 'shutdown-checkin', error?: Error) => void;
+  now?: () => number;
+  /** How long an ended lease is remembered, to answer "expired" rather than "unknown" (default 10 min). */
+  keepEndedMs?: number;
+}
+
+export class Leases {
+  private readonly leases = new Map<string, Held>();
+  constructor(private readonly opts: LeaseOptions = {}) {}
+
+  private now(): number { return this.opts.now?.() ?? Date.now(); }
+
+  add(l: Omit<Lease, 'id' | 'state' | 'createdAt'>, client: VaultClient): Lease {
+    const lease: Held = { ...l, id: randomUUID(), state: 'open', createdAt: this.now(), client };
+    this.leases.set(lease.id, lease);
+    lease.timer = setTimeout(() => { void this.end(lease, 'expired'); }, Math.max(0, lease.expiresAt - this.now()));
+    lease.timer.unref();
+    return view(lease);
+  }
+
+  /** The caller's check-in. */
+  async checkin(id: string): Promise<Lease> {
+    const lease = this.leases.get(id);
+    if (!lease) throw new BrokerError(404, 'lease-not-found', `No lease ${id.slice(0, 40)}: it was never issued by this broker, or ended long ago.`);
+    if (lease.state === 'expired') throw new BrokerError(410, 'lease-expired', `Lease ${id} expired at ${new Date(lease.expiresAt).toISOString()}; the broker checked the credential in then.`);
+    if (lease.state === 'checked-in') throw new BrokerError(409, 'lease-not-found', `Lease ${id} is already checked in.`);
+    await this.end(lease, 'checked-in');
+    return view(lease);
+  }
+
+  /** Who holds a credential through an open lease (the live holder for the resolution). */
+  holderOf(credential: string): string | undefined {
+    for (const l of this.leases.values()) if (l.state === 'open' && l.credential === credential) return l.runAs;
+    return undefined;
+  }
+
+  open(): Lease[] {
+    return [...this.leases.values()].filter((l) => l.state === 'open').map(view);
+  }
+
+  /** Checks every open lease in (shutdown). */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.leases.values()].filter((l) => l.state === 'open').map((l) => this.end(l, 'shutdown-checkin')));
+  }
+
+  private async end(lease: Held, how: 'checked-in' | 'expired' | 'shutdown-checkin'): Promise<void> {
+    if (lease.state !== 'open') return;
+    lease.state = how === 'expired' ? 'expired' : 'checked-in';
+    const sharing = [...this.leases.values()].some((l) => l !== lease && l.state === 'open' && l.requestId === lease.requestId && l.client === lease.client);
+    let error: Error | undefined;
+    if (!sharing) {
+      try {
+        await lease.client.checkin(lease.requestId, this.opts.reason);
+      } catch (e) {
+        error = e as Error;
+        if (how === 'checked-in') {
+          lease.state = 'open'; // the caller may try again; expiry still ends it
+          throw e;
+        }
+        // On expiry or shutdown the Vault may have ended the request itself: report, do not retry.
+      }
+    }
+    clearTimeout(lease.timer);
+    const forget = setTimeout(() => this.leases.delete(lease.id), this.opts.keepEndedMs ?? 10 * 60_000);
+    forget.unref();
+    if (how !== 'checked-in') this.opts.onEnd?.(view(lease), how, error);
+  }
+}
+
+function view(l: Held): Lease {
+  const { client: _c, timer: _t, ...rest } = l;
+  return { ...rest };
+}

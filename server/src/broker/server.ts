@@ -1,0 +1,154 @@
+/**
+ * The broker's HTTP API (FORMATS.md §4) on loopback: bearer token on every route, a Host check against
+ * DNS rebinding, bounded JSON bodies, `{"error":{"code","message"}}` on every failure. Request logs name
+ * the route, the user and the endpoint, never the token or a password.
+ */
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Broker } from './broker';
+import { BrokerError } from './errors';
+import type { BrokerLog } from './log';
+
+const MAX_BODY = 64 * 1024;
+
+export function createBrokerServer(broker: Broker, token: string, log: BrokerLog, port: () => number): Server {
+  const tokenDigest = createHash('sha256').update(token).digest();
+  let seq = 0;
+  const server = createServer((req, res) => {
+    const id = ++seq;
+    const started = performance.now();
+    const path = (req.url ?? '/').split('?')[0];
+    let summary: string | undefined;
+    let endpoint = '';
+    handle(req, path, (s, e) => { summary = s; endpoint = e; }, id)
+      .then((out) => send(res, out.status, out.body))
+      .catch((e: unknown) => {
+        const be = e instanceof BrokerError ? e : new BrokerError(500, 'internal', `The broker failed on this request: ${(e as Error)?.message ?? e}`);
+        if (be.trace) log.emit({ type: 'trace', id, endpoint, steps: be.trace });
+        send(res, be.status, be.body());
+        return be.code;
+      })
+      .then((code) => {
+        log.emit({ type: 'request', id, method: req.method ?? 'GET', path, status: res.statusCode, ms: performance.now() - started, code: typeof code === 'string' ? code : undefined, summary });
+      });
+  });
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  async function handle(req: IncomingMessage, path: string, setSummary: (s: string, endpoint: string) => void, id: number): Promise<{ status: number; body?: unknown }> {
+    checkHost(req, port());
+    checkToken(req, tokenDigest);
+    const method = req.method ?? 'GET';
+    const only = (m: string) => { if (method !== m) throw new BrokerError(405, 'method-not-allowed', `Use ${m} for ${path}.`); };
+    if (path === '/v1/health') {
+      only('GET');
+      return { status: 200, body: await broker.health() };
+    }
+    if (path === '/v1/credentials/find') {
+      only('POST');
+      const body = await readJson(req);
+      setSummary(describe(body), endpointOf(body));
+      const r = await broker.find(body);
+      log.emit({ type: 'trace', id, ecm: r.ecm, runAs: r.runAs, endpoint: endpointOf(body), steps: r.trace });
+      return { status: 200, body: { credentials: r.credentials, trace: r.trace, ecm: r.ecm, runAs: r.runAs } };
+    }
+    if (path === '/v1/credentials/checkout') {
+      only('POST');
+      const body = await readJson(req);
+      setSummary(describe(body), endpointOf(body));
+      const r = await broker.checkout(body);
+      log.emit({ type: 'trace', id, ecm: r.lease.ecm, runAs: r.lease.runAs, endpoint: r.lease.endpoint, steps: r.trace });
+      // The password leaves the broker here, once, to its caller; nothing else records it.
+      return { status: 200, body: { leaseId: r.leaseId, username: r.username, password: r.password, expiresAt: r.expiresAt } };
+    }
+    let m = /^\/v1\/leases\/([^/]+)\/checkin$/.exec(path);
+    if (m) {
+      only('POST');
+      await drain(req);
+      await broker.checkin(decodeURIComponent(m[1]));
+      return { status: 204 };
+    }
+    if (path === '/v1/leases') {
+      only('GET');
+      return { status: 200, body: { leases: broker.leases.open().map((l) => ({ ...l, createdAt: new Date(l.createdAt).toISOString(), expiresAt: new Date(l.expiresAt).toISOString() })) } };
+    }
+    if (path === '/v1/ecms') {
+      only('GET');
+      return { status: 200, body: broker.ecms() };
+    }
+    m = /^\/v1\/ecms\/([^/]+)\/(connect|disconnect)$/.exec(path);
+    if (m) {
+      only('POST');
+      await drain(req);
+      return { status: 200, body: broker.setConnected(decodeURIComponent(m[1]), m[2] === 'connect') };
+    }
+    throw new BrokerError(404, 'not-found', `No route ${method} ${path}. Routes: GET /v1/health, POST /v1/credentials/find, POST /v1/credentials/checkout, POST /v1/leases/{id}/checkin, GET /v1/leases, GET /v1/ecms, POST /v1/ecms/{name}/connect|disconnect.`);
+  }
+
+  return server;
+}
+
+/** Only loopback names reach the broker: a web page that rebinds its DNS name to 127.0.0.1 is refused. */
+function checkHost(req: IncomingMessage, port: number): void {
+  const host = (req.headers.host ?? '').toLowerCase();
+  const ok = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host);
+  if (!ok) throw new BrokerError(403, 'forbidden-host', `Host "${host.slice(0, 60)}" is not the broker's loopback address.`);
+}
+
+function checkToken(req: IncomingMessage, digest: Buffer): void {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  // Compare digests, so the comparison takes the same time whatever the length of the guess.
+  if (!m || !timingSafeEqual(createHash('sha256').update(m[1]).digest(), digest)) {
+    throw new BrokerError(401, 'unauthorized', 'Missing or wrong bearer token: send "Authorization: Bearer TOKEN" with the token from the file the broker printed.');
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY) throw new BrokerError(413, 'too-large', `The body is over ${MAX_BODY / 1024} KB.`);
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function drain(req: IncomingMessage): Promise<void> {
+  await readBody(req);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
+  if (!text.trim()) throw new BrokerError(400, 'bad-request', 'The body is empty; send a JSON object.');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new BrokerError(400, 'bad-request', `The body is not JSON: ${(e as Error).message}.`);
+  }
+}
+
+/** `jdoe@corp.example.com → WEB01` for the request log (no secret is ever in these fields). */
+function describe(body: unknown): string {
+  const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const s = (k: string) => (typeof b[k] === 'string' ? (b[k] as string).slice(0, 80) : '?');
+  return `${s('user')}@${s('securityProvider')} → ${s('endpoint')}${typeof b.credentialId === 'string' ? ` [${s('credentialId')}]` : ''}`;
+}
+
+function endpointOf(body: unknown): string {
+  const e = (body as { endpoint?: unknown } | null)?.endpoint;
+  return typeof e === 'string' ? e.slice(0, 80) : '';
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (res.headersSent) return;
+  if (status === 204 || body === undefined) {
+    res.writeHead(status, { 'cache-control': 'no-store' });
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}

@@ -1,0 +1,92 @@
+/**
+ * `ecmkit broker [--workspace DIR] [--ecm FILE] [--port N] [--sandbox]` (FORMATS.md §3–4), plus
+ * `--vault URL` / `--ca PEM` (another Vault for every ECM, e.g. a sandbox started elsewhere), `--key-file
+ * FILE` (the shared key, instead of env ECMKIT_SECRET_…; never on the command line), `--token-file PATH`,
+ * `--lease-seconds N` (shorter leases for demos and tests) and `--log text|json|quiet` (stderr).
+ * Prints exactly one stdout line, `broker listening on http://127.0.0.1:PORT token=PATH`. Runs until
+ * SIGINT/SIGTERM (or its parent's IPC channel closes), then checks every open lease in.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { startBroker } from '../broker';
+import { BrokerLog, formatEvent } from '../broker/log';
+import { SandboxKeyError } from '../vault/sandbox';
+import { flag, parseArgs, UsageError } from './args';
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['workspace', 'ecm', 'port', 'vault', 'ca', 'key-file', 'token-file', 'lease-seconds', 'log'], booleans: ['sandbox'] });
+  if (args.positionals.length) throw new UsageError(`Unexpected argument ${args.positionals[0]}; use --workspace DIR or --ecm FILE.`);
+  const portText = flag(args, 'port');
+  const port = portText === undefined ? 0 : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port is a number from 0 to 65535 (0: any free port).');
+  const leaseText = flag(args, 'lease-seconds');
+  const leaseSeconds = leaseText === undefined ? undefined : Number(leaseText);
+  if (leaseSeconds !== undefined && (!Number.isFinite(leaseSeconds) || leaseSeconds <= 0 || leaseSeconds > 86_400)) throw new UsageError('--lease-seconds is a number of seconds from 1 to 86400.');
+  const format = flag(args, 'log') ?? 'text';
+  if (!['text', 'json', 'quiet'].includes(format)) throw new UsageError('--log is text, json or quiet.');
+  if (args.flags.has('sandbox') && flag(args, 'vault')) throw new UsageError('--sandbox and --vault both choose the Vault; use one.');
+
+  const ca = flag(args, 'ca') && readFile(flag(args, 'ca')!, '--ca');
+  const keyFile = flag(args, 'key-file');
+  const key = keyFile && readFile(keyFile, '--key-file', true).replace(/\r?\n$/, '');
+  if (keyFile && !key) throw new UsageError(`The key file ${keyFile} is empty.`);
+
+  const log = new BrokerLog();
+  if (format !== 'quiet') {
+    log.on((e) => process.stderr.write(format === 'json' ? JSON.stringify(e) + '\n' : formatEvent(e) + '\n'));
+  }
+  let running;
+  try {
+    running = await startBroker({
+      workspace: flag(args, 'workspace'),
+      ecmFile: flag(args, 'ecm'),
+      port,
+      sandbox: args.flags.has('sandbox'),
+      vaultUrl: flag(args, 'vault'),
+      ca: ca || undefined,
+      tokenFile: flag(args, 'token-file'),
+      leaseMs: leaseSeconds === undefined ? undefined : leaseSeconds * 1000,
+      sharedKey: key || undefined,
+      log,
+    });
+  } catch (e) {
+    if (e instanceof SandboxKeyError) {
+      process.stderr.write(`ecmkit broker: ${e.message}\n`);
+      return 2;
+    }
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(`ecmkit broker: port ${port} is in use; pick another with --port, or --port 0 for any free port.\n`);
+      return 2;
+    }
+    throw e;
+  }
+  process.stdout.write(`broker listening on ${running.url} token=${running.tokenPath}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.off('disconnect', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    // Started by the editor with an IPC channel: when the editor goes, so does the broker.
+    if (process.connected) process.on('disconnect', stop);
+  });
+  const open = running.broker.leases.open().length;
+  if (open) log.emit({ type: 'info', message: `shutting down: checking ${open} open lease${open === 1 ? '' : 's'} in` });
+  await running.close();
+  log.emit({ type: 'info', message: 'broker stopped' });
+  return 0;
+}
+
+function readFile(file: string, what: string, secret = false): string {
+  try {
+    const text = readFileSync(file, 'utf8');
+    if (secret && process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) {
+      process.stderr.write(`broker: warning: ${file} is readable by other users; chmod 600 it.\n`);
+    }
+    return text;
+  } catch (e) {
+    throw new UsageError(`Cannot read ${what} ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+}
