@@ -1,4 +1,11 @@
+import { credentialDomainRule, credentialEndpointRule } from './credential';
+import { ecmCountRule, ecmHostRule, ecmVaultRule } from './ecm';
+import { endpointRule } from './endpoint';
+import { integrationIpRule, integrationRule } from './integration';
+import { mappingProviderRule, unmappedDomainRule } from './mappingProviders';
 import { mappingsRule } from './mappings';
+import { refsRule } from './refs';
+import { userRule } from './user';
 import { schemaRule } from './schema';
 import { secretsRule } from './secrets';
 import { syntaxRule } from './syntax';
@@ -9,4 +16,11 @@ import { vaultUrlRule } from './vaultUrl';
 export const FILE_RULES: FileRule[] = [syntaxRule, schemaRule, secretsRule, vaultUrlRule, mappingsRule];
 
 /** Rules that read across files (FORMATS.md §2, cross-file codes). */
-export const WORKSPACE_RULES: WorkspaceRule[] = [];
+export const WORKSPACE_RULES: WorkspaceRule[] = [
+  integrationRule, integrationIpRule,
+  ecmHostRule, ecmCountRule, ecmVaultRule,
+  mappingProviderRule, unmappedDomainRule,
+  endpointRule, userRule,
+  credentialEndpointRule, credentialDomainRule,
+  refsRule,
+];

@@ -1,0 +1,67 @@
+import { crossIndex } from '../engine/crossIndex';
+import { vaultUrlKey } from './ecm';
+import { list, type VaultCredential } from '../model/inventory';
+import type { Entry } from '../model/workspace';
+import { isRestricted } from '../vault/permissions';
+import { has, names, relatedAt, str } from './crossHelpers';
+import type { Related, WorkspaceRule } from './types';
+
+const nonEmpty = (v: unknown): boolean => Array.isArray(v) && v.some((x) => typeof x === 'string' && x.trim());
+
+/** `credential/no-endpoint`: a Restricted credential is only returned for its endpoints; with none it is never returned. */
+export const credentialEndpointRule: WorkspaceRule = {
+  check(ws, report) {
+    for (const vault of crossIndex(ws).endpointVaults) {
+      list<VaultCredential>(vault.value.credentials).forEach((c, i) => {
+        if (!isRestricted(c) || nonEmpty(c.endpoints) || nonEmpty(c.endpointGroups)) return;
+        report({
+          uri: vault.file.uri,
+          code: 'credential/no-endpoint',
+          range: vault.file.rangeAt(['credentials', i, 'accessType']),
+          message: `Restricted credential \`${str(c.name) ?? `#${i + 1}`}\` is assigned to no endpoint or endpoint group, so the ECM never returns it: list its endpoints in \`endpoints\` (or groups in \`endpointGroups\`), or make it Shared.`,
+        });
+      });
+    }
+  },
+};
+
+/**
+ * `credential/domain-filtered`: with Domain Matching on, the ECM withholds a Restricted credential whose
+ * domain is not the Vault host's own. Reported once per credential, naming every ECM that filters it.
+ */
+export const credentialDomainRule: WorkspaceRule = {
+  check(ws, report) {
+    const index = crossIndex(ws);
+    const matching = index.ecms.filter((e) => e.value.vault?.enableDomainMatching === true);
+    if (!matching.length) return;
+    for (const vault of index.vaults) {
+      const domain = str(vault.value.domain)?.trim().toLowerCase();
+      if (!domain) continue;
+      const ecms = matching.filter((e) => servesVault(e, vault, index.vaults.length));
+      if (!ecms.length) continue;
+      const related: Related[] = [
+        ...ecms.map((e) => relatedAt(e.file, ['vault', 'enableDomainMatching'], `Domain Matching is on in ECM ${str(e.value.name) ?? ''}`)),
+        relatedAt(vault.file, has(vault.file, ['domain']) ? ['domain'] : [], `the Vault host's domain, ${domain}`),
+      ];
+      list<VaultCredential>(vault.value.credentials).forEach((c, i) => {
+        const cd = str(c.domain)?.trim().toLowerCase();
+        if (!cd || cd === domain || !isRestricted(c)) return;
+        report({
+          uri: vault.file.uri,
+          code: 'credential/domain-filtered',
+          range: vault.file.rangeAt(['credentials', i, 'domain']),
+          message: `Domain Matching is on in ${names(ecms.map((e) => str(e.value.name) ?? '?'))}, and this Restricted credential is from \`${c.domain}\`, not the Vault's domain \`${domain}\`: the ECM withholds it. Move it to ${domain}, make it Shared, or turn enableDomainMatching off.`,
+          related,
+        });
+      });
+    }
+  },
+};
+
+/** An ECM serves the Vault its `vault.hostname` names, or the only Vault when it names none that exists. */
+function servesVault(ecm: Entry<'ecm'>, vault: Entry<'vault'>, vaultCount: number): boolean {
+  const mine = vaultUrlKey(ecm.value.vault?.hostname);
+  const theirs = vaultUrlKey(vault.value.hostname);
+  if (mine && theirs) return mine === theirs || vaultCount === 1;
+  return true;
+}

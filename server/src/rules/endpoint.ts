@@ -1,0 +1,48 @@
+import { crossIndex } from '../engine/crossIndex';
+import { list, type PaJumpClient } from '../model/inventory';
+import { has, MAX_RELATED, names, occRange, relatedAt, relatedOcc } from './crossHelpers';
+import type { WorkspaceRule } from './types';
+
+/**
+ * `endpoint/name-mismatch`, `endpoint/not-in-vault`: the ECM asks Vault for credentials of the endpoint
+ * named exactly as PA shows the jump client. A case, whitespace or NetBIOS↔FQDN variant finds nothing.
+ * Skipped for jump clients without injection, and when every Vault inventory is Vault Go! (no endpoints).
+ */
+export const endpointRule: WorkspaceRule = {
+  check(ws, report) {
+    const index = crossIndex(ws);
+    if (!index.endpointVaults.length) return;
+    const exact = index.decls('endpoint');
+    const home = index.endpointVaults[0];
+    for (const pa of index.pas) {
+      list<PaJumpClient>(pa.value.jumpClients).forEach((jc, i) => {
+        const name = jc.name;
+        if (typeof name !== 'string' || !name.trim() || jc.credentialInjection === false) return;
+        if (exact.has(name)) return;
+        const path = ['jumpClients', i, 'name'];
+        const variants = index.endpointVariants(name, jc.hostname);
+        if (variants.length) {
+          const target = variants[0];
+          const refs = index.credentialRefs(target.name);
+          report({
+            uri: pa.file.uri,
+            code: 'endpoint/name-mismatch',
+            range: pa.file.rangeAt(path),
+            message: `Vault has no endpoint named exactly \`${name}\`, only ${names(variants.map((v) => v.name))}: the ECM asks for the name PA shows, so no Restricted credential is injected here. Rename the Vault endpoint${refs ? ` (and the ${refs} credential reference${refs === 1 ? '' : 's'} to it)` : ''} to \`${name}\`, or the jump client to \`${target.name}\`.`,
+            related: variants.slice(0, MAX_RELATED).map((v) => relatedOcc(v, `Vault endpoint ${v.name}`)),
+            data: { jumpClient: name, endpoint: target.name, endpointUri: target.file.uri, endpointRange: occRange(target) },
+          });
+        } else {
+          report({
+            uri: pa.file.uri,
+            code: 'endpoint/not-in-vault',
+            range: pa.file.rangeAt(path),
+            message: `Vault has no endpoint named \`${name}\` (nor any similar name): the ECM finds no Restricted credential for this jump client. Add endpoint \`${name}\` to the Vault inventory, or set \`credentialInjection: false\` if it needs none.`,
+            related: [relatedAt(home.file, has(home.file, ['endpoints']) ? ['endpoints'] : [], 'endpoints of the Vault inventory', 'key')],
+            data: { jumpClient: name, vaultUri: home.file.uri, os: typeof jc.os === 'string' ? jc.os : undefined },
+          });
+        }
+      });
+    }
+  },
+};

@@ -1,0 +1,108 @@
+import { crossIndex, firstLabel } from '../engine/crossIndex';
+import { providerKind } from '../engine/provider';
+import { nameKey } from '../engine/names';
+import { list, parseMappings, type EcmConfig, type PaSecurityProvider, type PaUser, type VaultSecurityProvider } from '../model/inventory';
+import type { Entry } from '../model/workspace';
+import { closest } from './closest';
+import { has, MAX_RELATED, names, plural, relatedAt, str } from './crossHelpers';
+import { mappingLines } from './mappings';
+import type { WorkspaceRule } from './types';
+
+/**
+ * `mapping/unknown-provider`: every mapping target and the default provider must be a Vault security
+ * provider, or the ECM signs users in under a provider Vault does not know.
+ */
+export const mappingProviderRule: WorkspaceRule = {
+  check(ws, report) {
+    const index = crossIndex(ws);
+    if (!index.vaults.length) return;
+    const providers = index.decls('vaultProvider');
+    const known = [...providers.values()].map((d) => d[0].name);
+    const home = index.vaults.find((v) => has(v.file, ['securityProviders'])) ?? index.vaults[0];
+    const related = [relatedAt(home.file, has(home.file, ['securityProviders']) ? ['securityProviders'] : [], 'securityProviders of the Vault inventory', 'key')];
+    const problem = (name: string): { message: string; data?: Record<string, unknown> } | undefined => {
+      if (providers.has(nameKey('vaultProvider', name))) return undefined;
+      const suggestion = closest(name, known);
+      return {
+        message: known.length
+          ? `Vault has no security provider \`${name}\`${suggestion ? `: did you mean \`${suggestion}\`?` : ` (it has ${names(known)}).`} The ECM would sign users in under a provider Vault does not know.`
+          : `Vault has no security provider \`${name}\`: add it to securityProviders of the Vault inventory (the AD domain's NetBIOS name).`,
+        data: suggestion ? { replaceWith: suggestion } : undefined,
+      };
+    };
+    for (const ecm of index.ecms) {
+      for (const line of mappingLines(ecm.file)) {
+        if (!line.netbios || !line.netbiosRange) continue;
+        const p = problem(line.netbios);
+        if (p) report({ uri: ecm.file.uri, code: 'mapping/unknown-provider', range: line.netbiosRange, related, ...p });
+      }
+      const def = str(ecm.value.vault?.defaultSecurityProvider)?.trim();
+      const p = def && problem(def);
+      if (p) report({ uri: ecm.file.uri, code: 'mapping/unknown-provider', range: ecm.file.rangeAt(['vault', 'defaultSecurityProvider']), related, ...p });
+    }
+  },
+};
+
+/**
+ * `mapping/unmapped-domain`: a PA user of an AD provider whose FQDN an ECM of the site does not map is
+ * looked up in Vault under the FQDN itself, which Vault (knowing NetBIOS names) does not know.
+ * One diagnostic per domain, on the PA provider, naming the ECMs that lack the line.
+ */
+export const unmappedDomainRule: WorkspaceRule = {
+  check(ws, report) {
+    const index = crossIndex(ws);
+    for (const pa of index.pas) {
+      const ecms = index.ecmsOf(pa);
+      if (!ecms.length) continue;
+      const byDomain = new Map<string, { fqdn: string; users: number[]; missing: Set<Entry<'ecm'>> }>();
+      list<PaUser>(pa.value.users).forEach((u, i) => {
+        const p = str(u.securityProvider)?.trim();
+        if (!p || providerKind(pa, p) !== 'activeDirectory') return;
+        const key = p.toLowerCase();
+        const missing = ecms.filter((e) => !mappingsOf(e.value).has(key));
+        if (!missing.length) return;
+        const d = byDomain.get(key) ?? { fqdn: p, users: [], missing: new Set() };
+        d.users.push(i);
+        missing.forEach((e) => d.missing.add(e));
+        byDomain.set(key, d);
+      });
+      for (const [key, d] of byDomain) {
+        const providers = list<PaSecurityProvider>(pa.value.securityProviders);
+        const declared = providers.findIndex((p) => typeof p.name === 'string' && p.name.trim().toLowerCase() === key);
+        const at = declared >= 0 ? ['securityProviders', declared, 'name'] : ['users', d.users[0], 'securityProvider'];
+        const missing = [...d.missing];
+        const netbios = netbiosFor(index.vault.securityProviders, d.fqdn);
+        const firstUser = String(list<PaUser>(pa.value.users)[d.users[0]].username);
+        const vaultKnowsFqdn = index.declsOf('vaultProvider', d.fqdn).length > 0;
+        report({
+          uri: pa.file.uri,
+          code: 'mapping/unmapped-domain',
+          range: pa.file.rangeAt(at),
+          message: `${plural(d.users.length, 'PA user')} (e.g. \`${firstUser}\`) log${d.users.length === 1 ? 's' : ''} in with ${d.fqdn}, but ECM ${names(missing.map((e) => str(e.value.name) ?? '?'))} ha${missing.length === 1 ? 's' : 've'} no mapping for it: Vault is asked for ${d.fqdn}\\${firstUser}${vaultKnowsFqdn ? '' : ' and knows no such provider'}. Add \`${d.fqdn}=${netbios}\` to securityProviderMappings.`,
+          related: [
+            ...missing.slice(0, MAX_RELATED).map((e) => relatedAt(e.file, has(e.file, ['vault', 'securityProviderMappings']) ? ['vault', 'securityProviderMappings'] : has(e.file, ['vault']) ? ['vault'] : [], `mappings of ECM ${str(e.value.name) ?? ''}`, 'key')),
+            ...d.users.slice(0, 3).map((i) => relatedAt(pa.file, ['users', i, 'username'], `PA user of ${d.fqdn}`)),
+          ],
+          data: { fqdn: d.fqdn, netbios, ecmUris: missing.map((e) => e.file.uri) },
+        });
+      }
+    }
+  },
+};
+
+const mappingCache = new WeakMap<object, Map<string, string>>();
+
+/** An ECM's mappings (lower-cased FQDN → NetBIOS), parsed once per ECM value rather than once per user. */
+function mappingsOf(ecm: EcmConfig): Map<string, string> {
+  const v = ecm.vault && typeof ecm.vault === 'object' ? ecm.vault : undefined;
+  if (!v) return new Map();
+  let m = mappingCache.get(v);
+  if (!m) mappingCache.set(v, (m = parseMappings(v.securityProviderMappings)));
+  return m;
+}
+
+/** The NetBIOS name a mapping of `fqdn` should name: Vault's provider for that FQDN, else its first label. */
+export function netbiosFor(vaultProviders: VaultSecurityProvider[] | undefined, fqdn: string): string {
+  const p = list<VaultSecurityProvider>(vaultProviders).find((x) => typeof x.fqdn === 'string' && x.fqdn.trim().toLowerCase() === fqdn.trim().toLowerCase() && str(x.name));
+  return p ? String(p.name).trim() : firstLabel(fqdn).toUpperCase().slice(0, 15);
+}
