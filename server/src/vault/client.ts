@@ -140,7 +140,7 @@ export class VaultClient {
   constructor(private readonly opts: VaultClientOptions) {
     this.baseUrl = apiBaseUrl(opts.hostname);
     this.ownsDispatcher = !opts.dispatcher;
-    this.dispatcher = opts.dispatcher ?? createVaultAgent(opts);
+    this.dispatcher = opts.dispatcher ?? createVaultAgent({ ...opts, connectTimeoutMs: opts.connectTimeoutMs ?? opts.timeoutMs });
   }
 
   get signedIn(): boolean { return this.#signInInfo !== undefined; }
@@ -220,9 +220,9 @@ export class VaultClient {
     await this.call('PUT', `Requests/${encodeURIComponent(String(requestId))}/checkin`, { body: { Reason: (reason ?? '').slice(0, 1000) }, expect: [200, 204], o });
   }
 
-  /** Ends the Agent if this client created it (a shared dispatcher is left to its owner). */
+  /** Ends the Agent if this client created it (a shared dispatcher is left to its owner); cuts pending connects. */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await (this.dispatcher as Agent).close();
+    if (this.ownsDispatcher) await (this.dispatcher as Agent).destroy().catch(() => undefined);
   }
 
   private async call(
@@ -260,7 +260,11 @@ export class VaultClient {
     const signal = a.o?.signal ? AbortSignal.any([timeout, a.o.signal]) : timeout;
     const logPath = url.pathname.slice(this.baseUrl.pathname.length) + url.search;
     try {
-      const res = await request(url, { method: method as Dispatcher.HttpMethod, headers, body, signal, dispatcher: this.dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      const pending = request(url, { method: method as Dispatcher.HttpMethod, headers, body, signal, dispatcher: this.dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      // undici only notices the abort once a pending connect settles (up to the connect timeout), so
+      // the deadline is enforced here too; the late settlement is swallowed.
+      pending.catch(() => undefined);
+      const res = await Promise.race([pending, aborted(signal)]);
       this.storeCookies(res.headers['set-cookie']);
       const text = await res.body.text();
       const reason = res.headers['x-ecmkit-reason'];
@@ -326,6 +330,14 @@ export class VaultClient {
       else this.cookies.set(m[1], m[2]);
     }
   }
+}
+
+/** Rejects with the signal's reason when it aborts (to race an undici call against its deadline). */
+export function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }
 
 function fail(kind: VaultErrorKind, message: string, res: { status: number; reason?: string }, hint?: string): never {

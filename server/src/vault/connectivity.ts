@@ -7,7 +7,7 @@
 import { request } from 'undici';
 import { redact } from '../model/secrets';
 import { explain401, type AuthContext } from './authHints';
-import { apiBaseUrl, createVaultAgent, VaultClient } from './client';
+import { aborted, apiBaseUrl, createVaultAgent, VaultClient } from './client';
 import { isVaultError, VaultError } from './errors';
 import { dnsStage, tcpStage, tlsStage, type CertSummary, type StageOutcome } from './netStages';
 
@@ -152,7 +152,7 @@ export async function runConnectivityTest(opts: ConnectivityOptions, onStage?: (
     });
     return finish();
   } finally {
-    await agent.close().catch(() => undefined);
+    await agent.destroy().catch(() => undefined); // cuts anything still connecting
   }
 }
 
@@ -160,7 +160,10 @@ export async function runConnectivityTest(opts: ConnectivityOptions, onStage?: (
 async function httpStage(base: URL, agent: ReturnType<typeof createVaultAgent>, ms: number): Promise<StageOutcome> {
   const url = new URL('ManagedAccounts', base);
   try {
-    const res = await request(url, { method: 'GET', dispatcher: agent, headers: { accept: 'application/json' }, signal: AbortSignal.timeout(Math.max(1, ms)), headersTimeout: ms, bodyTimeout: ms });
+    const signal = AbortSignal.timeout(Math.max(1, ms));
+    const pending = request(url, { method: 'GET', dispatcher: agent, headers: { accept: 'application/json' }, signal, headersTimeout: ms, bodyTimeout: ms });
+    pending.catch(() => undefined);
+    const res = await Promise.race([pending, aborted(signal)]);
     await res.body.dump();
     const server = typeof res.headers.server === 'string' ? `, server ${res.headers.server}` : '';
     const s = res.statusCode;

@@ -216,7 +216,7 @@ export class SandboxApi {
     return undefined;
   };
 
-  private managedAccounts(ctx: { runAs: RunAs; user: VaultUser }, q: URLSearchParams): unknown {
+  private managedAccounts(ctx: { runAs: RunAs; user: VaultUser; integration: SandboxIntegration }, q: URLSearchParams): unknown {
     const model = this.model();
     const inv = model.inventory;
     const systemName = q.get('systemName') ?? undefined;
@@ -224,7 +224,7 @@ export class SandboxApi {
     // Unscoped, a Restricted credential counts only if some endpoint can use it (else it can never be checked out).
     let rows = offered(decideCredentials(inv, ctx.user, ctx.runAs, systemName, this.liveHolder), systemName !== undefined)
       .filter((d) => systemName !== undefined || !isRestricted(d.credential) || sameName(inv.edition, 'go') || credentialEndpoints(inv, d.credential).length > 0)
-      .map((d) => this.row(d, systemName));
+      .map((d) => this.row(d, systemName, ctx.integration));
     if (accountName !== undefined) rows = rows.filter((r) => sameName(r.AccountName, accountName) || sameName(r.CredentialName, accountName));
     if (systemName !== undefined && accountName !== undefined) {
       if (rows.length === 0) throw new HttpError(404, `No account ${accountName} on ${systemName} that ${formatRunAs(ctx.runAs)} may request.`, 'account-not-found');
@@ -233,12 +233,12 @@ export class SandboxApi {
     return rows;
   }
 
-  private row(d: CredentialDecision, systemName: string | undefined) {
+  private row(d: CredentialDecision, systemName: string | undefined, integration: SandboxIntegration) {
     const c = d.credential;
     const model = this.model();
     const endpoints = credentialEndpoints(model.inventory, c);
     const sys = systemName ?? (isRestricted(c) ? endpoints[0] ?? '' : '');
-    const maxMinutes = this.maxMinutes();
+    const maxMinutes = this.maxMinutes(integration);
     return {
       SystemId: sys ? stableId('system', sys) : 0,
       SystemName: sys,
