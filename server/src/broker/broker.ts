@@ -93,6 +93,7 @@ export class Broker {
     const { member, binding } = this.serving();
     const first = resolveInjection(this.ws, req, { binding, liveHolder: (n) => this.leases.holderOf(n) });
     this.early(first, 'find');
+    if (first.failure?.code === 'injection-off') return { credentials: [], trace: first.trace, ecm: member.name, runAs: first.runAs };
     const runAs = first.runAs!;
     const target = this.target(member, first.trace);
     const vaultSteps: TraceStep[] = [];

@@ -38,6 +38,8 @@ export interface BrokerStartOptions {
   log?: BrokerLog;
   watch?: boolean;
   timeoutMs?: number;
+  /** Where the sandbox keeps its CA (default: the user cache folder). */
+  certDir?: string;
 }
 
 export interface RunningBroker {
@@ -79,7 +81,7 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
       log.emit({ type: 'warning', message: 'Not every shared key resolves (set ECMKIT_SECRET_… or store the secret in VS Code): the sandbox and the broker use a one-time key for this run.' });
     }
     sandbox = await startSandbox({
-      workspace: dir, secrets, apiKey: plan.apiKey, watch: o.watch ?? true,
+      workspace: dir, secrets, apiKey: plan.apiKey, watch: o.watch ?? true, certDir: o.certDir,
       onWarning: (message) => log.emit({ type: 'warning', message: `sandbox: ${message}` }),
       onLog: (e) => { if (e.status >= 400) log.emit({ type: 'sandbox', method: e.method, path: e.path, status: e.status, reason: e.reason, runAs: e.runAs }); },
     });

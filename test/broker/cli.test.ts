@@ -1,0 +1,84 @@
+// `ecmkit broker` as a process: the one stdout line, the 0600 token file, SIGTERM checks leases in and
+// removes the token, usage errors exit 2. Secrets come from ECMKIT_SECRET_* like any CLI secret.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { PASSWORDS, ROOT, SHARED_KEY, workspace } from './helpers';
+
+const MAIN = path.join(ROOT, 'server/src/cli/main.ts');
+const ENV = {
+  ...process.env,
+  ECMKIT_SECRET_VAULT_SHAREDKEY: SHARED_KEY,
+  ECMKIT_SECRET_WEB01_ADMIN: PASSWORDS['web01-admin'],
+  ECMKIT_CACHE_DIR: path.join(workspace(), '.cache'),
+};
+const children: ChildProcess[] = [];
+after(() => { for (const c of children) if (c.exitCode === null) c.kill('SIGKILL'); });
+
+function start(args: string[]): { child: ChildProcess; line: Promise<string>; stderr: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'broker', ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => { err += d; });
+  const line = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out);
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code} before listening: ${err}`)));
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, line, stderr: () => err, exit };
+}
+
+describe('ecmkit broker (process)', () => {
+  it('prints exactly one line, serves with the token, and on SIGTERM checks in and removes the token', async () => {
+    const dir = workspace();
+    const p = start(['--workspace', dir, '--sandbox', '--port', '0']);
+    const out = await p.line;
+    const m = /^broker listening on http:\/\/127\.0\.0\.1:(\d+) token=(\S+)\n$/.exec(out);
+    assert.ok(m, `stdout: ${JSON.stringify(out)}`);
+    const [, port, tokenPath] = m;
+    assert.equal(statSync(tokenPath).mode & 0o777, 0o600);
+    const token = readFileSync(tokenPath, 'utf8').trim();
+    const api = async (method: string, route: string, body?: unknown) => {
+      const r = await fetch(`http://127.0.0.1:${port}${route}`, { method, headers: { authorization: `Bearer ${token}` }, body: body && JSON.stringify(body) });
+      return { status: r.status, body: (r.status === 204 ? undefined : await r.json()) as any };
+    };
+    assert.equal((await api('GET', '/v1/health')).body.vault.reachable, true);
+    const f = await api('POST', '/v1/credentials/find', { user: 'jdoe', securityProvider: 'corp.example.com', endpoint: 'WEB01' });
+    assert.equal(f.body.credentials.length, 3);
+    const co = await api('POST', '/v1/credentials/checkout', { user: 'jdoe', securityProvider: 'corp.example.com', endpoint: 'WEB01', credentialId: f.body.credentials[0].id });
+    assert.equal(co.body.password, PASSWORDS['web01-admin'], 'the stored secret, from ECMKIT_SECRET_WEB01_ADMIN');
+
+    p.child.kill('SIGTERM');
+    assert.equal(await p.exit, 0);
+    assert.equal(existsSync(tokenPath), false, 'the token file is removed');
+    const log = p.stderr();
+    assert.match(log, /lease shutdown-checkin: web01-admin for CORP\\jdoe/);
+    assert.match(log, /PUT Requests\/\d+\/checkin → 204/);
+    assert.match(log, /broker stopped/);
+    for (const s of [SHARED_KEY, PASSWORDS['web01-admin'], token]) assert.ok(!log.includes(s), 'no secret on stderr');
+  });
+
+  it('exits 2 on usage errors and on a workspace without an ECM', async () => {
+    const run = (args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const c = spawn(process.execPath, ['--import', 'tsx', MAIN, 'broker', ...args], { cwd: ROOT, env: ENV });
+      let stdout = '';
+      let stderr = '';
+      c.stdout.on('data', (d) => { stdout += d; });
+      c.stderr.on('data', (d) => { stderr += d; });
+      c.on('exit', (status) => resolve({ status, stdout, stderr }));
+    });
+    const cases = [['--port', 'abc'], ['--sandbox', '--vault', 'https://v.example.com'], ['--workspace', path.join(ROOT, 'schemas')]];
+    const results = await Promise.all(cases.map(run));
+    results.forEach((r, i) => {
+      assert.equal(r.status, 2, `${cases[i].join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /^ecmkit broker: /);
+      assert.equal(r.stdout, '');
+    });
+  });
+});
