@@ -7,10 +7,23 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { startSandbox, SandboxKeyError } from '../vault/sandbox';
+import { parseSecretRef, envSecrets } from '../model/secrets';
+import { list, type VaultCredential } from '../model/inventory';
+import { Workspace } from '../model/workspace';
 import { flag, parseArgs, UsageError } from './args';
+import { askSecrets, closeIpc, ipcOn, parentGone, sendToParent, type SecretRequest } from './ipc';
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['workspace', 'port', 'key-file', 'cert-dir'], booleans: ['quiet'] });
+  try {
+    return await runCommand(argv);
+  } finally {
+    if (argv.includes('--ipc')) closeIpc(); // the channel would otherwise keep the process alive
+  }
+}
+
+async function runCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['workspace', 'port', 'key-file', 'cert-dir'], booleans: ['quiet', 'ipc'] });
+  const ipc = args.flags.has('ipc') && ipcOn();
   if (args.positionals.length) throw new UsageError(`Unexpected argument ${args.positionals[0]}; use --workspace DIR.`);
   const portText = flag(args, 'port');
   const port = portText === undefined ? 0 : Number(portText);
@@ -29,10 +42,13 @@ export async function run(argv: string[]): Promise<number> {
     if (!apiKey) throw new UsageError(`The key file ${keyFile} is empty.`);
   }
   const quiet = args.flags.has('quiet');
+  const workspace = flag(args, 'workspace') ?? '.';
+  const secrets = ipc && !apiKey ? await askSecrets(await secretsNeeded(workspace)) : envSecrets;
   let sandbox;
   try {
     sandbox = await startSandbox({
-      workspace: flag(args, 'workspace') ?? '.',
+      workspace,
+      secrets,
       port,
       apiKey,
       certDir: flag(args, 'cert-dir'),
@@ -51,11 +67,30 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
   process.stdout.write(`sandbox listening on ${sandbox.url} ca=${sandbox.caPath}\n`);
+  if (ipc) await sendToParent({ ecmkit: 'listening', url: sandbox.url, caPath: sandbox.caPath });
   await new Promise<void>((resolve) => {
     const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    void parentGone().then(stop);
   });
   await sandbox.close();
   return 0;
+}
+
+/** The `${secret:…}` names the sandbox would use: integration keys (required) and credential passwords. */
+async function secretsNeeded(dir: string): Promise<SecretRequest[]> {
+  const ws = await Workspace.load([dir]);
+  const out = new Map<string, SecretRequest>();
+  for (const { value } of ws.of('integration')) {
+    const ref = parseSecretRef(value.authenticationCredential);
+    if (ref?.source === 'secret') out.set(ref.name, { name: ref.name, required: true, purpose: `the API key of integration ${value.name ?? ''}`.trim() });
+  }
+  for (const { value } of ws.of('vault')) {
+    for (const c of list<VaultCredential>(value.credentials)) {
+      const ref = parseSecretRef(c.password);
+      if (ref?.source === 'secret' && !out.has(ref.name)) out.set(ref.name, { name: ref.name, required: false, purpose: `the password of credential ${c.name ?? ''}`.trim() });
+    }
+  }
+  return [...out.values()];
 }

@@ -7,15 +7,25 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { classify } from '../model/fileKind';
-import { envSecrets } from '../model/secrets';
+import { envSecrets, parseSecretRef } from '../model/secrets';
 import { Workspace } from '../model/workspace';
 import { runConnectivityTest } from '../vault/connectivity';
 import { formatText, toContractJson } from '../vault/report';
 import { vaultTestInputs } from '../vault/testInputs';
 import { flag, parseArgs, UsageError } from './args';
+import { askSecrets, closeIpc, ipcOn, sendToParent } from './ipc';
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['ca', 'timeout', 'user', 'format', 'workspace', 'vault'], booleans: ['tls-only'] });
+  try {
+    return await runCommand(argv);
+  } finally {
+    if (argv.includes('--ipc')) closeIpc(); // the channel would otherwise keep the process alive
+  }
+}
+
+async function runCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['ca', 'timeout', 'user', 'format', 'workspace', 'vault'], booleans: ['tls-only', 'ipc'] });
+  const ipc = args.flags.has('ipc') && ipcOn();
   if (args.positionals.length !== 1) throw new UsageError('Give exactly one ECM file: ecmkit vault-test ECM_FILE [--ca PEM] [--timeout MS] [--user RUNAS] [--tls-only] [--format text|json].');
   const ecmFile = path.resolve(args.positionals[0]);
   if (classify(ecmFile)?.kind !== 'ecm') throw new UsageError(`${args.positionals[0]} is not an ECM file (*.ecm.yaml, *.ecm.yml or *.ecm.json).`);
@@ -38,7 +48,13 @@ export async function run(argv: string[]): Promise<number> {
 
   const wsDir = path.resolve(flag(args, 'workspace') ?? path.dirname(ecmFile));
   const ws = await Workspace.load([wsDir, ecmFile]);
-  const inputs = vaultTestInputs(ws, pathToFileURL(ecmFile).href, envSecrets);
+  const ecmUri = pathToFileURL(ecmFile).href;
+  let secrets = envSecrets;
+  if (ipc) {
+    const ref = parseSecretRef(vaultTestInputs(ws, ecmUri, envSecrets).context.sharedKeyRef);
+    if (ref?.source === 'secret') secrets = await askSecrets([{ name: ref.name, required: true, purpose: 'the Vault shared key (vault.sharedKey)' }]);
+  }
+  const inputs = vaultTestInputs(ws, ecmUri, secrets);
   const hostname = flag(args, 'vault') ?? inputs.hostname;
   if (!hostname) throw new UsageError(`${args.positionals[0]} has no vault.hostname; add it or pass --vault URL.`);
 
@@ -50,7 +66,9 @@ export async function run(argv: string[]): Promise<number> {
     tlsOnly: args.flags.has('tls-only'),
     key: inputs.key,
     context: inputs.context,
-  });
+    onStageStart: ipc ? (stage) => void sendToParent({ ecmkit: 'stage-start', stage }) : undefined,
+  }, ipc ? (result) => void sendToParent({ ecmkit: 'stage', result }) : undefined);
+  if (ipc) await sendToParent({ ecmkit: 'report', report: { ...report, ecmName: inputs.ecmName } });
   process.stdout.write(format === 'json' ? JSON.stringify(toContractJson(report)) + '\n' : formatText(report, inputs.ecmName));
   return report.ok ? 0 : 1;
 }

@@ -1,0 +1,61 @@
+/**
+ * The editor runs `vault-test` and `sandbox` as child processes with an IPC channel (`--ipc`): stages
+ * and state stream back as messages, and secrets come from the editor's SecretStorage over the channel,
+ * never through argv, the environment, or a log line. Without --ipc these are no-ops.
+ */
+import { envSecrets, type SecretLookup } from '../model/secrets';
+
+export interface SecretRequest { name: string; required: boolean; purpose: string }
+
+export type ChildMessage =
+  | { ecmkit: 'secrets?'; requests: SecretRequest[] }
+  | { ecmkit: 'stage-start'; stage: string }
+  | { ecmkit: 'stage'; result: unknown }
+  | { ecmkit: 'report'; report: unknown }
+  | { ecmkit: 'listening'; url: string; caPath: string }
+  | { ecmkit: 'log'; line: string };
+
+export type ParentMessage = { ecmkit: 'secrets'; values: Record<string, string | undefined> } | { ecmkit: 'stop' };
+
+export function ipcOn(): boolean {
+  return typeof process.send === 'function';
+}
+
+/** Sends a message; resolves once it is handed to the channel (so a final message is not lost). */
+export function sendToParent(m: ChildMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.send && process.connected) process.send(m, undefined, undefined, () => resolve());
+    else resolve();
+  });
+}
+
+/** Closes the channel, which otherwise keeps the process alive after its work is done. */
+export function closeIpc(): void {
+  if (process.connected) process.disconnect?.();
+}
+
+/** Asks the editor for these secrets; resolves with a lookup that falls back to the environment. */
+export function askSecrets(requests: SecretRequest[], timeoutMs = 10 * 60_000): Promise<SecretLookup> {
+  if (!ipcOn() || requests.length === 0) return Promise.resolve(envSecrets);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { process.off('message', onMessage); resolve(envSecrets); }, timeoutMs);
+    const onMessage = (m: ParentMessage): void => {
+      if (m?.ecmkit !== 'secrets') return;
+      clearTimeout(timer);
+      process.off('message', onMessage);
+      const values = new Map(Object.entries(m.values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+      resolve((name) => values.get(name) ?? envSecrets(name));
+    };
+    process.on('message', onMessage);
+    void sendToParent({ ecmkit: 'secrets?', requests });
+  });
+}
+
+/** Resolves when the parent asks to stop or goes away (so an editor crash never leaves a server behind). */
+export function parentGone(): Promise<void> {
+  return new Promise((resolve) => {
+    if (!ipcOn()) return;
+    process.on('message', (m: ParentMessage) => { if (m?.ecmkit === 'stop') resolve(); });
+    process.once('disconnect', () => resolve());
+  });
+}
