@@ -45,7 +45,7 @@ describe('ecmkit broker (process)', () => {
     assert.equal(statSync(tokenPath).mode & 0o777, 0o600);
     const token = readFileSync(tokenPath, 'utf8').trim();
     const api = async (method: string, route: string, body?: unknown) => {
-      const r = await fetch(`http://127.0.0.1:${port}${route}`, { method, headers: { authorization: `Bearer ${token}` }, body: body && JSON.stringify(body) });
+      const r = await fetch(`http://127.0.0.1:${port}${route}`, { method, headers: { authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
       return { status: r.status, body: (r.status === 204 ? undefined : await r.json()) as any };
     };
     assert.equal((await api('GET', '/v1/health')).body.vault.reachable, true);
