@@ -8,9 +8,11 @@ import * as showLog from './features/showLog';
 import * as restartServer from './features/restartServer';
 import * as storeSecret from './features/storeSecret';
 import * as newFile from './features/newFile';
+import * as vaultTest from './features/vaultTest';
+import * as sandbox from './features/sandbox';
 
 type Unit = { register(ctx: vscode.ExtensionContext, client: LanguageClient, log: vscode.LogOutputChannel): void };
-const UNITS: Unit[] = [serverStatus, showLog, restartServer, storeSecret, newFile];
+const UNITS: Unit[] = [serverStatus, showLog, restartServer, storeSecret, newFile, vaultTest, sandbox];
 
 /** What activate() returns: used by the test-electron suite to wait for the server. */
 export interface EcmkitApi { client: LanguageClient; ready: Promise<void> }

@@ -1,0 +1,83 @@
+// Runs `ecmkit vault-test` / `ecmkit sandbox` from the extension's own bundle as a child process with an
+// IPC channel. Secrets travel over that channel from SecretStorage only when the child asks for them by
+// name; they never reach argv, the environment, the output channel or a notification.
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export interface SecretRequest { name: string; required: boolean; purpose: string }
+export type ChildMessage =
+  | { ecmkit: 'secrets?'; requests: SecretRequest[] }
+  | { ecmkit: 'stage-start'; stage: string }
+  | { ecmkit: 'stage'; result: StageResult }
+  | { ecmkit: 'report'; report: Report }
+  | { ecmkit: 'listening'; url: string; caPath: string };
+
+export interface StageResult { stage: string; ok: boolean; ms: number; detail: string; hint: string; warning?: boolean }
+export interface Report { ok: boolean; target: string; runAs?: string; stages: StageResult[]; totalMs: number; ecmName?: string }
+
+export function forkCli(ctx: vscode.ExtensionContext, args: string[], cwd?: string): ChildProcess {
+  return fork(ctx.asAbsolutePath('dist/cli.js'), [...args, '--ipc'], {
+    cwd,
+    // In VS Code's Electron host, run the child as plain Node (code-server's host already is Node).
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    execArgv: [],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+}
+
+/**
+ * Answers a child's `secrets?` from SecretStorage. A missing required secret is offered for storing
+ * (and, for the sandbox, generating); the child then reports clearly what is still missing.
+ */
+export async function answerSecrets(
+  ctx: vscode.ExtensionContext, child: ChildProcess, requests: SecretRequest[], log: vscode.LogOutputChannel, allowGenerate = false,
+): Promise<void> {
+  const values: Record<string, string | undefined> = {};
+  for (const r of requests) {
+    let v = await ctx.secrets.get(r.name);
+    if (v === undefined && r.required) v = await offerToStore(ctx, r, log, allowGenerate);
+    values[r.name] = v;
+  }
+  if (child.connected) child.send({ ecmkit: 'secrets', values });
+}
+
+async function offerToStore(ctx: vscode.ExtensionContext, r: SecretRequest, log: vscode.LogOutputChannel, allowGenerate: boolean): Promise<string | undefined> {
+  const store = 'Store Secret…';
+  const generate = 'Generate Random Key';
+  const choice = await vscode.window.showWarningMessage(
+    `ecmkit: the secret "${r.name}" (${r.purpose}) is not stored.`,
+    { modal: true, detail: `Files refer to it as \${secret:${r.name}}. It is kept in VS Code's SecretStorage, outside the workspace.${allowGenerate ? ' For a sandbox-only set-up, a random key works: the ECM files that refer to the same secret will use it too.' : ''}` },
+    ...(allowGenerate ? [store, generate] : [store]),
+  );
+  let value: string | undefined;
+  if (choice === store) {
+    value = await vscode.window.showInputBox({
+      title: `ecmkit: value of secret "${r.name}"`,
+      prompt: r.purpose,
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.length > 0 ? undefined : 'The value must not be empty'),
+    });
+  } else if (choice === generate) {
+    value = randomBytes(24).toString('base64url');
+  }
+  if (!value) return undefined;
+  await ctx.secrets.store(r.name, value);
+  log.info(`secret "${r.name}": stored in SecretStorage${choice === generate ? ' (generated)' : ''}`);
+  return value;
+}
+
+/** Feeds a child's stderr to a log channel line by line. */
+export function pipeLines(stream: NodeJS.ReadableStream | null, line: (s: string) => void): void {
+  let buf = '';
+  stream?.on('data', (d: Buffer) => {
+    buf += d.toString('utf8');
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      line(buf.slice(0, i));
+      buf = buf.slice(i + 1);
+    }
+  });
+  stream?.on('end', () => { if (buf) line(buf); });
+}

@@ -1,0 +1,201 @@
+// "ecmkit: Test Vault Connectivity": runs `ecmkit vault-test` for an ECM file (the active editor's, the
+// code lens's, or a pick) in a child process, walks its stages in a progress notification, then shows
+// the report in a panel and in the "ecmkit" log. A code lens "Test connectivity" sits above vault.hostname.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { requireTrust } from '../trust';
+import { onDidChangeSandbox, runningSandbox } from './sandbox';
+import { answerSecrets, forkCli, pipeLines, type ChildMessage, type Report, type StageResult } from './vaultProcess';
+
+export const COMMAND = 'ecmkit.testVaultConnectivity';
+const ECM_FILE = /\.ecm\.(ya?ml|json)$/i;
+const STAGE_COUNT = 7;
+
+export interface TestOptions { target?: 'file' | 'sandbox'; timeoutMs?: number }
+
+export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, log: vscode.LogOutputChannel): void {
+  let panel: vscode.WebviewPanel | undefined;
+  const lenses = new HostnameLenses();
+
+  const run = async (uriArg?: unknown, opts: TestOptions = {}): Promise<Report | undefined> => {
+    if (!requireTrust('Test Vault Connectivity', 'reads the shared key from SecretStorage and connects to the Vault named in the file')) return undefined;
+    const uri = await pickEcmFile(uriArg);
+    if (!uri) return undefined;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (doc?.isDirty) await doc.save(); // the test reads the file from disk
+
+    const sandbox = runningSandbox();
+    let target = opts.target;
+    if (!target && sandbox) {
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: '$(cloud) The Vault in vault.hostname', description: 'as the ECM would', target: 'file' as const },
+          { label: '$(vm-running) The sandbox Vault', description: sandbox.url, target: 'sandbox' as const },
+        ],
+        { title: 'ecmkit: test which Vault?' },
+      );
+      if (!pick) return undefined;
+      target = pick.target;
+    }
+    if (target === 'sandbox' && !sandbox) {
+      void vscode.window.showWarningMessage('ecmkit: the sandbox Vault is not running. Run "ecmkit: Start Sandbox Vault" first.');
+      return undefined;
+    }
+
+    const cfg = vscode.workspace.getConfiguration('ecmkit.vault', uri);
+    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
+    const args = ['vault-test', uri.fsPath, '--format', 'json', '--timeout', String(opts.timeoutMs ?? cfg.get<number>('timeoutMs', 10000))];
+    if (vscode.workspace.getWorkspaceFolder(uri)) args.push('--workspace', folder);
+    if (target === 'sandbox') args.push('--vault', sandbox!.url, '--ca', sandbox!.caPath);
+    else {
+      const caFile = cfg.get<string>('caFile', '').trim();
+      if (caFile) args.push('--ca', path.isAbsolute(caFile) ? caFile : path.join(folder, caFile));
+    }
+    const user = cfg.get<string>('runAs', '').trim();
+    if (user) args.push('--user', user);
+
+    const rel = vscode.workspace.asRelativePath(uri);
+    log.info(`vault test of ${rel}${target === 'sandbox' ? ` against the sandbox ${sandbox!.url}` : ''}`);
+    const report = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `ecmkit: Testing Vault connectivity (${path.basename(uri.fsPath)})`, cancellable: true },
+      (progress, token) => new Promise<Report | undefined>((resolve) => {
+        const child = forkCli(ctx, args, folder);
+        const stderr: string[] = [];
+        pipeLines(child.stderr, (l) => stderr.push(l));
+        child.stdout?.resume(); // the JSON on stdout is for scripts; the editor takes the IPC report
+        let result: Report | undefined;
+        token.onCancellationRequested(() => child.kill());
+        child.on('message', (m: ChildMessage) => {
+          if (m.ecmkit === 'secrets?') void answerSecrets(ctx, child, m.requests, log);
+          else if (m.ecmkit === 'stage-start') progress.report({ message: `${m.stage}…` });
+          else if (m.ecmkit === 'stage') {
+            progress.report({ increment: 100 / STAGE_COUNT, message: `${m.result.stage} ${m.result.ok ? (m.result.warning ? 'passed with a warning' : 'passed') : 'FAILED'}` });
+            log.info(stageLine(m.result));
+          } else if (m.ecmkit === 'report') result = m.report;
+        });
+        child.once('exit', (code) => {
+          if (!result && !token.isCancellationRequested) {
+            const why = stderr.join(' ').replace(/^ecmkit vault-test: /, '') || `exit code ${code}`;
+            log.error(`vault test did not run: ${why}`);
+            void vscode.window.showErrorMessage(`ecmkit: the Vault test could not run: ${why}`);
+          }
+          resolve(result);
+        });
+      }),
+    );
+    if (!report) return undefined;
+    log.info(summary(report));
+    panel = showReport(panel, report, rel, (p) => { if (panel === p) panel = undefined; });
+    const failed = report.stages.find((s) => !s.ok);
+    if (report.ok) {
+      const warned = report.stages.filter((s) => s.warning).map((s) => s.stage);
+      void vscode.window.showInformationMessage(`ecmkit: Vault connectivity OK — all ${report.stages.length} stages passed in ${report.totalMs} ms${warned.length ? ` (warnings: ${warned.join(', ')})` : ''}.`);
+    } else {
+      void vscode.window.showWarningMessage(`ecmkit: Vault connectivity failed at ${failed?.stage}: ${failed?.detail}`, 'Show Log').then((x) => { if (x) log.show(true); });
+    }
+    return report;
+  };
+
+  ctx.subscriptions.push(
+    vscode.commands.registerCommand(COMMAND, run),
+    vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.ecm.{yaml,yml,json}' }], lenses),
+    onDidChangeSandbox(() => lenses.refresh()),
+    lenses,
+  );
+}
+
+async function pickEcmFile(arg: unknown): Promise<vscode.Uri | undefined> {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg) return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && ECM_FILE.test(active.fileName)) return active.uri;
+  const files = await vscode.workspace.findFiles('**/*.ecm.{yaml,yml,json}', '**/node_modules/**', 50);
+  if (files.length === 0) {
+    void vscode.window.showWarningMessage('ecmkit: no ECM file (*.ecm.yaml) in this workspace. Create one with "ecmkit: New Configuration File…".');
+    return undefined;
+  }
+  if (files.length === 1) return files[0];
+  const pick = await vscode.window.showQuickPick(
+    files.map((u) => ({ label: path.basename(u.fsPath), description: vscode.workspace.asRelativePath(path.dirname(u.fsPath)), u })),
+    { title: 'ecmkit: test the Vault connection of which ECM?' },
+  );
+  return pick?.u;
+}
+
+/** "Test connectivity" above `hostname:` inside the top-level `vault:` block (YAML) or `"vault": {` (JSON). */
+class HostnameLenses implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.emitter.event;
+  refresh(): void { this.emitter.fire(); }
+  dispose(): void { this.emitter.dispose(); }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const line = hostnameLine(doc.getText(), /\.json$/i.test(doc.fileName));
+    if (line === undefined) return [];
+    const range = new vscode.Range(line, 0, line, 0);
+    const out = [new vscode.CodeLens(range, { title: '$(plug) Test connectivity', tooltip: 'ecmkit: Test Vault Connectivity (dns, tcp, tls, http, auth, accounts, signout)', command: COMMAND, arguments: [doc.uri, { target: 'file' }] })];
+    if (runningSandbox()) out.push(new vscode.CodeLens(range, { title: 'against the sandbox', tooltip: `Test against the sandbox Vault at ${runningSandbox()!.url}`, command: COMMAND, arguments: [doc.uri, { target: 'sandbox' }] }));
+    return out;
+  }
+}
+
+export function hostnameLine(text: string, json: boolean): number | undefined {
+  const lines = text.split(/\r?\n/);
+  if (json) {
+    const start = text.search(/"vault"\s*:\s*\{/);
+    if (start < 0) return undefined;
+    const rel = text.slice(start).search(/"hostname"\s*:/);
+    return rel < 0 ? undefined : text.slice(0, start + rel).split(/\r?\n/).length - 1;
+  }
+  let inVault = false;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (/^vault\s*:/.test(l)) { inVault = true; continue; }
+    if (inVault && /^\S/.test(l) && !/^#/.test(l)) inVault = false;
+    if (inVault && /^\s+hostname\s*:/.test(l)) return i;
+  }
+  return undefined;
+}
+
+function stageLine(s: StageResult): string {
+  return `  ${!s.ok ? 'FAIL' : s.warning ? 'WARN' : 'PASS'}  ${s.stage.padEnd(8)} ${String(s.ms).padStart(5)} ms  ${s.detail}${s.hint ? `\n${' '.repeat(26)}→ ${s.hint}` : ''}`;
+}
+
+function summary(r: Report): string {
+  const failed = r.stages.find((s) => !s.ok);
+  return r.ok ? `Result: PASS — ${r.stages.length} stages in ${r.totalMs} ms.` : `Result: FAIL at ${failed?.stage ?? 'setup'} — ${r.stages.length} stages run in ${r.totalMs} ms; later stages were not run.`;
+}
+
+function showReport(existing: vscode.WebviewPanel | undefined, r: Report, rel: string, onClose: (p: vscode.WebviewPanel) => void): vscode.WebviewPanel {
+  const panel = existing ?? vscode.window.createWebviewPanel('ecmkit.vaultTestReport', 'Vault Test', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: false });
+  if (!existing) panel.onDidDispose(() => onClose(panel));
+  panel.title = `Vault Test: ${r.ecmName ?? path.basename(rel)}`;
+  panel.webview.html = reportHtml(r, rel);
+  panel.reveal(undefined, true);
+  return panel;
+}
+
+const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function reportHtml(r: Report, rel: string): string {
+  const rows = r.stages.map((s) => {
+    const cls = !s.ok ? 'fail' : s.warning ? 'warn' : 'pass';
+    const word = !s.ok ? 'FAIL' : s.warning ? 'WARN' : 'PASS';
+    return `<tr class="${cls}" data-stage="${esc(s.stage)}"><td class="st">${word}</td><td><b>${esc(s.stage)}</b></td><td class="ms">${s.ms} ms</td><td>${esc(s.detail)}${s.hint ? `<div class="hint">→ ${esc(s.hint)}</div>` : ''}</td></tr>`;
+  }).join('');
+  return `<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">
+<style>
+body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);padding:0 1em}
+table{border-collapse:collapse;width:100%}td{padding:.4em .6em;vertical-align:top;border-bottom:1px solid var(--vscode-panel-border)}
+.st{font-weight:bold}.pass .st{color:var(--vscode-testing-iconPassed)}.fail .st{color:var(--vscode-testing-iconFailed)}.warn .st{color:var(--vscode-editorWarning-foreground)}
+.ms{white-space:nowrap;text-align:right}.hint{margin-top:.3em;color:var(--vscode-descriptionForeground)}
+.verdict{font-size:1.2em;font-weight:bold}
+</style></head><body>
+<h2>Vault connectivity: ${esc(r.ecmName ?? rel)}</h2>
+<p>${esc(r.target)}${r.runAs ? ` as <b>${esc(r.runAs)}</b>` : ''} — from <code>${esc(rel)}</code></p>
+<p class="verdict" id="verdict">${r.ok ? `PASS — all ${r.stages.length} stages passed in ${r.totalMs} ms` : esc(summary(r))}</p>
+<table>${rows}</table>
+</body></html>`;
+}
