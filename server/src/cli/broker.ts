@@ -4,16 +4,31 @@
  * FILE` (the shared key, instead of env ECMKIT_SECRET_…; never on the command line), `--token-file PATH`,
  * `--lease-seconds N` (shorter leases for demos and tests) and `--log text|json|quiet` (stderr).
  * Prints exactly one stdout line, `broker listening on http://127.0.0.1:PORT token=PATH`. Runs until
- * SIGINT/SIGTERM (or its parent's IPC channel closes), then checks every open lease in.
+ * SIGINT/SIGTERM (with --ipc: until the editor asks or goes away), then checks every open lease in.
+ * `--ipc` (the editor): secrets come from SecretStorage over the IPC channel.
  */
 import { readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import { startBroker } from '../broker';
 import { BrokerLog, formatEvent } from '../broker/log';
+import { list, type VaultCredential } from '../model/inventory';
+import { envSecrets, parseSecretRef } from '../model/secrets';
+import { Workspace } from '../model/workspace';
 import { SandboxKeyError } from '../vault/sandbox';
 import { flag, parseArgs, UsageError } from './args';
+import { askSecrets, closeIpc, ipcOn, parentGone, type SecretRequest } from './ipc';
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['workspace', 'ecm', 'port', 'vault', 'ca', 'key-file', 'token-file', 'lease-seconds', 'log'], booleans: ['sandbox'] });
+  try {
+    return await runCommand(argv);
+  } finally {
+    if (argv.includes('--ipc')) closeIpc(); // the channel would otherwise keep the process alive
+  }
+}
+
+async function runCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['workspace', 'ecm', 'port', 'vault', 'ca', 'key-file', 'token-file', 'lease-seconds', 'log'], booleans: ['sandbox', 'ipc'] });
+  const ipc = args.flags.has('ipc') && ipcOn();
   if (args.positionals.length) throw new UsageError(`Unexpected argument ${args.positionals[0]}; use --workspace DIR or --ecm FILE.`);
   const portText = flag(args, 'port');
   const port = portText === undefined ? 0 : Number(portText);
@@ -29,6 +44,10 @@ export async function run(argv: string[]): Promise<number> {
   const keyFile = flag(args, 'key-file');
   const key = keyFile && readFile(keyFile, '--key-file', true).replace(/\r?\n$/, '');
   if (keyFile && !key) throw new UsageError(`The key file ${keyFile} is empty.`);
+
+  // From the editor (--ipc): secrets come from its SecretStorage over the channel, never argv or env.
+  const dir = flag(args, 'workspace') ?? (flag(args, 'ecm') ? path.dirname(flag(args, 'ecm')!) : '.');
+  const secrets = ipc && !key ? await askSecrets(await secretsNeeded(dir, args.flags.has('sandbox'))) : envSecrets;
 
   const log = new BrokerLog();
   if (format !== 'quiet') {
@@ -46,6 +65,7 @@ export async function run(argv: string[]): Promise<number> {
       tokenFile: flag(args, 'token-file'),
       leaseMs: leaseSeconds === undefined ? undefined : leaseSeconds * 1000,
       sharedKey: key || undefined,
+      secrets,
       log,
     });
   } catch (e) {
@@ -64,13 +84,12 @@ export async function run(argv: string[]): Promise<number> {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      process.off('disconnect', stop);
       resolve();
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
-    // Started by the editor with an IPC channel: when the editor goes, so does the broker.
-    if (process.connected) process.on('disconnect', stop);
+    // Started by the editor with an IPC channel: when the editor goes (or asks), so does the broker.
+    if (ipc) void parentGone().then(stop);
   });
   const open = running.broker.leases.open().length;
   if (open) log.emit({ type: 'info', message: `shutting down: checking ${open} open lease${open === 1 ? '' : 's'} in` });
@@ -89,4 +108,20 @@ function readFile(file: string, what: string, secret = false): string {
   } catch (e) {
     throw new UsageError(`Cannot read ${what} ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
   }
+}
+
+/** The `${secret:…}` names the broker uses: ECM shared keys, and with the sandbox its keys and passwords. */
+async function secretsNeeded(dir: string, sandbox: boolean): Promise<SecretRequest[]> {
+  const ws = await Workspace.load([dir]);
+  const out = new Map<string, SecretRequest>();
+  const add = (v: unknown, required: boolean, purpose: string) => {
+    const ref = parseSecretRef(v);
+    if (ref?.source === 'secret' && !out.has(ref.name)) out.set(ref.name, { name: ref.name, required, purpose });
+  };
+  for (const { value } of ws.of('ecm')) add(value.vault?.sharedKey, !sandbox, `the shared key of ECM ${value.name ?? ''}`.trim());
+  if (sandbox) {
+    for (const { value } of ws.of('integration')) add(value.authenticationCredential, false, `the API key of integration ${value.name ?? ''}`.trim());
+    for (const { value } of ws.of('vault')) for (const c of list<VaultCredential>(value.credentials)) add(c.password, false, `the password of credential ${c.name ?? ''}`.trim());
+  }
+  return [...out.values()];
 }
