@@ -19,6 +19,7 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
     let secretValue: string | undefined;
     if (fromFix) {
       secretName = name as string;
+      log.info(`secret "${secretName}": asking whether to store the value removed by the quick fix`);
       secretValue = value as string;
       const exists = (await ctx.secrets.get(secretName)) !== undefined;
       const store = exists ? 'Replace' : 'Store';

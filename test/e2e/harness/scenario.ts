@@ -8,6 +8,10 @@ export interface ScenarioContext {
   /** A fresh copy of examples/ that this scenario's editor window has open. */
   workspace: string;
   log(message: string): void;
+  /** Saves an intermediate screenshot `<scenario>.<label>.png` (the end state is saved by the harness). */
+  screenshot(label: string): Promise<void>;
+  /** Saves measurements as test-results/e2e/<name>.json. */
+  record(name: string, data: unknown): void;
 }
 
 export interface Scenario {

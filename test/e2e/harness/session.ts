@@ -1,9 +1,10 @@
 // Everything a run of the e2e suite shares: the code-server install, the packaged VSIX, one code-server per
-// trust mode (started on first use) and one Chromium. Each scenario gets a fresh workspace copy and a fresh
-// browser context. Everything started here is stopped in close(), by PID and process group.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// trust mode (started on first use) and one Chromium with one browser context per code-server. Each scenario
+// gets a fresh copy of examples/ and its own editor window (page) on it. Everything started here is stopped
+// in close(), by PID and process group.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { ensureCodeServer } from '../../../scripts/e2e/install';
 import { packageVsix, type Vsix } from '../../../scripts/e2e/vsix';
@@ -28,7 +29,7 @@ const TEST_SETTINGS: Record<string, unknown> = {
   'workbench.panel.defaultLocation': 'bottom',
 };
 
-type Mode = NonNullable<Scenario['trust']>;
+export type Mode = NonNullable<Scenario['trust']>;
 
 export class Session {
   readonly work = mkdtempSync(join(tmpdir(), 'ecmkit-e2e-'));
@@ -36,20 +37,28 @@ export class Session {
   vsix?: Vsix;
   private browser?: RunningBrowser;
   private servers = new Map<Mode, Promise<CodeServer>>();
+  /** One browser context per code-server: its HTTP cache makes every window after the first load faster. */
+  private contexts = new Map<Mode, Promise<BrowserContext>>();
 
   constructor(private readonly say: (m: string) => void = (m) => console.log(`[e2e] ${m}`)) {
     rmSync(RESULTS, { recursive: true, force: true });
     mkdirSync(this.logs, { recursive: true });
   }
 
-  async prepare(): Promise<void> {
+  /** Installs (once), packages the VSIX, starts Chromium and the code-servers for `modes` side by side. */
+  async prepare(modes: Mode[] = ['trusted']): Promise<void> {
     let t = Date.now();
     await ensureCodeServer(this.say);
     this.say(`code-server ready (${Date.now() - t} ms)`);
     t = Date.now();
     this.vsix = await packageVsix(join(this.work, 'vsix'), join(this.logs, 'vsce.log'));
     this.say(`packaged ${this.vsix.path} (${(this.vsix.bytes / 1024).toFixed(1)} KiB) in ${Date.now() - t} ms`);
-    this.browser = await launchChromium(join(this.work, 'chromium'), join(this.logs, 'chromium.log'));
+    this.record('vsix', { file: basename(this.vsix.path), bytes: this.vsix.bytes, at: new Date().toISOString() });
+    const [browser] = await Promise.all([
+      launchChromium(join(this.work, 'chromium'), join(this.logs, 'chromium.log')),
+      ...modes.map((m) => this.server(m)),
+    ]);
+    this.browser = browser;
   }
 
   /** One code-server per trust mode, each with its own fresh profile that has the VSIX installed. */
@@ -78,10 +87,19 @@ export class Session {
     // Folder name = scenario id, so the window title says which scenario a screenshot is from.
     const workspace = join(this.work, 'workspaces', id);
     cpSync(EXAMPLES, workspace, { recursive: true });
-    const context: BrowserContext = await this.browser!.browser.newContext({ viewport: { width: 1600, height: 1000 } });
-    const page = await context.newPage();
+    let context = this.contexts.get(mode);
+    if (!context) {
+      context = this.browser!.browser.newContext({ viewport: { width: 1600, height: 1000 } });
+      this.contexts.set(mode, context);
+    }
+    const page = await (await context).newPage();
     const ui = new Workbench(page);
-    const ctx: ScenarioContext = { page, ui, workspace, log: (m) => this.say(`${id}: ${m}`) };
+    const ctx: ScenarioContext = {
+      page, ui, workspace,
+      log: (m) => this.say(`${id}: ${m}`),
+      screenshot: async (label) => { await page.screenshot({ path: join(RESULTS, `${id}.${label}.png`) }); },
+      record: (name, data) => this.record(name, data),
+    };
     try {
       await page.goto(server.folderUrl(workspace));
       await scenario.run(ctx);
@@ -90,7 +108,7 @@ export class Session {
       await page.screenshot({ path: join(RESULTS, `${id}.failed.png`) }).catch(() => undefined);
       throw e;
     } finally {
-      await context.close().catch(() => undefined);
+      await page.close().catch(() => undefined);
     }
   }
 
@@ -105,7 +123,14 @@ export class Session {
 
   async close(): Promise<void> {
     await this.browser?.stop();
-    for (const s of this.servers.values()) await s.then((x) => x.stop(), () => undefined);
+    for (const [mode, s] of this.servers) {
+      const server = await s.catch(() => undefined);
+      if (!server) continue;
+      await server.stop();
+      // Keep VS Code's own logs (extension host, the ecmkit log channel) next to the screenshots.
+      const logs = join(server.profile.userDataDir, 'logs');
+      if (existsSync(logs)) cpSync(logs, join(this.logs, `vscode-${mode}`), { recursive: true });
+    }
     rmSync(this.work, { recursive: true, force: true });
   }
 }

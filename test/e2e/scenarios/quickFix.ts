@@ -1,0 +1,40 @@
+// (c) The secret/plaintext quick fix swaps a literal for ${secret:…} and offers to store the literal.
+// The literal is test data, and it is gone from the editor before the end-state screenshot.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Scenario } from '../harness/scenario';
+import { lineOf, TIMEOUT } from '../harness/workbench';
+
+const LITERAL = 'hunter2-literal';
+
+export default {
+  title: 'the secret/plaintext quick fix replaces the literal with a ${secret:…} reference',
+  async run({ ui, page, workspace }) {
+    const text = readFileSync(join(workspace, 'prod.ecm.yaml'), 'utf8');
+    await ui.waitForEcmkit();
+    await ui.openFile('prod.ecm.yaml');
+    const line = lineOf(text, /^clientSecret:/);
+    await ui.retypeLine(line, `clientSecret: ${LITERAL}`);
+    await ui.waitForProblem('secret/plaintext');
+
+    // Cursor on the literal, Quick Fix (Ctrl+.), pick the fix.
+    await ui.focusEditor();
+    await ui.cursorAt(line, 'clientSecret: '.length + 3);
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: /\$\{secret:/ }).first();
+    await fix.waitFor({ timeout: TIMEOUT });
+    await fix.click();
+
+    // The fix's command asks before storing the removed value; the question names the secret, never its value.
+    const dialog = ui.dialog();
+    await dialog.waitFor({ timeout: TIMEOUT });
+    const question = await dialog.innerText();
+    if (question.includes(LITERAL)) throw new Error('the confirmation shows the secret value');
+    await dialog.getByRole('button', { name: /^(Store|Replace)$/ }).click();
+    await ui.notification(/secret ".+" stored/).waitFor({ timeout: TIMEOUT });
+
+    await ui.waitForEditorText((t) => /clientSecret: "?\$\{secret:[^}]+\}/.test(t) && !t.includes(LITERAL),
+      'clientSecret to read ${secret:…} in the editor');
+    await ui.waitForNoProblem('secret/plaintext');
+  },
+} satisfies Scenario;
