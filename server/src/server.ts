@@ -9,6 +9,7 @@ import { complete } from './features/completion';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { hover } from './features/hover';
 import { documentSymbols } from './features/symbols';
+import { registerInjectionRequests } from './features/injectionRequests';
 import { Requests } from './protocol';
 import { promises as fs } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -126,6 +127,7 @@ export async function run(_args: string[]): Promise<number> {
     return file ? codeActions(file, context.diagnostics) : [];
   });
 
+  registerInjectionRequests(connection, ws);
   documents.listen(connection);
   connection.listen();
   return new Promise<number>(() => undefined);
