@@ -1,0 +1,58 @@
+/**
+ * The server's side of "Simulate Credential Request…": the PA users and jump clients to pick from, and
+ * the injection resolved from the workspace index (the files as the editor has them, saved or not).
+ * With a broker running, the editor asks the broker instead, which adds the Vault's own answer.
+ */
+import type { Connection } from 'vscode-languageserver/node';
+import { jumpClientSummaries } from '../engine/injectionSummary';
+import { resolveInjection } from '../engine/injection';
+import { sitesOf } from '../engine/site';
+import { list, type PaJumpClient, type PaUser } from '../model/inventory';
+import type { Workspace } from '../model/workspace';
+import { Requests } from '../protocol';
+
+export function injectionTargets(ws: Workspace): Requests.InjectionTargets {
+  return {
+    sites: sitesOf(ws).filter((s) => s.pa).map((s) => {
+      const sums = jumpClientSummaries(ws, s.pa!.file.uri);
+      return {
+        site: s.site,
+        ecms: s.ecms.map((e) => String(e.value.name ?? '')),
+        users: list<PaUser>(s.pa!.value.users)
+          .filter((u) => typeof u.username === 'string')
+          .map((u) => ({ username: u.username!, securityProvider: typeof u.securityProvider === 'string' ? u.securityProvider : 'local', email: typeof u.email === 'string' ? u.email : undefined })),
+        jumpClients: list<PaJumpClient>(s.pa!.value.jumpClients)
+          .filter((j) => typeof j.name === 'string')
+          .map((j) => {
+            const sum = sums.get(j.name!);
+            return { name: j.name!, hostname: typeof j.hostname === 'string' ? j.hostname : undefined, credentialInjection: j.credentialInjection !== false, credentials: sum?.credentials ?? 0, users: sum?.users ?? 0 };
+          }),
+      };
+    }),
+  };
+}
+
+/** The broker's error code for each way the files stop an injection, so both answers read alike. */
+const BROKER_CODE: Record<string, string> = {
+  'provider-unmapped': 'user-not-found',
+  'user-not-found': 'user-not-found',
+  'endpoint-not-found': 'endpoint-not-found',
+  integration: 'vault-auth-failed',
+  'no-ecm': 'no-ecm-connected',
+};
+
+export function simulate(ws: Workspace, p: Requests.SimulateParams): Requests.SimulateResult {
+  const r = resolveInjection(ws, { user: p.user, securityProvider: p.securityProvider, endpoint: p.endpoint }, { ecm: p.ecm });
+  return {
+    credentials: r.credentials.map((c) => ({ id: c.id, name: c.name, username: c.username, type: c.type, available: c.available })),
+    trace: r.trace,
+    ecm: r.ecm,
+    runAs: r.runAs,
+    error: r.failure && r.failure.code !== 'injection-off' ? { code: BROKER_CODE[r.failure.code] ?? r.failure.code, message: r.failure.message } : undefined,
+  };
+}
+
+export function registerInjectionRequests(connection: Connection, ws: Workspace): void {
+  connection.onRequest(Requests.injectionTargets, () => injectionTargets(ws));
+  connection.onRequest(Requests.simulate, (p: Requests.SimulateParams) => simulate(ws, p));
+}
