@@ -81,6 +81,8 @@ export interface StartOptions {
   workspaceTrust: 'disabled' | 'enabled';
   logFile: string;
   port?: number;
+  /** Extra environment for code-server and the extension hosts it starts. */
+  env?: Record<string, string>;
   /** Opened when the URL has no ?folder=. */
   folder?: string;
 }
@@ -95,7 +97,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     ...(opts.workspaceTrust === 'disabled' ? ['--disable-workspace-trust'] : []),
     ...(opts.folder ? [opts.folder] : []),
   ];
-  const proc = start(CODE_SERVER_BIN, args, { cwd: opts.profile.dir, logFile: opts.logFile, env: env(opts.profile) });
+  const proc = start(CODE_SERVER_BIN, args, { cwd: opts.profile.dir, logFile: opts.logFile, env: { ...env(opts.profile), ...opts.env } });
   try {
     await proc.waitForLine(/HTTP server listening on/, 60_000);
   } catch (e) {

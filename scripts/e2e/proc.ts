@@ -3,6 +3,11 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 
+// Last resort: if this process exits without stopping what it started (a crash, an uncaught error),
+// the process groups still go down with it.
+const live = new Set<number>();
+process.on('exit', () => { for (const pid of live) killGroup(pid, 'SIGKILL'); });
+
 export interface Started {
   child: ChildProcess;
   pid: number;
@@ -37,6 +42,7 @@ export function start(cmd: string, args: string[], opts: SpawnOptions & { logFil
   const child = spawn(cmd, args, { ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${cmd}`);
   const pid = child.pid;
+  live.add(pid);
   const log = createWriteStream(opts.logFile, { flags: 'a' });
   let buffered = '';
   const listeners = new Set<(line: string) => void>();
@@ -51,6 +57,7 @@ export function start(cmd: string, args: string[], opts: SpawnOptions & { logFil
   child.stderr!.on('data', onData);
   let exited = false;
   const exitPromise = new Promise<void>((res) => child.on('exit', () => { exited = true; res(); }));
+  child.on('exit', () => { killGroup(pid, 'SIGKILL'); live.delete(pid); }); // leftovers of the group
 
   return {
     child,
@@ -66,7 +73,7 @@ export function start(cmd: string, args: string[], opts: SpawnOptions & { logFil
       });
     },
     async stop() {
-      if (exited) return;
+      if (exited) { log.end(); return; }
       killGroup(pid, 'SIGTERM');
       const timedOut = await Promise.race([exitPromise.then(() => false), delay(5000).then(() => true)]);
       if (timedOut) killGroup(pid, 'SIGKILL');
