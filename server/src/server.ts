@@ -9,6 +9,7 @@ import { complete } from './features/completion';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { hover } from './features/hover';
 import { documentSymbols } from './features/symbols';
+import { registerNavigation } from './features/register';
 import { registerInjectionRequests } from './features/injectionRequests';
 import { Requests } from './protocol';
 import { promises as fs } from 'node:fs';
@@ -61,6 +62,7 @@ export async function run(_args: string[]): Promise<number> {
     publisher.overrides = overrides;
   };
 
+  const navigationCapabilities = { definitionProvider: true, referencesProvider: true, renameProvider: { prepareProvider: true }, workspaceSymbolProvider: true, codeLensProvider: { resolveProvider: false } };
   connection.onInitialize((params: InitializeParams) => {
     folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
     if (!folders.length && params.rootUri) folders = [uriToPath(params.rootUri)];
@@ -72,7 +74,8 @@ export async function run(_args: string[]): Promise<number> {
         completionProvider: { triggerCharacters: [':', ' ', '"'] },
         documentSymbolProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
-        workspace: { workspaceFolders: { supported: true } },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        ...navigationCapabilities,
       },
       serverInfo: { name: 'ecmkit', version: '0.1.0' },
     };
@@ -116,7 +119,7 @@ export async function run(_args: string[]): Promise<number> {
   });
   connection.onCompletion(({ textDocument, position }) => {
     const file = parsed(textDocument.uri);
-    return file ? complete(file, file.offsetAt(position)) : [];
+    return file ? complete(file, file.offsetAt(position), ws) : [];
   });
   connection.onDocumentSymbol(({ textDocument }) => {
     const file = parsed(textDocument.uri);
@@ -124,8 +127,9 @@ export async function run(_args: string[]): Promise<number> {
   });
   connection.onCodeAction(({ textDocument, context }) => {
     const file = parsed(textDocument.uri);
-    return file ? codeActions(file, context.diagnostics) : [];
+    return file ? codeActions(file, context.diagnostics, ws) : [];
   });
+  registerNavigation(connection, ws, parsed, publisher, loadFromDisk, () => documents.all().map((d) => d.uri));
 
   registerInjectionRequests(connection, ws);
   documents.listen(connection);

@@ -213,3 +213,41 @@ function innerSpan(file: ParsedFile, node: ScalarNode, value: string, at: number
   if (raw.slice(quote, quote + value.length) === value) return { offset: node.offset + quote + at, length: len, whole: false };
   return { offset: node.offset, length: node.length, whole: true };
 }
+
+/** Whether a concrete path fits a site pattern (`*` = any list index). */
+export function pathFits(pattern: JsonPath, path: JsonPath): boolean {
+  if (pattern.length !== path.length) return false;
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === '*' ? typeof path[i] !== 'number' : pattern[i] !== path[i]) return false;
+  }
+  return true;
+}
+
+/** The kind of name a value at `path` holds, if any (a principal's kind depends on its prefix). */
+export function siteAt(fileKind: FileKind, path: JsonPath): { kind: NameKind | 'principal'; role: Role } | undefined {
+  const s = SITES[fileKind].find((x) => pathFits(x.pattern, path));
+  return s && { kind: s.kind, role: s.role };
+}
+
+/** The name under the cursor: a declared or referenced name whose text contains `offset`. */
+export function occurrenceAt(file: ParsedFile, offset: number, nodeAt: (file: ParsedFile, offset: number) => { path: JsonPath; node?: Node; onKey: boolean } | undefined): Occurrence | undefined {
+  const loc = nodeAt(file, offset);
+  if (loc && !loc.onKey && loc.node?.type === 'string') {
+    const site = SITES[file.kind].find((x) => pathFits(x.pattern, loc.path));
+    const o = site && occurrence(file, site, loc.node, loc.path);
+    if (o && offset >= o.offset && offset <= o.offset + o.length) return o;
+  }
+  if (file.kind === 'ecm') {
+    let hit: Occurrence | undefined;
+    forEachName(file, (o) => { if (!hit && o.path[1] === 'securityProviderMappings' && offset >= o.offset && offset <= o.offset + o.length) hit = o; }, { role: 'ref' });
+    return hit;
+  }
+  return undefined;
+}
+
+/** The file kinds in which a kind of name can be written. */
+export function kindsHolding(kind: NameKind): FileKind[] {
+  const out = (Object.keys(SITES) as FileKind[]).filter((fk) => SITES[fk].some((s) => s.kind === kind || (s.kind === 'principal' && PRINCIPAL_KINDS.has(kind))));
+  if ((kind === 'paProvider' || kind === 'vaultProvider') && !out.includes('ecm')) out.push('ecm');
+  return out;
+}

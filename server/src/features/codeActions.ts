@@ -1,13 +1,16 @@
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-types';
 import type { ParsedFile } from '../model/document';
+import type { Workspace } from '../model/workspace';
+import { crossFixes } from './crossFixes';
 
 /** Quick fixes for the diagnostics in the request's context (FORMATS.md codes carry what they need in `data`). */
-export function codeActions(file: ParsedFile, diagnostics: Diagnostic[]): CodeAction[] {
+export function codeActions(file: ParsedFile, diagnostics: Diagnostic[], ws?: Workspace): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
     if (d.source !== 'ecmkit') continue;
     const data = (d.data ?? {}) as Record<string, unknown>;
     if (d.code === 'secret/plaintext' && typeof data.secretName === 'string') out.push(...secretFix(file, d, data.secretName));
+    if (ws) out.push(...crossFixes(ws, file, d));
     if (d.code === 'schema/unknown-field' && typeof data.suggestion === 'string') {
       out.push({
         title: `Rename to \`${data.suggestion}\``,

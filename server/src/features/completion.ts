@@ -1,10 +1,14 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver-types';
 import type { ParsedFile } from '../model/document';
 import { schemaAt, type Schema } from '../model/schemas';
+import type { Workspace } from '../model/workspace';
 import { locate, objectPathForNewKey } from './locate';
+import { completeNames } from './nameCompletion';
 
 /** Completion of keys (those not yet present) and of enum values, both from the kind's JSON Schema. */
-export function complete(file: ParsedFile, offset: number): CompletionItem[] {
+export function complete(file: ParsedFile, offset: number, ws?: Workspace): CompletionItem[] {
+  const names = ws && completeNames(ws, file, offset);
+  if (names) return names;
   const valueItems = completeValue(file, offset);
   if (valueItems) return valueItems;
   const path = objectPathForNewKey(file, offset);

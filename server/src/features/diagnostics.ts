@@ -16,6 +16,8 @@ export class DiagnosticsPublisher {
   private readonly published = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   overrides: Overrides = {};
+  /** Called after each publish (the code lenses refresh on it). */
+  onDidPublish?: () => void;
 
   constructor(private readonly connection: Connection, private readonly ws: Workspace, private readonly delayMs = 150) {}
 
@@ -37,6 +39,7 @@ export class DiagnosticsPublisher {
     }
     for (const uri of [...this.published.keys()]) if (!live.has(uri)) this.send(uri, []);
     void this.connection.sendNotification(Notifications.status, { files: live.size, errors, warnings } satisfies Notifications.StatusParams);
+    this.onDidPublish?.();
   }
 
   private findingsOf(file: ParsedFile): Finding[] {

@@ -38,6 +38,7 @@ export const refsRule: WorkspaceRule = {
       }, { role: 'ref' });
     }
     for (const pa of index.pas) {
+      if (!Array.isArray(pa.value.securityProviders)) continue; // no providers listed: nothing to check against
       const declared = new Map<string, string>();
       forEachName(pa.file, (o) => declared.set(nameKey('paProvider', o.name), o.name), { kind: 'paProvider', role: 'decl' });
       forEachName(pa.file, (o) => {

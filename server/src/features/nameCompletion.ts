@@ -1,0 +1,109 @@
+/**
+ * Completion of names where a reference is expected: a credential's policy and endpoints, a user's
+ * groups, roles and provider, a policy principal, an ECM's integration, default provider and mapping
+ * lines, a PA user's provider, a jump client's name (from the Vault endpoints)…
+ */
+import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver-types';
+import { crossIndex } from '../engine/crossIndex';
+import { KIND_LABEL, siteAt, type NameKind } from '../engine/names';
+import type { ParsedFile } from '../model/document';
+import type { JsonPath, Node } from '../model/tree';
+import type { Workspace } from '../model/workspace';
+import { mappingLines } from '../rules/mappings';
+import { scalar } from './edits';
+import { locate } from './locate';
+
+interface Expected {
+  kind: NameKind | 'principal';
+  /** The scalar being typed (replaced whole), if any. */
+  node?: Node;
+  /** For a part of a string (a mapping line): the text span replaced. */
+  span?: { offset: number; length: number };
+}
+
+/** Name items for the cursor, or undefined when no name is expected there (other completion applies). */
+export function completeNames(ws: Workspace, file: ParsedFile, offset: number): CompletionItem[] | undefined {
+  const exp = expected(file, offset);
+  if (!exp) return undefined;
+  const index = crossIndex(ws);
+  const items: CompletionItem[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, kind: NameKind, label = name): void => {
+    if (seen.has(label)) return;
+    seen.add(label);
+    const item: CompletionItem = { label, kind: CompletionItemKind.Reference, detail: KIND_LABEL[kind], sortText: label.toLowerCase() };
+    if (exp.span) item.textEdit = { range: file.range(exp.span.offset, exp.span.length), newText: label };
+    else if (exp.node && isScalar(exp.node) && exp.node.length > 0) {
+      const raw = file.text.slice(exp.node.offset, exp.node.offset + exp.node.length);
+      const newText = scalar(file, label, raw);
+      item.textEdit = { range: file.nodeRange(exp.node), newText };
+      item.filterText = newText;
+    } else if (file.syntax === 'json' || scalar(file, label) !== label) {
+      item.insertText = scalar(file, label);
+    }
+    items.push(item);
+  };
+  const declNames = (kind: NameKind): string[] => [...index.decls(kind).values()].map((d) => d[0].name);
+
+  if (exp.kind === 'principal') {
+    for (const k of ['group', 'role', 'user'] as const) for (const n of declNames(k)) add(n, k, `${k}:${n}`);
+  } else if (exp.kind === 'endpoint') {
+    // Vault Go! endpoints are names too, even though no rule needs them.
+    for (const v of index.vaults) for (const e of Array.isArray(v.value.endpoints) ? v.value.endpoints : []) if (typeof e?.name === 'string') add(e.name, 'endpoint');
+  } else if (exp.kind === 'user' && file.kind === 'pa') {
+    for (const n of declNames('user')) add(n, 'user');
+  } else if (exp.kind === 'paProvider' && file.kind === 'pa') {
+    for (const p of Array.isArray((file.value as { securityProviders?: unknown })?.securityProviders) ? (file.value as { securityProviders: { name?: unknown }[] }).securityProviders : []) {
+      if (typeof p?.name === 'string') add(p.name, 'paProvider');
+    }
+  } else {
+    for (const n of declNames(exp.kind)) add(n, exp.kind);
+  }
+  return items;
+}
+
+function isScalar(n: Node): boolean {
+  return n.type !== 'object' && n.type !== 'array';
+}
+
+/** What kind of name the cursor is on or about to type. */
+function expected(file: ParsedFile, offset: number): Expected | undefined {
+  if (file.kind === 'ecm') {
+    const line = mappingLines(file).find((l) => {
+      const s = file.offsetAt(l.range.start), e = file.offsetAt(l.range.end);
+      return offset >= s && offset <= e;
+    });
+    if (line) {
+      const s = file.offsetAt(line.range.start);
+      const eq = line.text.indexOf('=');
+      if (eq >= 0 && file.text.slice(s, s + line.text.length) === line.text) {
+        return offset > s + eq
+          ? { kind: 'vaultProvider', span: { offset: s + eq + 1, length: line.text.length - eq - 1 } }
+          : { kind: 'paProvider', span: { offset: s, length: eq } };
+      }
+    }
+  }
+  const loc = locate(file, offset);
+  let path: JsonPath | undefined;
+  let node: Node | undefined;
+  if (loc && !loc.onKey && loc.node && isScalar(loc.node)) {
+    path = loc.path;
+    node = loc.node;
+  } else if (loc?.node?.type === 'array') {
+    path = [...loc.path, loc.node.items.length];
+  } else if (loc?.node?.type === 'object' || !loc) {
+    // `key: ` with nothing typed yet: the key before the cursor on this line.
+    const obj = loc?.node?.type === 'object' ? loc.node : file.root?.type === 'object' ? file.root : undefined;
+    const prop = obj?.type === 'object' ? [...obj.properties].reverse().find((p) => p.keyOffset + p.keyLength <= offset) : undefined;
+    if (prop && /^["']?\s*:[ \t]*$/.test(file.text.slice(prop.keyOffset + prop.keyLength, offset))) {
+      path = [...(loc && loc.node === obj ? loc.path : []), prop.key];
+      node = prop.value;
+    }
+  }
+  if (!path) return undefined;
+  // `groups: ` about to become a list: the name is one of its items.
+  const site = siteAt(file.kind, path) ?? (node === undefined ? siteAt(file.kind, [...path, 0]) : undefined);
+  if (!site || site.role !== 'ref') return undefined;
+  if (file.kind === 'pa' && site.kind === 'endpoint') return { kind: 'endpoint', node };
+  return { kind: site.kind, node };
+}
