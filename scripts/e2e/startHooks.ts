@@ -16,4 +16,6 @@ export interface StartHook {
   start(ctx: { workspace: string; logDir: string }): Promise<StartedService>;
 }
 
-export const START_HOOKS: StartHook[] = [];
+import { sandboxHook } from './sandboxHook';
+
+export const START_HOOKS: StartHook[] = [sandboxHook];

@@ -12,7 +12,7 @@ export const START = 'ecmkit.startSandbox';
 export const STOP = 'ecmkit.stopSandbox';
 const MENU = 'ecmkit.sandboxMenu';
 
-export interface RunningSandbox { url: string; caPath: string; folder: string }
+export interface RunningSandbox { url: string; caPath: string; folder: string; /** Started outside this window (npm start). */ external?: boolean }
 let running: RunningSandbox | undefined;
 let child: ChildProcess | undefined;
 const changed = new vscode.EventEmitter<RunningSandbox | undefined>();
@@ -37,6 +37,10 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
   };
 
   const stop = async (): Promise<void> => {
+    if (running?.external) {
+      void vscode.window.showInformationMessage('ecmkit: this sandbox Vault was started by `npm start`; it stops when you stop `npm start` (Ctrl+C).');
+      return;
+    }
     const c = child;
     if (!c) return;
     child = undefined;
@@ -111,16 +115,23 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
     await pick?.run();
   };
 
-  render('stopped');
+  // `npm start` runs a sandbox beside code-server and says where: adopt it (it stops with npm start).
+  const envUrl = process.env.ECMKIT_SANDBOX_URL;
+  const envCa = process.env.ECMKIT_SANDBOX_CA;
+  if (envUrl && envCa && /^https:\/\/127\.0\.0\.1:\d+$/.test(envUrl)) {
+    running = { url: envUrl, caPath: envCa, folder: '(started by npm start)', external: true };
+    render('running');
+    out.info(`using the sandbox Vault started by npm start at ${envUrl}`);
+  } else render('stopped');
   ctx.subscriptions.push(
     out, item, changed,
     vscode.commands.registerCommand(START, start),
     vscode.commands.registerCommand(STOP, async () => {
-      if (!child) { void vscode.window.showInformationMessage('ecmkit: the sandbox Vault is not running.'); return; }
+      if (!child && !running) { void vscode.window.showInformationMessage('ecmkit: the sandbox Vault is not running.'); return; }
       await stop();
     }),
     vscode.commands.registerCommand(MENU, menu),
-    { dispose: () => { void stop(); } },
+    { dispose: () => { if (child) void stop(); } },
   );
 }
 

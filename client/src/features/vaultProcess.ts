@@ -36,7 +36,8 @@ export async function answerSecrets(
   const values: Record<string, string | undefined> = {};
   for (const r of requests) {
     let v = await ctx.secrets.get(r.name);
-    if (v === undefined && r.required) v = await offerToStore(ctx, r, log, allowGenerate);
+    // The child falls back to env ECMKIT_SECRET_<NAME> (set e.g. by `npm start` for its sandbox): no prompt then.
+    if (v === undefined && r.required && !process.env[envName(r.name)]) v = await offerToStore(ctx, r, log, allowGenerate);
     values[r.name] = v;
   }
   if (child.connected) child.send({ ecmkit: 'secrets', values });
@@ -66,6 +67,11 @@ async function offerToStore(ctx: vscode.ExtensionContext, r: SecretRequest, log:
   await ctx.secrets.store(r.name, value);
   log.info(`secret "${r.name}": stored in SecretStorage${choice === generate ? ' (generated)' : ''}`);
   return value;
+}
+
+/** The environment variable the CLI reads for `${secret:NAME}` (FORMATS.md §1). */
+function envName(name: string): string {
+  return 'ECMKIT_SECRET_' + name.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
 }
 
 /** Feeds a child's stderr to a log channel line by line. */
