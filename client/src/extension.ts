@@ -10,9 +10,12 @@ import * as storeSecret from './features/storeSecret';
 import * as newFile from './features/newFile';
 import * as vaultTest from './features/vaultTest';
 import * as sandbox from './features/sandbox';
+import * as broker from './features/broker';
+import * as simulate from './features/simulate';
+import * as debug from './features/debug';
 
 type Unit = { register(ctx: vscode.ExtensionContext, client: LanguageClient, log: vscode.LogOutputChannel): void };
-const UNITS: Unit[] = [serverStatus, showLog, restartServer, storeSecret, newFile, vaultTest, sandbox];
+const UNITS: Unit[] = [serverStatus, showLog, restartServer, storeSecret, newFile, vaultTest, sandbox, broker, simulate, debug];
 
 /** What activate() returns: used by the test-electron suite to wait for the server. */
 export interface EcmkitApi { client: LanguageClient; ready: Promise<void> }

@@ -19,6 +19,8 @@ export interface BrokerLaunch {
   /** `sandbox` (default): the sandbox Vault from the workspace; `configured`: each ECM's vault.hostname. */
   vault?: 'sandbox' | 'configured';
   caFile?: string;
+  /** Another Vault for every ECM (e.g. a sandbox already running); `caFile` is its CA. */
+  vaultUrl?: string;
   port?: number;
   leaseSeconds?: number;
   /** Answers the broker's request for a secret (SecretStorage in the editor). */
@@ -48,8 +50,9 @@ export class BrokerProcess extends EventEmitter {
     const a = [...l.cliArgs, 'broker', '--ipc', '--log', 'json'];
     if (l.workspace) a.push('--workspace', l.workspace);
     if (l.ecmFile) a.push('--ecm', l.ecmFile);
-    if ((l.vault ?? 'sandbox') === 'sandbox') a.push('--sandbox');
-    else if (l.caFile) a.push('--ca', l.caFile);
+    if (l.vaultUrl) a.push('--vault', l.vaultUrl);
+    else if ((l.vault ?? 'sandbox') === 'sandbox') a.push('--sandbox');
+    if (l.caFile && (l.vaultUrl || l.vault === 'configured')) a.push('--ca', l.caFile);
     if (l.port !== undefined) a.push('--port', String(l.port));
     if (l.leaseSeconds !== undefined) a.push('--lease-seconds', String(l.leaseSeconds));
     return a;

@@ -1,0 +1,91 @@
+// "ecmkit: Simulate Credential Request…": pick a PA user and a jump client (from the language server's
+// workspace index), then see which credentials the ECM would return and the full trace, each step linked
+// to its file and line. With a broker running it answers (the Vault's own answer, cross-checked);
+// otherwise the server resolves it from the files alone.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { Requests } from '../../../server/src/protocol';
+import type { FindAnswer } from '../broker/api';
+import { renderSimulation } from '../broker/simulationView';
+import { currentBroker } from './broker';
+
+export const SIMULATE = 'ecmkit.simulateRequest';
+
+interface Target { user: string; securityProvider: string; endpoint: string }
+
+let panel: vscode.WebviewPanel | undefined;
+
+export function register(ctx: vscode.ExtensionContext, client: LanguageClient, log: vscode.LogOutputChannel): void {
+  ctx.subscriptions.push(vscode.commands.registerCommand(SIMULATE, async (arg?: Partial<Target>) => {
+    const target = isTarget(arg) ? arg : await pickTarget(client);
+    if (!target) return;
+    const broker = currentBroker();
+    let answer: FindAnswer;
+    let viaDetail: string;
+    try {
+      if (broker) {
+        answer = await broker.api.find(target.user, target.securityProvider, target.endpoint);
+        viaDetail = `broker at ${broker.proc.info!.url} (${broker.vault})`;
+      } else {
+        answer = await client.sendRequest<Requests.SimulateResult>(Requests.simulate, target);
+        viaDetail = 'workspace files only — start the broker ("ecmkit: Start Broker") to ask the Vault too';
+      }
+    } catch (e) {
+      void vscode.window.showErrorMessage(`ecmkit: the simulation failed: ${(e as Error).message}`);
+      return;
+    }
+    log.info(`simulated ${target.user}@${target.securityProvider} → ${target.endpoint}: ${answer.credentials.length} credential(s)${answer.error ? ` (${answer.error.code})` : ''} via ${broker ? 'broker' : 'files'}`);
+    show(ctx, target, answer, broker ? 'broker' : 'files', viaDetail);
+    return { credentials: answer.credentials.map((c) => c.name), steps: answer.trace.length, error: answer.error?.code };
+  }));
+}
+
+function isTarget(a: unknown): a is Target {
+  const t = a as Partial<Target> | undefined;
+  return !!t && typeof t.user === 'string' && typeof t.securityProvider === 'string' && typeof t.endpoint === 'string';
+}
+
+async function pickTarget(client: LanguageClient): Promise<Target | undefined> {
+  const t = await client.sendRequest<Requests.InjectionTargets>(Requests.injectionTargets, {});
+  const sites = t.sites.filter((s) => s.users.length && s.jumpClients.length);
+  if (!sites.length) {
+    void vscode.window.showWarningMessage('ecmkit: no PA users and jump clients to simulate: add a *.pa.yaml file with users and jumpClients.');
+    return undefined;
+  }
+  const userPick = await vscode.window.showQuickPick(
+    sites.flatMap((s) => s.users.map((u) => ({ label: u.username, description: [u.securityProvider, u.email].filter(Boolean).join(' · '), detail: sites.length > 1 ? `site ${s.site}` : undefined, site: s, user: u }))),
+    { title: 'ecmkit: Simulate Credential Request (1/2) — PA user', placeHolder: 'The PA user who starts the session', matchOnDescription: true },
+  );
+  if (!userPick) return undefined;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const jcPick = await vscode.window.showQuickPick(
+    userPick.site.jumpClients.map((j) => ({
+      label: j.name,
+      description: j.credentialInjection ? `${plural(j.credentials, 'credential')} · ${plural(j.users, 'user')}` : 'credential injection off',
+      detail: j.hostname,
+    })),
+    { title: `ecmkit: Simulate Credential Request (2/2) — jump client for ${userPick.user.username}`, placeHolder: 'The jump client, as PA shows it', matchOnDetail: true },
+  );
+  if (!jcPick) return undefined;
+  return { user: userPick.user.username, securityProvider: userPick.user.securityProvider, endpoint: jcPick.label };
+}
+
+function show(ctx: vscode.ExtensionContext, t: Target, answer: FindAnswer, via: 'broker' | 'files', viaDetail: string): void {
+  const title = `Simulate: ${t.user} → ${t.endpoint}`;
+  if (!panel) {
+    panel = vscode.window.createWebviewPanel('ecmkit.simulation', title, vscode.ViewColumn.Beside, { enableScripts: true, enableFindWidget: true, localResourceRoots: [] });
+    panel.onDidDispose(() => { panel = undefined; }, null, ctx.subscriptions);
+    panel.webview.onDidReceiveMessage(async (m: { type?: string; uri?: string; range?: vscode.Range }) => {
+      if (m?.type !== 'open' || typeof m.uri !== 'string' || !m.range) return;
+      const r = m.range as unknown as { start: { line: number; character: number }; end: { line: number; character: number } };
+      const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(m.uri));
+      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: range });
+    }, null, ctx.subscriptions);
+  }
+  panel.title = title;
+  const label = (uri: string) => vscode.workspace.asRelativePath(vscode.Uri.parse(uri), false);
+  panel.webview.html = renderSimulation(answer, { ...t, via, viaDetail, label }, randomBytes(16).toString('base64'), panel.webview.cspSource);
+  panel.reveal(undefined, true);
+}
