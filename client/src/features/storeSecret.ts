@@ -1,6 +1,6 @@
 // "ecmkit: Store Secret…": puts a value into VS Code's SecretStorage under the NAME that files reference
 // as `${secret:NAME}`. Called by the `secret/plaintext` quick fix with [name, literal], or from the palette
-// with no arguments. The value is never logged or shown.
+// with no arguments. The value is never logged or shown. Resolves to true when a value was stored.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { requireTrust } from '../trust';
@@ -10,10 +10,10 @@ export const COMMAND = 'ecmkit.storeSecret';
 const NAME = /^[^}\s]+$/;
 
 export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, log: vscode.LogOutputChannel): void {
-  ctx.subscriptions.push(vscode.commands.registerCommand(COMMAND, async (name?: unknown, value?: unknown) => {
+  ctx.subscriptions.push(vscode.commands.registerCommand(COMMAND, async (name?: unknown, value?: unknown): Promise<boolean> => {
     const fromFix = typeof name === 'string' && typeof value === 'string';
     if (!requireTrust('Store Secret', 'reads and writes secrets',
-      fromFix ? 'The removed value was not stored: undo (Ctrl+Z) to get it back.' : '')) return;
+      fromFix ? 'The removed value was not stored: undo (Ctrl+Z) to get it back.' : '')) return false;
 
     let secretName: string | undefined;
     let secretValue: string | undefined;
@@ -35,7 +35,7 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
       if (choice !== store) {
         log.info(`secret "${secretName}": not stored (cancelled)`);
         void vscode.window.showWarningMessage(`ecmkit: secret "${secretName}" was not stored. Run "ecmkit: Store Secret…" to store it later.`);
-        return;
+        return false;
       }
     } else {
       secretName = await vscode.window.showInputBox({
@@ -45,7 +45,7 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
         ignoreFocusOut: true,
         validateInput: (v) => (NAME.test(v) ? undefined : 'A name without spaces or "}", e.g. ecm-01.clientSecret'),
       });
-      if (secretName === undefined) return;
+      if (secretName === undefined) return false;
       secretValue = await vscode.window.showInputBox({
         title: 'ecmkit: Store Secret (2/2)',
         prompt: `Value of "${secretName}"`,
@@ -53,11 +53,12 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
         ignoreFocusOut: true,
         validateInput: (v) => (v.length > 0 ? undefined : 'The value must not be empty'),
       });
-      if (secretValue === undefined) return;
+      if (secretValue === undefined) return false;
     }
 
     await ctx.secrets.store(secretName, secretValue);
     log.info(`secret "${secretName}": stored in SecretStorage`);
     void vscode.window.showInformationMessage(`ecmkit: secret "${secretName}" stored. Files refer to it as \${secret:${secretName}}.`);
+    return true;
   }));
 }
