@@ -70,5 +70,8 @@ async function runCommand(argv: string[]): Promise<number> {
   }, ipc ? (result) => void sendToParent({ ecmkit: 'stage', result }) : undefined);
   if (ipc) await sendToParent({ ecmkit: 'report', report: { ...report, ecmName: inputs.ecmName } });
   process.stdout.write(format === 'json' ? JSON.stringify(toContractJson(report)) + '\n' : formatText(report, inputs.ecmName));
+  // A DNS lookup that outlived its deadline cannot be cancelled and would hold the process open: the
+  // report is out, so leave shortly after main() has set the exit code (unref'd: normally moot).
+  setTimeout(() => process.exit(), 200).unref();
   return report.ok ? 0 : 1;
 }
