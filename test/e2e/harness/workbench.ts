@@ -107,15 +107,24 @@ export class Workbench {
       `no problem with code ${code} left in the Problems panel`);
   }
 
-  /** Opens the command palette (F1) and types `filter`; returns the visible entries' labels. */
-  async paletteEntries(filter: string): Promise<string[]> {
+  /**
+   * Whether the command palette lists a command titled `title` (e.g. "ecmkit: Store Secret…"): F1, type the
+   * title, wait until the list has settled on rows or on "No matching commands", then read it.
+   */
+  async paletteHas(title: string): Promise<boolean> {
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ timeout: TIMEOUT });
-    await input.fill(`>${filter}`);
+    await input.fill(`>${title}`);
     const rows = this.page.locator('.quick-input-list .monaco-list-row');
-    await rows.first().waitFor({ timeout: TIMEOUT });
-    return rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+    const found = await this.poll(async () => {
+      const labels = await rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+      if (labels.some((l) => l.includes(title))) return 'yes';
+      const widget = await this.page.locator('.quick-input-widget').innerText();
+      return /No matching commands/i.test(widget) || labels.length > 0 ? 'no' : undefined;
+    }, `the command palette to answer "${title}"`);
+    await this.closeQuickInput();
+    return found === 'yes';
   }
 
   /** Runs a command by its palette title, e.g. "ecmkit: Store Secret…". */
