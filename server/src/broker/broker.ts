@@ -10,7 +10,7 @@ import { bindEcm, siteOfEcm, sitesOf, type EcmBinding } from '../engine/site';
 import { list, type VaultCredential } from '../model/inventory';
 import { envSecrets, resolveSecret, type SecretLookup } from '../model/secrets';
 import type { Workspace } from '../model/workspace';
-import { apiBaseUrl, createVaultAgent, type ManagedAccount } from '../vault/client';
+import { apiBaseUrl, createVaultAgent, type ManagedAccount, type VaultClient } from '../vault/client';
 import { stableId } from '../vault/ids';
 import { isSameHolder, sameName } from '../vault/permissions';
 import { EcmSet, type EcmMember } from './ecmSet';
@@ -18,6 +18,7 @@ import { BrokerError, fromVaultError } from './errors';
 import { Leases, type Lease } from './leases';
 import type { BrokerLog } from './log';
 import { SessionPool, VaultTarget } from './sessions';
+import { ambiguous, Settler } from './settle';
 
 export interface BrokerCredential { id: string; name: string; username: string; type: string; available: boolean }
 
@@ -56,7 +57,15 @@ export class Broker {
   private readonly agents = new Map<string, Agent>();
   private readonly targets = new Map<string, VaultTarget | BrokerError>();
   private accountNames?: { generation: number; byId: Map<number, VaultCredential> };
-  private reach?: { at: number; ok: boolean };
+  private probe?: Promise<boolean>;
+  /** Check-outs under way, per Vault session and account (a half-done one is not settled while another runs). */
+  private readonly checkingOut = new Map<VaultClient, Map<number, number>>();
+  /** Vault requests a failed check-out may have left open: checked in as soon as the Vault answers. */
+  readonly settler: Settler;
+  /** Per ECM: what it is bound to and its credentials by name; cleared when the files change. */
+  private readonly bindings = new Map<string, { binding: EcmBinding; files: Map<string | undefined, VaultCredential> }>();
+  /** Resolutions by ECM, request, live holders and lease state; cleared when the files change. */
+  private readonly resolved = new Map<string, Resolution>();
   private closing = false;
 
   constructor(ws: Workspace, private readonly opts: BrokerOptions) {
@@ -72,12 +81,21 @@ export class Broker {
         if (err) opts.log.emit({ type: 'warning', message: `Check-in of ${l.credential} (${how}) failed: ${err.message}` });
       },
     });
+    this.settler = new Settler({
+      timeoutMs: opts.vault.timeoutMs,
+      held: (runAs, requestId) => this.leases.open().some((l) => l.requestId === requestId && l.runAs === runAs),
+      busy: (client, accountId) => (this.checkingOut.get(client)?.get(accountId) ?? 0) > 0,
+      onSettled: (u, ids) => { if (ids.length) opts.log.emit({ type: 'info', message: `checked in Vault request${ids.length === 1 ? '' : 's'} ${ids.join(', ')} of ${u.runAs}, left open by a check-out that failed` }); },
+      onGiveUp: (u) => opts.log.emit({ type: 'warning', message: `A check-out of ${u.runAs} failed half-way and the Vault could not be asked since; its request (if any) ends when it expires.` }),
+    });
     this.setWorkspace(ws);
   }
 
   /** Takes a (re-)read workspace: the ECM set follows the files, Vault targets are rebuilt. */
   setWorkspace(ws: Workspace): void {
     this.ws = ws;
+    this.resolved.clear();
+    this.bindings.clear();
     const site = siteOfEcm(ws, this.opts.ecm) ?? sitesOf(ws).find((s) => s.ecms.length);
     if (site) this.ecmSet.update(site, this.opts.ecm);
     else this.opts.log.emit({ type: 'warning', message: 'The workspace has no ECM file (*.ecm.yaml): nothing to serve.' });
@@ -91,7 +109,7 @@ export class Broker {
   async find(body: unknown): Promise<FindResult> {
     const req = fields(body, FIND_FIELDS);
     const { member, binding } = this.serving();
-    const first = resolveInjection(this.ws, req, { binding, liveHolder: (n) => this.leases.holderOf(n) });
+    const first = this.resolve(member, binding, req);
     this.early(first, 'find');
     if (first.failure?.code === 'injection-off') return { credentials: [], trace: first.trace, ecm: member.name, runAs: first.runAs };
     const runAs = first.runAs!;
@@ -121,9 +139,9 @@ export class Broker {
     // The files' answer again, now knowing who holds what on the Vault.
     const holders = new Map<string, string>();
     for (const r of rows) if (r.CheckedOutBy && r.IsAvailable === false) holders.set(rowName(r), r.CheckedOutBy);
-    const res = holders.size ? resolveInjection(this.ws, req, { binding, liveHolder: (n) => holders.get(n) ?? this.leases.holderOf(n) }) : first;
+    const res = holders.size ? this.resolve(member, binding, req, holders) : first;
 
-    const credentials = this.ecmFilter(rows, res, binding, runAs);
+    const credentials = this.ecmFilter(rows, binding, this.bound(member).files, runAs);
     const check = crossCheck(rows, res, credentials);
     const trace = compose(res.trace, vaultSteps, check, credentials);
     return { credentials, trace, ecm: member.name, runAs };
@@ -134,12 +152,16 @@ export class Broker {
     const ids = parseCredentialId(req.credentialId);
     if (!ids) throw new BrokerError(400, 'bad-request', `credentialId "${req.credentialId.slice(0, 40)}" is not an id returned by /v1/credentials/find (SYSTEMID-ACCOUNTID).`);
     const { member, binding } = this.serving();
-    const res = resolveInjection(this.ws, req, { binding, liveHolder: (n) => this.leases.holderOf(n) });
+    // The files' answer without live holders (so it stays cached across check-outs); the broker's own
+    // leases and the Vault's 409 decide availability below.
+    let res = this.resolve(member, binding, req, undefined, false);
     this.early(res, 'checkout');
     const runAs = res.runAs!;
 
     // The ECM only checks out what it offered: refuse what the files say it would not offer.
     const known = this.credentialById(ids.accountId);
+    const holder = known?.name ? this.leases.holderOf(known.name) : undefined;
+    if (holder && !isSameHolder(holder, parseRunAsParts(runAs))) res = this.resolve(member, binding, req);
     const offered = known && res.credentials.find((c) => c.name === known.name);
     if (known && !offered) {
       const why = [...res.trace].reverse().find((t) => t.credential === known.name && t.outcome === 'drop');
@@ -159,10 +181,15 @@ export class Broker {
     const { minutes, leaseMs } = this.duration(binding);
     const integ = binding.integration?.value;
     let requestId: number;
+    let made: number | undefined;
     let password: string;
     let username = offered?.username;
+    const busy = this.checkingOut.get(client) ?? new Map<number, number>();
+    this.checkingOut.set(client, busy);
+    busy.set(ids.accountId, (busy.get(ids.accountId) ?? 0) + 1);
+    const done = () => { const n = (busy.get(ids.accountId) ?? 1) - 1; if (n > 0) busy.set(ids.accountId, n); else busy.delete(ids.accountId); };
     try {
-      requestId = await client.createRequest({
+      requestId = made = await client.createRequest({
         systemId: ids.systemId, accountId: ids.accountId, durationMinutes: minutes,
         reason: typeof integ?.checkoutReason === 'string' ? integ.checkoutReason : 'PA credential injection',
         conflictOption: 'reuse', accessType: 'View',
@@ -174,6 +201,9 @@ export class Broker {
         username = rows.find((r) => r.AccountId === ids.accountId)?.AccountName ?? '';
       }
     } catch (e) {
+      done();
+      // The Vault may hold a request this check-out made (its answer lost, or a later call failed): check it in.
+      if (made !== undefined || ambiguous(e)) this.settler.add({ client, runAs, systemId: ids.systemId, accountId: ids.accountId, requestId: made, until: Date.now() + minutes * 60_000 });
       const be = fromVaultError(e);
       be.trace = [...res.trace, { step: 'vault-checkout', outcome: 'fail', detail: be.message }];
       throw be;
@@ -182,6 +212,7 @@ export class Broker {
       requestId, credential: known?.name ?? `account ${ids.accountId}`, username, runAs, ecm: member.name, endpoint: req.endpoint,
       expiresAt: Date.now() + leaseMs,
     }, client);
+    done();
     this.opts.log.emit({ type: 'lease', action: 'checkout', leaseId: lease.id, credential: lease.credential, runAs, ecm: member.name, expiresAt: new Date(lease.expiresAt).toISOString() });
     const trace: TraceStep[] = [...res.trace.filter((t) => t.step !== 'result'), {
       step: 'vault-checkout', outcome: 'pass',
@@ -200,17 +231,17 @@ export class Broker {
     const active = this.ecmSet.active();
     if (!active) return { status: 'ok', ecm: null, vault: { reachable: false } };
     const target = this.target(active, []);
-    const now = Date.now();
-    if (!this.reach || now - this.reach.at > 2000) {
-      let ok = false;
+    // Asked afresh each time (a Vault that just went down or came back is seen at once); concurrent health
+    // requests share one probe.
+    const ms = Math.min(2000, this.opts.vault.timeoutMs ?? 2000);
+    this.probe ??= (async () => {
       try {
-        const res = await undiciRequest(apiBaseUrl(target.hostname), { method: 'GET', dispatcher: target.dispatcher, headersTimeout: 2000, bodyTimeout: 2000, signal: AbortSignal.timeout(2500) });
+        const res = await undiciRequest(apiBaseUrl(target.hostname), { method: 'GET', dispatcher: target.dispatcher, headersTimeout: ms, bodyTimeout: ms, signal: AbortSignal.timeout(ms + 250) });
         await res.body.dump();
-        ok = true; // any HTTP answer over verified TLS: the Vault is there
-      } catch { ok = false; }
-      this.reach = { at: now, ok };
-    }
-    return { status: 'ok', ecm: active.name, vault: { reachable: this.reach.ok, url: target.hostname } };
+        return true; // any HTTP answer over verified TLS: the Vault is there
+      } catch { return false; }
+    })().finally(() => { this.probe = undefined; });
+    return { status: 'ok', ecm: active.name, vault: { reachable: await this.probe, url: target.hostname } };
   }
 
   ecms() { return this.ecmSet.view(); }
@@ -230,6 +261,7 @@ export class Broker {
     if (this.closing) return;
     this.closing = true;
     await this.leases.closeAll();
+    await this.settler.flush(3000);
     await this.sessions.closeAll();
     await Promise.all([...this.agents.values()].map((a) => a.close().catch(() => undefined)));
   }
@@ -245,8 +277,33 @@ export class Broker {
         ? `No ECM of site ${this.ecmSet.site} is connected (${names.join(', ')} are disconnected): the appliance has nowhere to send the request. POST /v1/ecms/NAME/connect.`
         : 'The workspace has no ECM file: there is no ECM to play.');
     }
-    const site = sitesOf(this.ws).find((s) => s.ecms.some((e) => e === member.entry));
-    return { member, binding: bindEcm(this.ws, member.entry, site) };
+    return { member, binding: this.bound(member).binding };
+  }
+
+  private bound(member: EcmMember): { binding: EcmBinding; files: Map<string | undefined, VaultCredential> } {
+    let b = this.bindings.get(member.name);
+    if (!b) {
+      const site = sitesOf(this.ws).find((s) => s.ecms.some((e) => e === member.entry));
+      const binding = bindEcm(this.ws, member.entry, site);
+      b = { binding, files: new Map(list<VaultCredential>(binding.vault?.value.credentials).map((c) => [c.name, c])) };
+      this.bindings.set(member.name, b);
+    }
+    return b;
+  }
+
+  /**
+   * The files' answer for a request. The same user asks for the same endpoint again and again (every
+   * session start), so answers are kept until the files, the leases or the Vault's holders change.
+   */
+  private resolve(member: EcmMember, binding: EcmBinding, req: InjectionRequest, holders?: Map<string, string>, withLeases = true): Resolution {
+    const key = [member.name, withLeases ? this.leases.version : '-', req.user, req.securityProvider, req.endpoint, ...(holders ? [...holders].map(([k, v]) => `${k}=${v}`) : [])].join('\n');
+    let r = this.resolved.get(key);
+    if (!r) {
+      r = resolveInjection(this.ws, req, { binding, liveHolder: (n) => holders?.get(n) ?? (withLeases ? this.leases.holderOf(n) : undefined) });
+      if (this.resolved.size >= 5000) this.resolved.clear();
+      this.resolved.set(key, r);
+    }
+    return r;
   }
 
   /** Failures the files decide alone: no Vault call would change them. */
@@ -324,12 +381,11 @@ export class Broker {
   }
 
   /** The ECM's own filters on the Vault's list: unavailable ones (unless Include Unavailable), foreign-domain Restricted ones (Domain Matching). */
-  private ecmFilter(rows: ManagedAccount[], res: Resolution, b: EcmBinding, runAs: string): BrokerCredential[] {
+  private ecmFilter(rows: ManagedAccount[], b: EcmBinding, files: Map<string | undefined, VaultCredential>, runAs: string): BrokerCredential[] {
     const v = b.ecm.value.vault ?? {};
     const includeUnavailable = v.includeUnavailableCredentials === true;
     const domainMatching = v.enableDomainMatching === true;
     const vaultDomain = b.vault?.value.domain;
-    const files = new Map(list<VaultCredential>(b.vault?.value.credentials).map((c) => [c.name, c]));
     const [provider, user] = runAs.split('\\');
     const out: BrokerCredential[] = [];
     for (const r of rows) {
@@ -342,9 +398,13 @@ export class Broker {
       if (domainMatching && sameName(access, 'Restricted') && !sameName(domain, vaultDomain)) continue;
       out.push({ id: `${r.SystemId}-${r.AccountId}`, name, username: r.AccountName, type: r.CredentialType ?? files.get(name)?.type ?? '', available: !held });
     }
-    void res;
     return out;
   }
+}
+
+function parseRunAsParts(runAs: string): { provider: string; username: string } {
+  const i = runAs.indexOf('\\');
+  return { provider: runAs.slice(0, i), username: runAs.slice(i + 1) };
 }
 
 function rowName(r: ManagedAccount): string {

@@ -33,12 +33,19 @@ export interface LeaseOptions {
   /** Called when a lease ends on its own (expiry) or at shutdown, after the Vault check-in. */
   onEnd?: (lease: Lease, how: 'expired' | 'shutdown-checkin', error?: Error) => void;
   now?: () => number;
-  /** How long an ended lease is remembered, to answer "expired" rather than "unknown" (default 10 min). */
-  keepEndedMs?: number;
+  /** How many ended leases are remembered, to answer "expired" rather than "unknown" (default 10,000). */
+  keepEnded?: number;
 }
 
 export class Leases {
+  /** Open leases (and one being checked in). */
   private readonly leases = new Map<string, Held>();
+  /** Recently ended leases, oldest first (a Map keeps insertion order), bounded. */
+  private readonly ended = new Map<string, Lease>();
+  /** Open leases by credential name: the live holder is looked up per credential on every request. */
+  private readonly openByCredential = new Map<string, Set<Held>>();
+  /** Bumped whenever a lease opens or ends, so cached resolutions that depend on holders expire. */
+  version = 0;
   constructor(private readonly opts: LeaseOptions = {}) {}
 
   private now(): number { return this.opts.now?.() ?? Date.now(); }
@@ -46,6 +53,10 @@ export class Leases {
   add(l: Omit<Lease, 'id' | 'state' | 'createdAt'>, client: VaultClient): Lease {
     const lease: Held = { ...l, id: randomUUID(), state: 'open', createdAt: this.now(), client };
     this.leases.set(lease.id, lease);
+    let set = this.openByCredential.get(lease.credential);
+    if (!set) this.openByCredential.set(lease.credential, (set = new Set()));
+    set.add(lease);
+    this.version++;
     lease.timer = setTimeout(() => { void this.end(lease, 'expired'); }, Math.max(0, lease.expiresAt - this.now()));
     lease.timer.unref();
     return view(lease);
@@ -53,33 +64,37 @@ export class Leases {
 
   /** The caller's check-in. */
   async checkin(id: string): Promise<Lease> {
-    const lease = this.leases.get(id);
+    const lease = this.leases.get(id) ?? this.ended.get(id);
     if (!lease) throw new BrokerError(404, 'lease-not-found', `No lease ${id.slice(0, 40)}: it was never issued by this broker, or ended long ago.`);
     if (lease.state === 'expired') throw new BrokerError(410, 'lease-expired', `Lease ${id} expired at ${new Date(lease.expiresAt).toISOString()}; the broker checked the credential in then.`);
     if (lease.state === 'checked-in') throw new BrokerError(409, 'lease-not-found', `Lease ${id} is already checked in.`);
-    await this.end(lease, 'checked-in');
-    return view(lease);
+    await this.end(lease as Held, 'checked-in');
+    return view(lease as Held);
   }
 
   /** Who holds a credential through an open lease (the live holder for the resolution). */
   holderOf(credential: string): string | undefined {
-    for (const l of this.leases.values()) if (l.state === 'open' && l.credential === credential) return l.runAs;
+    const set = this.openByCredential.get(credential);
+    if (set) for (const l of set) return l.runAs;
     return undefined;
   }
 
   open(): Lease[] {
-    return [...this.leases.values()].filter((l) => l.state === 'open').map(view);
+    return [...this.openByCredential.values()].flatMap((s) => [...s]).map(view);
   }
 
   /** Checks every open lease in (shutdown). */
   async closeAll(): Promise<void> {
-    await Promise.all([...this.leases.values()].filter((l) => l.state === 'open').map((l) => this.end(l, 'shutdown-checkin')));
+    await Promise.all([...this.openByCredential.values()].flatMap((s) => [...s]).map((l) => this.end(l, 'shutdown-checkin')));
   }
 
   private async end(lease: Held, how: 'checked-in' | 'expired' | 'shutdown-checkin'): Promise<void> {
     if (lease.state !== 'open') return;
     lease.state = how === 'expired' ? 'expired' : 'checked-in';
-    const sharing = [...this.leases.values()].some((l) => l !== lease && l.state === 'open' && l.requestId === lease.requestId && l.client === lease.client);
+    const open = this.openByCredential.get(lease.credential);
+    open?.delete(lease);
+    this.version++;
+    const sharing = [...(open ?? [])].some((l) => l.requestId === lease.requestId && l.client === lease.client);
     let error: Error | undefined;
     if (!sharing) {
       try {
@@ -88,14 +103,18 @@ export class Leases {
         error = e as Error;
         if (how === 'checked-in') {
           lease.state = 'open'; // the caller may try again; expiry still ends it
+          open?.add(lease);
+          this.version++;
           throw e;
         }
         // On expiry or shutdown the Vault may have ended the request itself: report, do not retry.
       }
     }
     clearTimeout(lease.timer);
-    const forget = setTimeout(() => this.leases.delete(lease.id), this.opts.keepEndedMs ?? 10 * 60_000);
-    forget.unref();
+    if (open && open.size === 0) this.openByCredential.delete(lease.credential);
+    this.leases.delete(lease.id);
+    this.ended.set(lease.id, view(lease));
+    if (this.ended.size > (this.opts.keepEnded ?? 10_000)) this.ended.delete(this.ended.keys().next().value!);
     if (how !== 'checked-in') this.opts.onEnd?.(view(lease), how, error);
   }
 }
