@@ -102,6 +102,36 @@ describe('broker: the injection steps, answered by the sandbox and explained by 
   });
 });
 
+describe('broker: every PA user on every jump client of examples/', () => {
+  it('answers like the files say (cross-check passes) and gives a reason for every credential left out', async () => {
+    const b = await broker();
+    const users: (readonly [string, string])[] = [JDOE, ASMITH, BWAYNE];
+    const endpoints = ['WEB01', 'WEB02', 'db01.corp.example.com', 'KIOSK-7', 'web01', 'DB01'];
+    const all = ['web01-admin', 'web-deploy', 'db01-sa', 'helpdesk-shared'];
+    for (const u of users) {
+      for (const e of endpoints) {
+        const r = await b.find(u[0], u[1], e);
+        const what = `${u[0]} on ${e}`;
+        assert.equal(r.status, 200, `${what}: ${r.body?.error?.message}`);
+        const got = names(r.body);
+        if (e === 'KIOSK-7') {
+          assert.deepEqual(got, [], what);
+          assert.equal(stepOf(r.body, 'jump-client').outcome, 'fail', what);
+          continue;
+        }
+        agreed(r.body);
+        for (const c of all) {
+          const s = stepOf(r.body, 'credential', c);
+          assert.ok(s, `${what}: a trace step for ${c}`);
+          assert.equal(s.outcome, got.includes(c) ? 'pass' : 'drop', `${what}: ${c} ${s.detail}`);
+          assert.ok(s.detail.length > 20 && s.source?.uri, `${what}: ${c} has a reason and a source`);
+        }
+        assert.equal(stepOf(r.body, 'result').outcome, got.length ? 'pass' : 'fail', what);
+      }
+    }
+  });
+});
+
 describe('broker: the ECM options and policies, on and off', () => {
   it('drops a credential held by another user; Include Unavailable returns it as unavailable', async () => {
     const edits = { 'corp.vault.yaml': [held('web01-admin', 'EMEA\\asmith')] };

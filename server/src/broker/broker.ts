@@ -6,7 +6,7 @@
  */
 import { request as undiciRequest, type Agent } from 'undici';
 import { parseCredentialId, resolveInjection, type InjectionRequest, type Resolution, type TraceStep } from '../engine/injection';
-import { bindEcm, siteOfEcm, sitesOf, type EcmBinding } from '../engine/site';
+import { bindEcm, siteOfEcm, sitesOf, sourceAt, type EcmBinding } from '../engine/site';
 import { list, type VaultCredential } from '../model/inventory';
 import { envSecrets, resolveSecret, type SecretLookup } from '../model/secrets';
 import type { Workspace } from '../model/workspace';
@@ -115,12 +115,14 @@ export class Broker {
     const runAs = first.runAs!;
     const target = this.target(member, first.trace);
     const vaultSteps: TraceStep[] = [];
+    // The Vault steps link to what they depend on: the ECM's vault.hostname, the endpoint asked for.
+    const hostSource = this.opts.vault.hostname ? undefined : sourceAt(binding.ecm.file, ['vault', 'hostname']);
 
     const signInStep = async () => {
       const t0 = performance.now();
       try {
         const use = await this.sessions.use(target, runAs);
-        vaultSteps.push({ step: 'vault-sign-in', outcome: 'pass', detail: `${use.signedIn ? 'Signed in to' : 'Reused the open session with'} the Vault at ${target.hostname} as ${runAs} (${ms(t0)}).` });
+        vaultSteps.push({ step: 'vault-sign-in', outcome: 'pass', detail: `${use.signedIn ? 'Signed in to' : 'Reused the open session with'} the Vault at ${target.hostname} as ${runAs} (${ms(t0)}).`, source: hostSource });
         return use.client;
       } catch (e) {
         throw this.vaultFailure(e, first, 'vault-sign-in', `Sign-in to the Vault at ${target.hostname} as ${runAs} failed`);
@@ -134,7 +136,7 @@ export class Broker {
     } catch (e) {
       throw this.vaultFailure(e, first, 'vault-query', `ManagedAccounts?systemName=${req.endpoint} failed`, vaultSteps);
     }
-    vaultSteps.push({ step: 'vault-query', outcome: 'pass', detail: `The Vault lists ${rows.length} account${rows.length === 1 ? '' : 's'} ${runAs} may check out for ${req.endpoint}${rows.length ? `: ${rows.map(rowName).join(', ')}` : ''} (${ms(t1)}).` });
+    vaultSteps.push({ step: 'vault-query', outcome: 'pass', detail: `The Vault lists ${rows.length} account${rows.length === 1 ? '' : 's'} ${runAs} may check out for ${req.endpoint}${rows.length ? `: ${rows.map(rowName).join(', ')}` : ''} (${ms(t1)}).`, source: first.trace.find((t) => t.step === 'endpoint')?.source });
 
     // The files' answer again, now knowing who holds what on the Vault.
     const holders = new Map<string, string>();
