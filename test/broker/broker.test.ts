@@ -1,7 +1,8 @@
 // The broker's HTTP API (FORMATS.md §4) against the real sandbox Vault: every injection step, check-out,
 // check-in, expiry, refusals, auth and bad input, Vault failures, sessions. Real HTTP, no mocks.
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -407,3 +408,18 @@ async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+describe('broker: follows the files', () => {
+  it('answers from the edited files on the next request (broker and sandbox both re-read them)', async () => {
+    const dir = workspace();
+    const b = await broker({ workspace: dir, watch: true });
+    assert.deepEqual(names((await b.find(...BWAYNE, 'WEB01')).body), ['helpdesk-shared']);
+    // Give bwayne the Support group: web01-admin and web-deploy become his on WEB01.
+    const file = path.join(dir, 'corp.vault.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('roles: [Rep], groups: [], email: bwayne@example.com', 'roles: [Rep], groups: [Support], email: bwayne@example.com'));
+    await waitFor(() => b.events.some((e) => e.type === 'info' && e.message === 're-read the workspace files'));
+    const r = await b.find(...BWAYNE, 'WEB01');
+    assert.deepEqual(names(r.body), ['web01-admin', 'web-deploy', 'helpdesk-shared']);
+    agreed(r.body);
+  });
+});
