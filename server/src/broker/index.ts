@@ -83,7 +83,8 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
     sandbox = await startSandbox({
       workspace: dir, secrets, apiKey: plan.apiKey, watch: o.watch ?? true, certDir: o.certDir,
       onWarning: (message) => log.emit({ type: 'warning', message: `sandbox: ${message}` }),
-      onLog: (e) => { if (e.status >= 400) log.emit({ type: 'sandbox', method: e.method, path: e.path, status: e.status, reason: e.reason, runAs: e.runAs }); },
+      // Refusals explain Vault-side failures; the health probe's expected 401 on the API root is not one.
+      onLog: (e) => { if (e.status >= 400 && !/\/v3\/?$/i.test(e.path)) log.emit({ type: 'sandbox', method: e.method, path: e.path, status: e.status, reason: e.reason, runAs: e.runAs }); },
     });
     plan.hostname = sandbox.url;
     plan.ca = sandbox.caPem;
