@@ -2,25 +2,24 @@
 // @vscode/test-electron downloads (so it runs where the network reaches update.code.visualstudio.com — a
 // developer's desktop or a hosted CI — not on the offline machines, which run `npm run test:e2e` instead).
 // Two runs: a trusted window (--disable-workspace-trust) and an untrusted one.
+// `npm run test:electron -- --code-server` runs the same suites inside code-server's extension host instead
+// (no download; see codeServerHost.ts).
 import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { runTests } from '@vscode/test-electron';
+import { bundleSuite } from './build';
+import { runInCodeServer } from './codeServerHost';
 
 const ROOT = resolve(__dirname, '..', '..');
 const OUT = join(ROOT, '.cache', 'electron');
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--code-server')) process.exit((await runInCodeServer()) ? 0 : 1);
   // The extension host loads CommonJS; mocha 12 is ESM-only, so the suite is bundled with it.
   mkdirSync(OUT, { recursive: true });
   const suite = join(OUT, 'suite.js');
-  await build({
-    entryPoints: [join(__dirname, 'suite', 'index.ts')], outfile: suite, bundle: true, platform: 'node',
-    format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'warning', sourcemap: 'inline',
-    // mocha's parallel mode (unused here) resolves a worker file at run time.
-    logOverride: { 'require-resolve-not-external': 'silent' },
-  });
+  await bundleSuite(join(__dirname, 'suite', 'index.ts'), suite);
 
   const work = mkdtempSync(join(tmpdir(), 'ecmkit-electron-'));
   let failed = false;

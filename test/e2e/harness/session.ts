@@ -33,15 +33,22 @@ export type Mode = NonNullable<Scenario['trust']>;
 
 export class Session {
   readonly work = mkdtempSync(join(tmpdir(), 'ecmkit-e2e-'));
-  readonly logs = join(RESULTS, 'logs');
+  readonly results: string;
+  readonly logs: string;
   vsix?: Vsix;
   private browser?: RunningBrowser;
   private servers = new Map<Mode, Promise<CodeServer>>();
   /** One browser context per code-server: its HTTP cache makes every window after the first load faster. */
   private contexts = new Map<Mode, Promise<BrowserContext>>();
 
-  constructor(private readonly say: (m: string) => void = (m) => console.log(`[e2e] ${m}`)) {
-    rmSync(RESULTS, { recursive: true, force: true });
+  constructor(
+    private readonly say: (m: string) => void = (m) => console.log(`[e2e] ${m}`),
+    /** More VSIX files to install beside ecmkit's, and more environment for code-server, per trust mode. */
+    private readonly extra: { vsix?: string[]; env?: (mode: Mode) => Record<string, string>; results?: string } = {},
+  ) {
+    this.results = extra.results ?? RESULTS;
+    this.logs = join(this.results, 'logs');
+    rmSync(this.results, { recursive: true, force: true });
     mkdirSync(this.logs, { recursive: true });
   }
 
@@ -67,9 +74,12 @@ export class Session {
     if (!s) {
       s = (async () => {
         const profile = makeProfile(join(this.work, `profile-${mode}`), TEST_SETTINGS);
-        await installExtension(profile, this.vsix!.path, join(this.logs, `install-extension-${mode}.log`));
+        for (const vsix of [this.vsix!.path, ...(this.extra.vsix ?? [])]) {
+          await installExtension(profile, vsix, join(this.logs, `install-extension-${mode}.log`));
+        }
         const server = await startCodeServer({
           profile,
+          env: this.extra.env?.(mode),
           workspaceTrust: mode === 'untrusted' ? 'enabled' : 'disabled',
           logFile: join(this.logs, `code-server-${mode}.log`),
         });
@@ -97,15 +107,15 @@ export class Session {
     const ctx: ScenarioContext = {
       page, ui, workspace,
       log: (m) => this.say(`${id}: ${m}`),
-      screenshot: async (label) => { await page.screenshot({ path: join(RESULTS, `${id}.${label}.png`) }); },
+      screenshot: async (label) => { await page.screenshot({ path: join(this.results, `${id}.${label}.png`) }); },
       record: (name, data) => this.record(name, data),
     };
     try {
       await page.goto(server.folderUrl(workspace));
       await scenario.run(ctx);
-      await page.screenshot({ path: join(RESULTS, `${id}.png`) });
+      await page.screenshot({ path: join(this.results, `${id}.png`) });
     } catch (e) {
-      await page.screenshot({ path: join(RESULTS, `${id}.failed.png`) }).catch(() => undefined);
+      await page.screenshot({ path: join(this.results, `${id}.failed.png`) }).catch(() => undefined);
       throw e;
     } finally {
       await page.close().catch(() => undefined);
@@ -114,7 +124,7 @@ export class Session {
 
   /** Writes a JSON file of measurements next to the screenshots. */
   record(name: string, data: unknown): void {
-    writeFileSync(join(RESULTS, `${name}.json`), JSON.stringify(data, null, 2) + '\n');
+    writeFileSync(join(this.results, `${name}.json`), JSON.stringify(data, null, 2) + '\n');
   }
 
   userDataDir(mode: Mode): Promise<string> {

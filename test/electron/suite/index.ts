@@ -11,13 +11,23 @@ import * as trust from './trust.suite';
 type SuiteModule = { mode: 'trusted' | 'untrusted'; define(): void };
 const SUITES: SuiteModule[] = [activation, diagnostics, hoverAndCompletion, quickFix, commands, trust];
 
-export function run(): Promise<void> {
-  const mode = process.env.ECMKIT_TEST_MODE === 'untrusted' ? 'untrusted' : 'trusted';
+export interface SuiteResult { mode: string; passed: string[]; failed: { title: string; error: string }[] }
+
+export function runSuites(mode = process.env.ECMKIT_TEST_MODE === 'untrusted' ? 'untrusted' : 'trusted'): Promise<SuiteResult> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: true });
   // Makes describe/it (imported from 'mocha' in the suites) register on this instance.
   mocha.suite.emit('pre-require', globalThis, 'ecmkit', mocha);
   for (const s of SUITES) if (s.mode === mode || s === activation) s.define();
-  return new Promise((res, rej) => {
-    mocha.run((failures) => (failures ? rej(new Error(`${failures} test(s) failed`)) : res()));
+  const result: SuiteResult = { mode, passed: [], failed: [] };
+  return new Promise((res) => {
+    mocha.run(() => res(result))
+      .on('pass', (t) => result.passed.push(t.fullTitle()))
+      .on('fail', (t, err: Error) => result.failed.push({ title: t.fullTitle(), error: String(err?.stack ?? err) }));
   });
+}
+
+/** What @vscode/test-electron calls. */
+export async function run(): Promise<void> {
+  const r = await runSuites();
+  if (r.failed.length) throw new Error(`${r.failed.length} test(s) failed`);
 }

@@ -18,9 +18,12 @@ export function define(): void {
       const [diag] = (await waitForDiagnostics(uri, hasCode('secret/plaintext'), 'secret/plaintext'))
         .filter((d) => codeOf(d) === 'secret/plaintext');
 
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range);
-      const fix = actions.find((a) => a.diagnostics?.some((d) => codeOf(d) === 'secret/plaintext') && a.edit);
-      assert.ok(fix?.edit, `no quick fix with an edit: ${actions.map((a) => a.title).join(', ')}`);
+      // The last argument asks VS Code to resolve the actions' edits, as applying one from the light bulb does.
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider',
+        uri, diag.range, vscode.CodeActionKind.QuickFix.value, 10);
+      const fix = actions.find((a) => a.command?.command === 'ecmkit.storeSecret');
+      assert.ok(fix, `no Store Secret quick fix among: ${actions.map((a) => a.title).join(', ')}`);
+      assert.ok(fix.edit, 'the quick fix has no edit');
       assert.strictEqual(fix.command?.command, 'ecmkit.storeSecret');
       const [name, value] = fix.command.arguments ?? [];
       assert.strictEqual(value, LITERAL);
