@@ -20,7 +20,7 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
     const path = (req.url ?? '/').split('?')[0];
     let summary: string | undefined;
     let endpoint = '';
-    handle(req, path, (s, e) => { summary = s; endpoint = e; }, id)
+    handle(req, path, (s, e) => { summary = s; endpoint = e; }, id, res)
       .then((out) => send(res, out.status, out.body))
       .catch((e: unknown) => {
         const be = e instanceof BrokerError ? e : new BrokerError(500, 'internal', `The broker failed on this request: ${(e as Error)?.message ?? e}`);
@@ -36,7 +36,7 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
 
-  async function handle(req: IncomingMessage, path: string, setSummary: (s: string, endpoint: string) => void, id: number): Promise<{ status: number; body?: unknown }> {
+  async function handle(req: IncomingMessage, path: string, setSummary: (s: string, endpoint: string) => void, id: number, res: ServerResponse): Promise<{ status: number; body?: unknown }> {
     checkHost(req, port());
     checkToken(req, tokenDigest);
     const method = req.method ?? 'GET';
@@ -59,6 +59,17 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
       setSummary(describe(body), endpointOf(body));
       const r = await broker.checkout(body);
       log.emit({ type: 'trace', id, ecm: r.lease.ecm, runAs: r.lease.runAs, endpoint: r.lease.endpoint, steps: r.trace });
+      // A caller that went away before the answer reached it never learns the lease: check it in at once
+      // rather than hold the credential until the lease expires.
+      const vanished = (): void => {
+        log.emit({ type: 'warning', message: `The caller of request #${id} went away before the check-out reached it: checking ${r.lease.credential} in.` });
+        broker.checkin(r.leaseId).catch((e: Error) => log.emit({ type: 'warning', message: `Check-in of ${r.lease.credential} after the caller went away failed: ${e.message}; the lease ends at ${r.expiresAt}.` }));
+      };
+      if (res.destroyed || req.socket.destroyed) {
+        vanished();
+        throw new BrokerError(499 as number, 'bad-request', 'The caller went away.');
+      }
+      res.once('close', () => { if (!res.writableFinished) vanished(); });
       // The password leaves the broker here, once, to its caller; nothing else records it.
       return { status: 200, body: { leaseId: r.leaseId, username: r.username, password: r.password, expiresAt: r.expiresAt } };
     }

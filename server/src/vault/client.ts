@@ -109,6 +109,9 @@ export interface CheckoutRequest {
   accessType?: 'View' | 'RDP' | 'SSH' | 'App';
 }
 
+/** A row of GET Requests (the fields ecmkit reads). */
+export interface OpenRequest { RequestID: number; SystemID?: number; AccountID?: number; Status?: string; ExpiresDate?: string }
+
 export interface VaultCall { method: string; path: string; status?: number; ms: number; error?: VaultErrorKind }
 
 export interface VaultClientOptions extends AgentOptions {
@@ -136,6 +139,10 @@ export class VaultClient {
   // Private fields: never enumerable, so they cannot leak through JSON.stringify or util.inspect.
   #creds: Credentials | undefined;
   #signInInfo: SignInInfo | undefined;
+  /** The sign-in under way: concurrent sign-ins as the same identity (a burst of 401s after an idle-out) share it. */
+  #signing: { id: string; promise: Promise<SignInInfo> } | undefined;
+  /** Bumped by every successful sign-in: a 401 on a call sent before the last sign-in only needs a retry. */
+  #generation = 0;
 
   constructor(private readonly opts: VaultClientOptions) {
     this.baseUrl = apiBaseUrl(opts.hostname);
@@ -153,15 +160,26 @@ export class VaultClient {
     if (/[;\r\n]/.test(runAs) || (password !== undefined && /[\]\r\n]/.test(password))) {
       throw new VaultError('config', 'The run-as identity or password holds a character the PS-Auth header cannot carry.');
     }
-    this.cookies.clear();
-    this.#signInInfo = undefined;
-    const pwd = password !== undefined ? ` pwd=[${password}];` : '';
-    const res = await this.call('POST', 'Auth/SignAppin', { authorization: `PS-Auth key=${key}; runas=${runAs};${pwd}`, secrets: [key, password], expect: [200], o });
-    const info = parseJson(res.text, 'Auth/SignAppin');
-    if (!info || typeof info !== 'object' || Array.isArray(info)) throw badResponse('Auth/SignAppin', 'a user object');
-    this.#creds = { key, runAs, password };
-    this.#signInInfo = info as SignInInfo;
-    return this.#signInInfo;
+    const id = createHash('sha256').update(`${key}\0${runAs}\0${password ?? ''}`).digest('hex');
+    if (this.#signing?.id === id) return this.#signing.promise;
+    const promise = (async () => {
+      this.cookies.clear();
+      this.#signInInfo = undefined;
+      const pwd = password !== undefined ? ` pwd=[${password}];` : '';
+      const res = await this.call('POST', 'Auth/SignAppin', { authorization: `PS-Auth key=${key}; runas=${runAs};${pwd}`, secrets: [key, password], expect: [200], o });
+      const info = parseJson(res.text, 'Auth/SignAppin');
+      if (!info || typeof info !== 'object' || Array.isArray(info)) throw badResponse('Auth/SignAppin', 'a user object');
+      this.#creds = { key, runAs, password };
+      this.#signInInfo = info as SignInInfo;
+      this.#generation++;
+      return this.#signInInfo;
+    })();
+    this.#signing = { id, promise };
+    try {
+      return await promise;
+    } finally {
+      if (this.#signing?.promise === promise) this.#signing = undefined;
+    }
   }
 
   /** POST Auth/Signout; forgets the session and the remembered key either way. */
@@ -215,6 +233,16 @@ export class VaultClient {
     return v;
   }
 
+  /** GET Requests: the run-as user's open requests (to find a check-out whose answer was lost on the way). */
+  async openRequests(o?: CallOptions): Promise<OpenRequest[]> {
+    const res = await this.call('GET', 'Requests', { expect: [200], o });
+    const rows = parseJson(res.text, 'Requests');
+    if (!Array.isArray(rows) || !rows.every((r) => r && typeof r === 'object' && Number.isInteger(r.RequestID))) {
+      throw badResponse('Requests', 'a list of requests with RequestID');
+    }
+    return rows as OpenRequest[];
+  }
+
   /** PUT Requests/{id}/checkin (reason ≤ 1000 characters). */
   async checkin(requestId: number, reason?: string, o?: CallOptions): Promise<void> {
     await this.call('PUT', `Requests/${encodeURIComponent(String(requestId))}/checkin`, { body: { Reason: (reason ?? '').slice(0, 1000) }, expect: [200, 204], o });
@@ -230,11 +258,15 @@ export class VaultClient {
     path: string,
     a: { authorization?: string; body?: unknown; expect: number[]; o?: CallOptions; secrets?: (string | undefined)[]; noReauth?: boolean },
   ): Promise<{ status: number; text: string }> {
+    const generation = this.#generation;
     const first = await this.once(method, path, a);
     const canReauth = (this.opts.reauth ?? true) && !a.authorization && !a.noReauth && this.#creds;
     if (first.status === 401 && canReauth) {
+      // One new sign-in, shared by every call that met the same expired session; a call sent before a
+      // sign-in that has happened since only needs to be sent again.
       const c = this.#creds!;
-      await this.signIn(c.key, c.runAs, c.password, a.o);
+      if (this.#signing) await this.#signing.promise.catch(() => undefined);
+      if (this.#generation === generation) await this.signIn(c.key, c.runAs, c.password, a.o);
       return this.check(method, path, await this.once(method, path, a), a);
     }
     return this.check(method, path, first, a);
