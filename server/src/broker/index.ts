@@ -15,7 +15,7 @@ import { Workspace } from '../model/workspace';
 import { startSandbox, type Sandbox } from '../vault/sandbox';
 import { Broker, type VaultPlan } from './broker';
 import { BrokerLog } from './log';
-import { createBrokerServer } from './server';
+import { createBrokerServer, type HttpLimits } from './server';
 
 export interface BrokerStartOptions {
   /** Workspace folder (default: the folder of `ecmFile`, else the current folder). */
@@ -40,6 +40,8 @@ export interface BrokerStartOptions {
   timeoutMs?: number;
   /** Where the sandbox keeps its CA (default: the user cache folder). */
   certDir?: string;
+  /** HTTP limits against hostile or broken clients (tests shorten the time limits); see server.ts. */
+  http?: Partial<HttpLimits>;
 }
 
 export interface RunningBroker {
@@ -96,7 +98,7 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
   const tokenPath = await writeToken(token, o.tokenFile);
 
   let port = 0;
-  const server = createBrokerServer(broker, token, log, () => port);
+  const server = createBrokerServer(broker, token, log, () => port, o.http);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

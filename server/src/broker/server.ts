@@ -11,10 +11,46 @@ import type { BrokerLog } from './log';
 
 const MAX_BODY = 64 * 1024;
 
-export function createBrokerServer(broker: Broker, token: string, log: BrokerLog, port: () => number): Server {
+/**
+ * What a client may take of the broker (hostile or broken clients: slowloris, header floods, endless bodies).
+ * Every request the ECM sends is small and quick; anything beyond these gets a 4xx or a closed connection.
+ */
+export interface HttpLimits {
+  /** Largest request body (bytes); a larger one gets 413 and the connection is closed. */
+  maxBodyBytes: number;
+  /** All request headers must arrive within this time (ms), else 408 and close. */
+  headersTimeoutMs: number;
+  /** The whole request (headers and body) must arrive within this time (ms), else 408 and close. */
+  requestTimeoutMs: number;
+  /** How often those two time limits are checked (ms). */
+  checkIntervalMs: number;
+  /** Largest request line + headers (bytes), else 431. */
+  maxHeaderBytes: number;
+  /** Headers beyond this count are ignored. */
+  maxHeadersCount: number;
+  keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  maxBodyBytes: MAX_BODY,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  checkIntervalMs: 1000,
+  maxHeaderBytes: 16 * 1024,
+  maxHeadersCount: 64,
+  keepAliveTimeoutMs: 30_000,
+};
+
+export function createBrokerServer(broker: Broker, token: string, log: BrokerLog, port: () => number, limits: Partial<HttpLimits> = {}): Server {
+  const lim: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...limits };
   const tokenDigest = createHash('sha256').update(token).digest();
   let seq = 0;
-  const server = createServer((req, res) => {
+  const server = createServer({
+    maxHeaderSize: lim.maxHeaderBytes,
+    headersTimeout: lim.headersTimeoutMs,
+    requestTimeout: lim.requestTimeoutMs,
+    connectionsCheckingInterval: lim.checkIntervalMs,
+  }, (req, res) => {
     const id = ++seq;
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0];
@@ -25,16 +61,17 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
       .catch((e: unknown) => {
         const be = e instanceof BrokerError ? e : new BrokerError(500, 'internal', `The broker failed on this request: ${(e as Error)?.message ?? e}`);
         if (be.trace) log.emit({ type: 'trace', id, endpoint, steps: be.trace });
+        // The rest of an oversized or refused body is not read: the connection ends with the answer.
+        if (be.status === 413 || be.status === 415 || !req.complete) res.setHeader('connection', 'close');
         send(res, be.status, be.body());
         return be.code;
       })
       .then((code) => {
-        log.emit({ type: 'request', id, method: req.method ?? 'GET', path, status: res.statusCode, ms: performance.now() - started, code: typeof code === 'string' ? code : undefined, summary });
+        log.emit({ type: 'request', id, method: req.method ?? 'GET', path: path.length > 300 ? path.slice(0, 299) + '…' : path, status: res.statusCode, ms: performance.now() - started, code: typeof code === 'string' ? code : undefined, summary });
       });
   });
-  server.keepAliveTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = lim.keepAliveTimeoutMs;
+  server.maxHeadersCount = lim.maxHeadersCount;
 
   async function handle(req: IncomingMessage, path: string, setSummary: (s: string, endpoint: string) => void, id: number, res: ServerResponse): Promise<{ status: number; body?: unknown }> {
     checkHost(req, port());
@@ -47,7 +84,7 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
     }
     if (path === '/v1/credentials/find') {
       only('POST');
-      const body = await readJson(req);
+      const body = await readJson(req, lim.maxBodyBytes);
       setSummary(describe(body), endpointOf(body));
       const r = await broker.find(body);
       log.emit({ type: 'trace', id, ecm: r.ecm, runAs: r.runAs, endpoint: endpointOf(body), steps: r.trace });
@@ -55,7 +92,7 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
     }
     if (path === '/v1/credentials/checkout') {
       only('POST');
-      const body = await readJson(req);
+      const body = await readJson(req, lim.maxBodyBytes);
       setSummary(describe(body), endpointOf(body));
       const r = await broker.checkout(body);
       log.emit({ type: 'trace', id, ecm: r.lease.ecm, runAs: r.lease.runAs, endpoint: r.lease.endpoint, steps: r.trace });
@@ -76,8 +113,8 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
     let m = /^\/v1\/leases\/([^/]+)\/checkin$/.exec(path);
     if (m) {
       only('POST');
-      await drain(req);
-      await broker.checkin(decodeURIComponent(m[1]));
+      await drain(req, lim.maxBodyBytes);
+      await broker.checkin(pathId(m[1], 'lease id'));
       return { status: 204 };
     }
     if (path === '/v1/leases') {
@@ -91,8 +128,8 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
     m = /^\/v1\/ecms\/([^/]+)\/(connect|disconnect)$/.exec(path);
     if (m) {
       only('POST');
-      await drain(req);
-      return { status: 200, body: broker.setConnected(decodeURIComponent(m[1]), m[2] === 'connect') };
+      await drain(req, lim.maxBodyBytes);
+      return { status: 200, body: broker.setConnected(pathId(m[1], 'ECM name'), m[2] === 'connect') };
     }
     throw new BrokerError(404, 'not-found', `No route ${method} ${path}. Routes: GET /v1/health, POST /v1/credentials/find, POST /v1/credentials/checkout, POST /v1/leases/{id}/checkin, GET /v1/leases, GET /v1/ecms, POST /v1/ecms/{name}/connect|disconnect.`);
   }
@@ -103,6 +140,8 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
 /** Only loopback names reach the broker: a web page that rebinds its DNS name to 127.0.0.1 is refused. */
 function checkHost(req: IncomingMessage, port: number): void {
   const host = (req.headers.host ?? '').toLowerCase();
+  // One Host header only (RFC 9112 §3.2); Node keeps the first of several, which must not decide alone.
+  if ((req.headersDistinct.host?.length ?? 0) > 1) throw new BrokerError(400, 'bad-request', 'The request carries more than one Host header.');
   const ok = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host);
   if (!ok) throw new BrokerError(403, 'forbidden-host', `Host "${host.slice(0, 60)}" is not the broker's loopback address.`);
 }
@@ -115,23 +154,46 @@ function checkToken(req: IncomingMessage, digest: Buffer): void {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** An id from the path, percent-decoded; a malformed or absurdly long one is a bad request, not a crash. */
+function pathId(raw: string, what: string): string {
+  if (raw.length > 512) throw new BrokerError(400, 'bad-request', `The ${what} in the path is ${raw.length} characters long; ids are short.`);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new BrokerError(400, 'bad-request', `The ${what} in the path is not valid percent-encoded UTF-8.`);
+  }
+}
+
+/** Bodies are JSON (the ECM's), or text a plain fetch labels text/plain; forms, files and compressed bodies are refused. */
+function checkBodyHeaders(req: IncomingMessage, max: number): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type && type !== 'application/json' && !type.endsWith('+json') && type !== 'text/plain') {
+    throw new BrokerError(415, 'bad-request', `Content-Type ${type.slice(0, 60)} is not accepted; send application/json.`);
+  }
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity') throw new BrokerError(415, 'bad-request', `Content-Encoding ${encoding.slice(0, 30)} is not accepted; send the JSON as is.`);
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (length > max) throw new BrokerError(413, 'too-large', `The body is over ${Math.round(max / 1024)} KB.`);
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<string> {
+  checkBodyHeaders(req, max);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_BODY) throw new BrokerError(413, 'too-large', `The body is over ${MAX_BODY / 1024} KB.`);
+    if (size > max) throw new BrokerError(413, 'too-large', `The body is over ${Math.round(max / 1024)} KB.`);
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function drain(req: IncomingMessage): Promise<void> {
-  await readBody(req);
+async function drain(req: IncomingMessage, max: number): Promise<void> {
+  await readBody(req, max);
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const text = await readBody(req);
+async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
+  const text = await readBody(req, max);
   if (!text.trim()) throw new BrokerError(400, 'bad-request', 'The body is empty; send a JSON object.');
   try {
     return JSON.parse(text);
