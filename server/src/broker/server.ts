@@ -7,6 +7,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Broker } from './broker';
 import { BrokerError } from './errors';
+import { traceJson } from './json';
 import type { BrokerLog } from './log';
 
 const MAX_BODY = 64 * 1024;
@@ -88,7 +89,8 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
       setSummary(describe(body), endpointOf(body));
       const r = await broker.find(body);
       log.emit({ type: 'trace', id, ecm: r.ecm, runAs: r.runAs, endpoint: endpointOf(body), steps: r.trace });
-      return { status: 200, body: { credentials: r.credentials, trace: r.trace, ecm: r.ecm, runAs: r.runAs } };
+      const json = `{"credentials":${JSON.stringify(r.credentials)},"trace":${traceJson(r.trace)},"ecm":${JSON.stringify(r.ecm)},"runAs":${JSON.stringify(r.runAs ?? null)}}`;
+      return { status: 200, body: new RawJson(json) };
     }
     if (path === '/v1/credentials/checkout') {
       only('POST');
@@ -214,6 +216,11 @@ function endpointOf(body: unknown): string {
   return typeof e === 'string' ? e.slice(0, 80) : '';
 }
 
+/** A body already serialized (see json.ts). */
+class RawJson {
+  constructor(readonly text: string) {}
+}
+
 function send(res: ServerResponse, status: number, body?: unknown): void {
   if (res.headersSent) return;
   if (status === 204 || body === undefined) {
@@ -221,7 +228,7 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
     res.end();
     return;
   }
-  const text = JSON.stringify(body);
+  const text = body instanceof RawJson ? body.text : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(text);
 }
