@@ -26,7 +26,22 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
+const HELP = `Usage: ecmkit broker [--workspace DIR] [--ecm FILE] [--port N] [--sandbox]
+                     [--vault URL] [--ca PEM] [--key-file FILE] [--token-file PATH] [--lease-seconds N] [--log text|json|quiet]
+
+Plays the site's ECM on 127.0.0.1 and answers "which credentials would this user get on this endpoint, and why
+not the others?" against a Vault: --sandbox starts the sandbox Vault from the workspace files; otherwise each ECM
+signs in to its vault.hostname (--vault URL: one Vault for all). Shared keys come from ECMKIT_SECRET_<NAME> (or
+--key-file). Prints "broker listening on http://127.0.0.1:PORT token=PATH"; send "Authorization: Bearer TOKEN".
+Routes: GET /v1/health, POST /v1/credentials/find, POST /v1/credentials/checkout, POST /v1/leases/{id}/checkin,
+GET /v1/leases, GET /v1/ecms, POST /v1/ecms/{name}/disconnect|connect.
+`;
+
 async function runCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return 0;
+  }
   const args = parseArgs(argv, { values: ['workspace', 'ecm', 'port', 'vault', 'ca', 'key-file', 'token-file', 'lease-seconds', 'log'], booleans: ['sandbox', 'ipc'] });
   const ipc = args.flags.has('ipc') && ipcOn();
   if (args.positionals.length) throw new UsageError(`Unexpected argument ${args.positionals[0]}; use --workspace DIR or --ecm FILE.`);
