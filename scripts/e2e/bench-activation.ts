@@ -3,7 +3,7 @@
 // of examples/ in code-server. Prints the median, min and max; results in test-results/e2e/bench-activation.json.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { Session } from '../../test/e2e/harness/session';
 import activation from '../../test/e2e/scenarios/activation';
 import { RESULTS } from './paths';
@@ -13,6 +13,7 @@ const runs = Number(process.argv[2] ?? 5);
 async function main(): Promise<void> {
   const session = new Session();
   const samples: number[] = [];
+  const loadBefore = loadavg()[0];
   try {
     await session.prepare(['trusted']);
     for (let i = 1; i <= runs; i++) {
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     vsixBytes: session.vsix!.bytes,
     activationMs: { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], samples },
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+    loadAverage1m: { before: loadBefore, after: loadavg()[0] },
     editor: 'code-server 4.139.1 (VS Code 1.139), Chromium headless',
     at: new Date().toISOString(),
   };
