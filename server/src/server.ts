@@ -1,5 +1,4 @@
 import { createConnection, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ParsedFile } from './model/document';
 import { classify } from './model/fileKind';
 import { findFiles, uriToPath, Workspace } from './model/workspace';
@@ -10,6 +9,7 @@ import { DiagnosticsPublisher } from './features/diagnostics';
 import { hover } from './features/hover';
 import { documentSymbols } from './features/symbols';
 import { registerNavigation } from './features/register';
+import { ChangeTracker } from './features/changeTracking';
 import { registerInjectionRequests } from './features/injectionRequests';
 import { Requests } from './protocol';
 import { promises as fs } from 'node:fs';
@@ -18,7 +18,8 @@ import { pathToFileURL } from 'node:url';
 /** `ecmkit lsp --stdio` (or `--node-ipc` from VS Code): the language server. Resolves never; the connection owns the process. */
 export async function run(_args: string[]): Promise<number> {
   const connection = createConnection(ProposedFeatures.all);
-  const documents = new TextDocuments(TextDocument);
+  const changes = new ChangeTracker();
+  const documents = new TextDocuments(changes.documents);
   const ws = new Workspace();
   const publisher = new DiagnosticsPublisher(connection, ws);
   let folders: string[] = [];
@@ -33,11 +34,20 @@ export async function run(_args: string[]): Promise<number> {
     const doc = documents.get(uri);
     const known = ws.get(uri);
     if (doc && (!known || known.version !== doc.version || known.text !== doc.getText())) {
-      const fresh = ParsedFile.create(uri, doc.getText(), doc.version);
+      const fresh = (known && incremental(known, doc.version, doc.getText())) ?? ParsedFile.create(uri, doc.getText(), doc.version);
       if (fresh) ws.set(fresh);
       return fresh;
     }
     return known;
+  };
+
+  /** The next version from the edits the editor sent (only what they touched is parsed again), if known. */
+  const incremental = (known: ParsedFile, version: number, text: string): ParsedFile | undefined => {
+    const edits = changes.take(known.uri, known.version, version);
+    if (!edits) return undefined;
+    let f = known;
+    edits.forEach((e, i) => { f = ParsedFile.edited(f, e, version, i === edits.length - 1 ? text : undefined); publisher.track(f); });
+    return f.text === text ? f : undefined;
   };
 
   const loadFromDisk = async (uri: string): Promise<void> => {

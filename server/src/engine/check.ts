@@ -1,4 +1,4 @@
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import type { ParsedFile } from '../model/document';
 import type { Workspace } from '../model/workspace';
 import { RULES, type RuleCode, type Severity, type SeveritySetting } from '../rules/codes';
@@ -14,8 +14,42 @@ const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** Findings of the single-file rules for one file. A rule that throws is reported, never fatal. */
-export function checkFile(file: ParsedFile): Finding[] {
+/** The findings of a file's previous version, and whether that version parsed (so every rule ran on it). */
+export interface PreviousCheck { findings: Finding[]; parsed: boolean }
+
+/**
+ * Findings of the single-file rules for one file. A rule that throws is reported, never fatal.
+ * With the previous version's findings, a version that re-parsed only some list items (ParsedFile.edit)
+ * is re-checked only there: the other findings are moved through the edit, the same as a whole check.
+ */
+export function checkFile(file: ParsedFile, previous?: PreviousCheck): Finding[] {
+  const incremental = previous && file.edit && previous.parsed && !file.problems.length ? checkEdited(file, file.edit, previous.findings) : undefined;
+  return incremental ?? checkWhole(file);
+}
+
+function checkEdited(file: ParsedFile, edit: NonNullable<ParsedFile['edit']>, before: Finding[]): Finding[] | undefined {
+  const rules = FILE_RULES.filter((r) => r.kinds.includes(file.kind));
+  if (rules.some((r) => !r.checkPath)) return undefined;
+  const { regionStart, checkOldEnd, delta, prevLines } = edit;
+  const move = (range: Range): Range | undefined => {
+    const s = prevLines.offsetAt(range.start), e = prevLines.offsetAt(range.end);
+    if (e <= regionStart && !(s === e && s === regionStart)) return file.range(s, e - s);
+    if (s >= checkOldEnd) return file.range(s + delta, e - s);
+    return undefined; // inside the re-parsed items: checked again below
+  };
+  const out: Finding[] = [];
+  for (const f of before) {
+    const range = move(f.range);
+    if (!range) continue;
+    const related = f.related?.map((r) => (r.uri === file.uri ? { ...r, range: move(r.range) ?? r.range } : r));
+    out.push({ ...f, range, ...(related ? { related } : {}) });
+  }
+  const report: Report = (f) => out.push({ ...f, uri: f.uri ?? file.uri });
+  for (const path of edit.items) for (const rule of rules) runSafely(() => rule.checkPath!(file, path, report));
+  return out;
+}
+
+function checkWhole(file: ParsedFile): Finding[] {
   const out: Finding[] = [];
   const report: Report = (f) => out.push({ ...f, uri: f.uri ?? file.uri });
   const parses = file.problems.length === 0 && !file.tooLarge;
@@ -60,7 +94,10 @@ export function toDiagnostics(findings: Finding[], overrides: Overrides = {}): D
     if (f.data) d.data = f.data;
     out.push(d);
   }
-  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  // Ties broken by every field, so the order never depends on how the findings were gathered.
+  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character
+    || a.range.end.line - b.range.end.line || a.range.end.character - b.range.end.character
+    || String(a.code).localeCompare(String(b.code)) || String(a.message).localeCompare(String(b.message)));
 }
 
 /** Every diagnostic of every file of the workspace: what `ecmkit check` prints and the server publishes. */

@@ -14,6 +14,8 @@ import type { Finding } from '../rules/types';
 export class DiagnosticsPublisher {
   private readonly fileFindings = new WeakMap<ParsedFile, Finding[]>();
   private readonly published = new Map<string, string>();
+  /** The last checked version of each file, the base for checking the next one incrementally. */
+  private readonly lastChecked = new Map<string, { file: ParsedFile; findings: Finding[] }>();
   private timer: NodeJS.Timeout | undefined;
   overrides: Overrides = {};
   /** Called after each publish (the code lenses refresh on it). */
@@ -38,13 +40,29 @@ export class DiagnosticsPublisher {
       this.send(file.uri, diagnostics);
     }
     for (const uri of [...this.published.keys()]) if (!live.has(uri)) this.send(uri, []);
+    for (const uri of [...this.lastChecked.keys()]) if (!live.has(uri)) this.lastChecked.delete(uri);
     void this.connection.sendNotification(Notifications.status, { files: live.size, errors, warnings } satisfies Notifications.StatusParams);
     this.onDidPublish?.();
   }
 
+  /**
+   * Checks a new version now when it follows the last checked one incrementally (cheap), so that a burst
+   * of edits between two publishes stays a chain of small re-checks rather than one whole check.
+   */
+  track(file: ParsedFile): void {
+    const last = this.lastChecked.get(file.uri);
+    if (last && file.follows(last.file)) this.findingsOf(file);
+  }
+
   private findingsOf(file: ParsedFile): Finding[] {
     let f = this.fileFindings.get(file);
-    if (!f) { f = checkFile(file); this.fileFindings.set(file, f); }
+    if (!f) {
+      // After an edit of a few list items, only those are checked again (engine/check.ts).
+      const last = this.lastChecked.get(file.uri);
+      f = checkFile(file, last && file.follows(last.file) ? { findings: last.findings, parsed: !last.file.problems.length } : undefined);
+      this.fileFindings.set(file, f);
+      this.lastChecked.set(file.uri, { file, findings: f });
+    }
     return f;
   }
 

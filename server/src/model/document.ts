@@ -1,6 +1,7 @@
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
 import { classify, type FileKind, type Syntax } from './fileKind';
+import { reparse, type EditInfo, type TextChange } from './incremental';
+import { LineIndex } from './lines';
 import { parseJson, type SyntaxProblem } from './parseJson';
 import { parseYaml } from './parseYaml';
 import { nodeAt, toValue, type JsonPath, type Node, type PropertyNode } from './tree';
@@ -13,11 +14,25 @@ export class ParsedFile {
   readonly tooLarge: boolean;
   readonly value: unknown;
   readonly problems: SyntaxProblem[];
-  private readonly doc: TextDocument;
+  /** Offsets ↔ positions (lines.ts): built on first use, patched from the previous version after an edit. */
+  private readonly lines: LineIndex;
+  /**
+   * Set when this version came from the previous one by re-parsing only the list items an edit touched:
+   * what was re-parsed, and the previous version's line index (to move the previous findings).
+   */
+  readonly edit?: EditInfo & { prevLines: LineIndex };
 
-  constructor(readonly uri: string, readonly kind: FileKind, readonly syntax: Syntax, readonly text: string, readonly version = 0) {
-    this.doc = TextDocument.create(uri, syntax, version, text);
+  constructor(readonly uri: string, readonly kind: FileKind, readonly syntax: Syntax, readonly text: string, readonly version = 0, derived?: { root: Node; value: unknown; problems: SyntaxProblem[]; lines: LineIndex; edit: EditInfo & { prevLines: LineIndex } }) {
     this.tooLarge = text.length > ParsedFile.maxChars;
+    if (derived) {
+      this.root = derived.root;
+      this.value = derived.value;
+      this.problems = derived.problems;
+      this.lines = derived.lines;
+      this.edit = derived.edit;
+      return;
+    }
+    this.lines = LineIndex.of(text);
     const parsed = this.tooLarge ? { root: undefined, problems: [] } : syntax === 'json' ? parseJson(text) : parseYaml(text);
     this.root = parsed.root;
     this.problems = parsed.problems;
@@ -29,12 +44,34 @@ export class ParsedFile {
     return c && new ParsedFile(uri, c.kind, c.syntax, text, version);
   }
 
+  /**
+   * The next version after one change ([start, end) of this text replaced): incremental when the change
+   * falls inside items of a top-level list, else a whole parse. This version's tree must not be used
+   * afterwards — the next version takes over its unchanged nodes.
+   */
+  static edited(prev: ParsedFile, change: TextChange, version: number, newText?: string): ParsedFile {
+    const text = newText ?? prev.text.slice(0, change.start) + change.text + prev.text.slice(change.end);
+    if (!prev.tooLarge && text.length <= ParsedFile.maxChars) {
+      const r = reparse(prev, text, change);
+      if (r) {
+        const lines = LineIndex.edited(prev.lines, text, change.start, change.end, change.text.length);
+        return new ParsedFile(prev.uri, prev.kind, prev.syntax, text, version, { root: r.root, value: r.value, problems: r.problems, lines, edit: { ...r.info, prevLines: prev.lines } });
+      }
+    }
+    return new ParsedFile(prev.uri, prev.kind, prev.syntax, text, version);
+  }
+
+  /** Whether this version was derived from `prev` by an incremental parse (its findings can be moved over). */
+  follows(prev: ParsedFile): boolean {
+    return !!this.edit && this.edit.prevLines === prev.lines;
+  }
+
   range(offset: number, length: number): Range {
-    return { start: this.doc.positionAt(offset), end: this.doc.positionAt(offset + Math.max(0, length)) };
+    return { start: this.lines.positionAt(offset), end: this.lines.positionAt(offset + Math.max(0, length)) };
   }
 
   offsetAt(position: { line: number; character: number }): number {
-    return this.doc.offsetAt(position);
+    return this.lines.offsetAt(position);
   }
 
   nodeRange(node: Node): Range {
@@ -71,6 +108,6 @@ export class ParsedFile {
   }
 
   get lineCount(): number {
-    return this.doc.lineCount;
+    return this.lines.lineCount;
   }
 }

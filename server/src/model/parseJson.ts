@@ -1,4 +1,5 @@
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { parseJsonFast } from './fastJson';
 import type { Node, PropertyNode } from './tree';
 
 export interface SyntaxProblem {
@@ -9,6 +10,8 @@ export interface SyntaxProblem {
 
 /** Parses strict JSON (no comments, no trailing commas) into the shared tree. Never throws. */
 export function parseJson(text: string): { root: Node | undefined; problems: SyntaxProblem[] } {
+  const fast = parseJsonFast(text); // same tree for valid JSON, several times faster (fastJson.ts)
+  if (fast) return { root: fast.root, problems: [] };
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: true });
   const problems = errors.map((e) => ({ offset: e.offset, length: Math.max(1, e.length), message: describe(printParseErrorCode(e.error)) }));

@@ -73,6 +73,22 @@ export function validatorFor(kind: FileKind): ValidateFunction {
   return v;
 }
 
+const itemValidators = new Map<string, ValidateFunction | null>();
+
+/** The validator of one item of a top-level list (`credentials`, `users`…), sharing the kind's compiled schema. */
+export function itemValidatorFor(kind: FileKind, list: string): ValidateFunction | undefined {
+  const key = `${kind}/${list}`;
+  let v = itemValidators.get(key);
+  if (v === undefined) {
+    validatorFor(kind); // compiles and registers the kind's schema under its $id
+    const id = SCHEMAS[kind].$id as string | undefined;
+    const items = SCHEMAS[kind].properties?.[list]?.items;
+    v = id && items && ajv ? (ajv.getSchema(`${id}#/properties/${list}/items`) ?? null) : null;
+    itemValidators.set(key, v);
+  }
+  return v ?? undefined;
+}
+
 function deref(root: Schema, s: Schema | undefined): Schema | undefined {
   if (s?.$ref?.startsWith('#/definitions/')) {
     const target = root.definitions?.[s.$ref.slice('#/definitions/'.length)];

@@ -57,6 +57,8 @@ const NETBIOS_BAD = /[\\/:*?"<>|.\s,=]/;
 /** `mapping/syntax`, `mapping/netbios-invalid`, `mapping/duplicate`: one diagnostic per offending line. */
 export const mappingsRule: FileRule = {
   kinds: ['ecm'],
+  // Mappings live under `vault`, never inside a top-level list item.
+  checkPath() {},
   check(file, report) {
     const seen = new Map<string, MappingLine>();
     for (const line of mappingLines(file)) {

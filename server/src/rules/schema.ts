@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { schemaAt, validatorFor } from '../model/schemas';
+import { itemValidatorFor, schemaAt, validatorFor } from '../model/schemas';
 import { parsePointer, type JsonPath } from '../model/tree';
 import type { ParsedFile } from '../model/document';
 import { closest } from './closest';
@@ -12,15 +12,29 @@ export const schemaRule: FileRule = {
     if (!file.root || file.root.type !== 'object') return;
     const validate = validatorFor(file.kind);
     validate(file.value);
-    const seen = new Set<string>();
-    for (const err of validate.errors ?? []) {
-      const key = `${err.instancePath}|${err.keyword}|${JSON.stringify(err.params)}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      reportError(file, err, report);
-    }
+    reportErrors(file, validate.errors, report);
+  },
+  checkPath(file, path, report) {
+    // One item of a top-level list, validated against the list's item schema, errors at the same paths.
+    const [list, index] = path;
+    if (path.length !== 2 || typeof list !== 'string' || typeof index !== 'number' || !file.root || file.root.type !== 'object') return;
+    const validate = itemValidatorFor(file.kind, list);
+    const items = (file.value as Record<string, unknown>)[list];
+    if (!validate || !Array.isArray(items)) return;
+    validate(items[index], { instancePath: `/${list}/${index}`, parentData: items, parentDataProperty: index, rootData: file.value as Record<string, unknown>, dynamicAnchors: {} });
+    reportErrors(file, validate.errors, report);
   },
 };
+
+function reportErrors(file: ParsedFile, errors: ErrorObject[] | null | undefined, report: Report): void {
+  const seen = new Set<string>();
+  for (const err of errors ?? []) {
+    const key = `${err.instancePath}|${err.keyword}|${JSON.stringify(err.params)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    reportError(file, err, report);
+  }
+}
 
 function label(path: JsonPath): string {
   return path.length ? path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[') : 'the file';

@@ -1,6 +1,6 @@
 import { secretPaths } from '../model/schemas';
 import { parseSecretRef } from '../model/secrets';
-import { walk, type JsonPath } from '../model/tree';
+import type { JsonPath, Node } from '../model/tree';
 import type { ParsedFile } from '../model/document';
 import type { FileRule } from './types';
 
@@ -8,20 +8,43 @@ import type { FileRule } from './types';
 export const secretsRule: FileRule = {
   kinds: ['ecm', 'integration', 'vault'],
   check(file, report) {
-    const patterns = secretPaths(file.kind);
-    walk(file.root, (node, path) => {
-      if (node.type !== 'string' || node.value === '' || !patterns.some((p) => matches(p, path))) return;
-      if (parseSecretRef(node.value)) return;
-      const name = suggestedSecretName(file, path);
-      report({
-        code: 'secret/plaintext',
-        range: file.nodeRange(node),
-        message: `\`${String(path[path.length - 1])}\` holds a literal secret: replace it with \`\${secret:${name}}\` and store the value with "ecmkit: Store Secret…" (CLI: env ${envHint(name)}).`,
-        data: { secretName: name },
-      });
-    });
+    // Only along the secret fields' paths: a 50,000-credential inventory is not walked node by node.
+    for (const pattern of secretPaths(file.kind)) along(file.root, pattern, 0, [], (node, path) => checkSecret(file, node, path, report));
+  },
+  checkPath(file, path, report) {
+    const { node, depth } = file.at(path);
+    if (depth !== path.length) return;
+    for (const pattern of secretPaths(file.kind)) {
+      if (pattern.length < path.length || !matches(pattern.slice(0, path.length), path)) continue;
+      along(node, pattern, path.length, path, (n, p) => checkSecret(file, n, p, report));
+    }
   },
 };
+
+function checkSecret(file: ParsedFile, node: Node, path: JsonPath, report: Parameters<FileRule['check']>[1]): void {
+  if (node.type !== 'string' || node.value === '') return;
+  if (parseSecretRef(node.value)) return;
+  const name = suggestedSecretName(file, path);
+  report({
+    code: 'secret/plaintext',
+    range: file.nodeRange(node),
+    message: `\`${String(path[path.length - 1])}\` holds a literal secret: replace it with \`\${secret:${name}}\` and store the value with "ecmkit: Store Secret…" (CLI: env ${envHint(name)}).`,
+    data: { secretName: name },
+  });
+}
+
+/** Visits the nodes at `pattern` (from segment `i`, `*` = every list item) under `node`. */
+function along(node: Node | undefined, pattern: JsonPath, i: number, path: JsonPath, visit: (node: Node, path: JsonPath) => void): void {
+  if (!node) return;
+  if (i === pattern.length) { visit(node, path); return; }
+  const seg = pattern[i];
+  if (seg === '*') {
+    if (node.type === 'array') node.items.forEach((item, k) => along(item, pattern, i + 1, [...path, k], visit));
+  } else if (node.type === 'object') {
+    const p = node.properties.find((x) => x.key === seg);
+    if (p) along(p.value, pattern, i + 1, [...path, seg], visit);
+  }
+}
 
 function matches(pattern: JsonPath, path: JsonPath): boolean {
   return pattern.length === path.length && pattern.every((seg, i) => seg === '*' ? typeof path[i] === 'number' : seg === path[i]);

@@ -1,6 +1,7 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { ParsedFile } from '../model/document';
 import type { FileKind } from '../model/fileKind';
+import type { JsonPath } from '../model/tree';
 import type { Workspace } from '../model/workspace';
 import type { RuleCode } from './codes';
 
@@ -27,6 +28,13 @@ export type Report = (finding: Omit<Finding, 'uri'> & { uri?: string }) => void;
 export interface FileRule {
   kinds: readonly FileKind[];
   check(file: ParsedFile, report: Report): void;
+  /**
+   * Checks only the subtree at `path` (an item of a top-level list), reporting exactly what `check`
+   * reports inside it. After an edit of one item of a large inventory, the engine re-checks that item
+   * alone and keeps the other findings (engine/check.ts). A rule without it makes the engine check
+   * the whole file.
+   */
+  checkPath?(file: ParsedFile, path: JsonPath, report: Report): void;
 }
 
 /** A rule that looks across files; it may report on any file of the workspace. */

@@ -4,6 +4,8 @@ import type { FileRule, Report } from './types';
 /** `vault/https-required`: the ECM's `vault.hostname` and the inventory's `hostname` must be https URLs. */
 export const vaultUrlRule: FileRule = {
   kinds: ['ecm', 'vault'],
+  // The hostnames are top-level fields, never inside a list item.
+  checkPath() {},
   check(file, report) {
     checkUrl(file, file.kind === 'ecm' ? ['vault', 'hostname'] : ['hostname'], report);
   },

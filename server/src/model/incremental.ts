@@ -1,0 +1,198 @@
+/**
+ * Re-parsing after an edit without re-parsing the file: when an edit falls inside items of a top-level
+ * list (credentials, endpoints, users, jump clients…), only those items are parsed again and spliced
+ * into the tree; the items after them move by a base update (units.ts). Anything else — an edit of a
+ * top-level field, a file with errors, items that no longer parse on their own — returns undefined and
+ * the caller parses the whole text. Tests hold the result equal to a whole-file parse.
+ */
+import { parseJsonValuesAt } from './fastJson';
+import { parseYamlSeqItems } from './fastYaml';
+import { parseJson, type SyntaxProblem } from './parseJson';
+import { parseYamlFull } from './parseYaml';
+import type { ArrayNode, JsonPath, Node, ObjectNode, PropertyNode } from './tree';
+import { toValue } from './tree';
+import { shiftNode } from './units';
+
+/** One text change in the previous version's coordinates: [start, end) replaced by `text`. */
+export interface TextChange { start: number; end: number; text: string }
+
+/** What an incremental parse re-parsed, for re-checking only that (engine/check.ts). */
+export interface EditInfo {
+  /** The re-parsed stretch: [regionStart, regionOldEnd) of the old text is [regionStart, regionNewEnd) of the new. */
+  regionStart: number;
+  regionOldEnd: number;
+  regionNewEnd: number;
+  delta: number;
+  /**
+   * Paths of the items to check again (e.g. `['credentials', 12]`): the ones parsed anew, and when the
+   * edit added or removed items, every item after them too (their index, which messages name, moved).
+   */
+  items: JsonPath[];
+  /** The end, in the old text, of what `items` cover (the whole rest of the list when indexes moved). */
+  checkOldEnd: number;
+}
+
+export interface Reparsed { root: ObjectNode; value: Record<string, unknown>; problems: SyntaxProblem[]; info: EditInfo }
+
+interface Prev { text: string; syntax: 'yaml' | 'json'; root: Node | undefined; value: unknown; problems: readonly SyntaxProblem[] }
+
+/**
+ * Past this size a whole-file parse of a broken file takes seconds (the full parsers), so the items an
+ * edit broke are parsed on their own and their syntax errors kept with them. Below it, a broken file is
+ * parsed whole, exactly as `ecmkit check` parses it.
+ */
+export const LARGE_FILE = 1_000_000;
+
+export function reparse(prev: Prev, text: string, change: TextChange): Reparsed | undefined {
+  const root = prev.root;
+  if (!root || root.type !== 'object' || !prev.value || typeof prev.value !== 'object') return undefined;
+  if (prev.problems.length && text.length <= LARGE_FILE) return undefined;
+  const delta = change.text.length - (change.end - change.start);
+  for (let p = 0; p < root.properties.length; p++) {
+    const prop = root.properties[p];
+    const arr = prop.value;
+    if (arr?.type !== 'array' || !arr.items.length) continue;
+    if (change.start < arr.offset || change.end > arr.offset + arr.length) continue;
+    const spliced = prev.syntax === 'yaml' ? spliceYaml(prev.text, text, arr, change, delta) : spliceJson(text, arr, change, delta);
+    if (!spliced) return undefined;
+    // Syntax errors outside the re-parsed items stay (moved); those inside are replaced by the new ones.
+    const problems: SyntaxProblem[] = [];
+    for (const pr of prev.problems) {
+      if (pr.offset + pr.length <= spliced.regionStart) problems.push(pr);
+      else if (pr.offset >= spliced.regionOldEnd) problems.push({ ...pr, offset: pr.offset + delta });
+    }
+    problems.push(...spliced.problems);
+    if (problems.length && text.length <= LARGE_FILE) return undefined;
+    return { ...assemble(prev, root, p, spliced, delta), problems };
+  }
+  return undefined;
+}
+
+interface Spliced {
+  /** First replaced item, how many were replaced, what replaces them. */
+  first: number;
+  count: number;
+  items: Node[];
+  array: ArrayNode;
+  regionStart: number;
+  regionOldEnd: number;
+  /** Syntax errors of the re-parsed items (large files only; else the whole file is parsed again). */
+  problems: SyntaxProblem[];
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** YAML block sequence: items are whole lines, from an item's dash line to the next item's. */
+function spliceYaml(old: string, text: string, arr: ArrayNode, change: TextChange, delta: number): Spliced | undefined {
+  if (old.charCodeAt(arr.offset) !== 45 /* - */) return undefined; // a flow sequence
+  const indent = arr.offset - lineStart(old, arr.offset);
+  const starts: number[] = [];
+  for (const item of arr.items) {
+    const ls = lineStart(old, item.offset);
+    if (ls + indent >= old.length || old.charCodeAt(ls + indent) !== 45 || (starts.length && ls <= starts[starts.length - 1])) return undefined;
+    starts.push(ls);
+  }
+  const arrEnd = arr.offset + arr.length;
+  const regionEnd = (j: number): number => (j + 1 < starts.length ? starts[j + 1] : arrEnd);
+  let i = upperBound(starts, change.start) - 1;
+  if (i < 0) return undefined;
+  let j = i;
+  while (change.end > regionEnd(j)) j++;
+  if (j >= starts.length) return undefined;
+  // The edited stretch must still be whole lines in the new text.
+  const a = starts[i], oldEnd = regionEnd(j), newEnd = oldEnd + delta;
+  if (a > 0 && text.charCodeAt(a - 1) !== 10) return undefined;
+  if (newEnd < text.length && text.charCodeAt(newEnd - 1) !== 10) return undefined;
+  let problems: SyntaxProblem[] = [];
+  let parsed = parseYamlSeqItems(text, a, newEnd, indent);
+  if (!parsed && text.length > LARGE_FILE) ({ parsed, problems } = yamlRegion(text, a, newEnd));
+  if (!parsed || (!parsed.items.length && (j === starts.length - 1 || i === 0))) return undefined;
+  const last = j === starts.length - 1;
+  const items = [...arr.items.slice(0, i), ...parsed.items, ...arr.items.slice(j + 1)];
+  for (let k = j + 1; k < arr.items.length; k++) shiftNode(arr.items[k], delta);
+  const end = last ? parsed.last : arrEnd + delta;
+  const offset = i === 0 ? lineStart(text, items[0].offset) + indent : arr.offset;
+  return { first: i, count: j - i + 1, items: parsed.items, array: { type: 'array', offset, length: end - offset, items }, regionStart: a, regionOldEnd: oldEnd, problems };
+}
+
+/** The full parser on the edited items alone (a large file being typed into): their nodes and errors. */
+function yamlRegion(text: string, a: number, b: number): { parsed: { items: Node[]; last: number }; problems: SyntaxProblem[] } {
+  const r = parseYamlFull(text.slice(a, b));
+  if (r.root) shiftNode(r.root, a);
+  const items = r.root?.type === 'array' ? r.root.items : [];
+  const last = r.root ? r.root.offset + r.root.length : a;
+  return { parsed: { items, last }, problems: r.problems.map((p) => ({ ...p, offset: p.offset + a })) };
+}
+
+/** JSON array: items are values separated by commas; the stretch from the first to the last touched item. */
+function spliceJson(text: string, arr: ArrayNode, change: TextChange, delta: number): Spliced | undefined {
+  const its = arr.items;
+  let i = -1;
+  for (let k = 0; k < its.length && its[k].offset <= change.start; k++) i = k;
+  if (i < 0) return undefined;
+  let j = i;
+  while (j < its.length && change.end > its[j].offset + its[j].length) j++;
+  if (j >= its.length) return undefined;
+  const a = its[i].offset, oldEnd = its[j].offset + its[j].length;
+  let items = parseJsonValuesAt(text, a, oldEnd + delta);
+  let problems: SyntaxProblem[] = [];
+  if (!items && text.length > LARGE_FILE) {
+    // The full parser on the items alone, as a list: `[` + items + `]`.
+    const r = parseJson('[' + text.slice(a, oldEnd + delta) + ']');
+    if (r.root) shiftNode(r.root, a - 1);
+    items = r.root?.type === 'array' ? r.root.items : [];
+    problems = r.problems.map((p) => ({ ...p, offset: Math.max(a, p.offset + a - 1) }));
+  }
+  if (!items || !items.length) return undefined;
+  const all = [...its.slice(0, i), ...items, ...its.slice(j + 1)];
+  for (let k = j + 1; k < its.length; k++) shiftNode(its[k], delta);
+  return { first: i, count: j - i + 1, items, array: { type: 'array', offset: arr.offset, length: arr.length + delta, items: all }, regionStart: a, regionOldEnd: oldEnd, problems };
+}
+
+function assemble(prev: Prev, root: ObjectNode, p: number, s: Spliced, delta: number): Omit<Reparsed, 'problems'> {
+  const props = root.properties;
+  const properties: PropertyNode[] = props.slice();
+  properties[p] = { key: props[p].key, keyOffset: props[p].keyOffset, keyLength: props[p].keyLength, value: s.array };
+  // Fields after the list move by delta (the old tree hands its nodes over: it is not used again).
+  for (let k = p + 1; k < props.length; k++) {
+    props[k].keyOffset += delta;
+    if (props[k].value) shiftNode(props[k].value!, delta);
+  }
+  const oldEnd = root.offset + root.length;
+  const arrOldEnd = props[p].value!.offset + props[p].value!.length;
+  // A YAML mapping ends with its last value; when that is this list, the list's new end is the mapping's.
+  const end = p === props.length - 1 && arrOldEnd === oldEnd ? s.array.offset + s.array.length : oldEnd + delta;
+  const newRoot: ObjectNode = { type: 'object', offset: root.offset, length: end - root.offset, properties };
+  const oldValue = prev.value as Record<string, unknown>;
+  const value: Record<string, unknown> = { ...oldValue };
+  const list = Array.isArray(oldValue[props[p].key]) ? (oldValue[props[p].key] as unknown[]).slice() : s.array.items.map(toValue);
+  if (Array.isArray(oldValue[props[p].key])) list.splice(s.first, s.count, ...s.items.map(toValue));
+  value[props[p].key] = list;
+  const moved = s.items.length !== s.count;
+  const upTo = moved ? s.array.items.length : s.first + s.items.length;
+  const items: JsonPath[] = [];
+  for (let k = s.first; k < upTo; k++) items.push([props[p].key, k]);
+  return {
+    root: newRoot,
+    value,
+    info: {
+      regionStart: s.regionStart,
+      regionOldEnd: s.regionOldEnd,
+      regionNewEnd: s.regionOldEnd + delta,
+      delta,
+      items,
+      checkOldEnd: moved ? Math.max(s.regionOldEnd, arrOldEnd) : s.regionOldEnd,
+    },
+  };
+}
+
+function upperBound(a: number[], x: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] > x) hi = mid; else lo = mid + 1;
+  }
+  return lo;
+}

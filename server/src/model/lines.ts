@@ -1,0 +1,109 @@
+/**
+ * Offsets ↔ LSP positions for one text, with the exact semantics of vscode-languageserver-textdocument
+ * (\n, \r\n and \r end lines; positions clamp before a line end), but built with a native search over
+ * the text and, after an edit, patched from the previous version instead of rescanned: a 17 MB
+ * inventory has 600,000 lines.
+ */
+import type { Position } from 'vscode-languageserver-types';
+
+const LF = 10, CR = 13;
+
+function isEol(c: number): boolean {
+  return c === LF || c === CR;
+}
+
+/** Line starts of `text` from `from`, appended to `out` (offsets are positions in `text`, plus `base`). */
+function scanLines(text: string, from: number, to: number, base: number, out: number[]): void {
+  if (text.indexOf('\r', from) === -1 || text.indexOf('\r', from) >= to) {
+    for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) out.push(base + i + 1);
+    return;
+  }
+  for (let i = from; i < to; i++) {
+    const ch = text.charCodeAt(i);
+    if (isEol(ch)) {
+      if (ch === CR && i + 1 < text.length && text.charCodeAt(i + 1) === LF) i++;
+      out.push(base + i + 1);
+    }
+  }
+}
+
+export class LineIndex {
+  private starts: Int32Array | undefined;
+
+  private constructor(private readonly text: string, starts?: Int32Array) {
+    this.starts = starts;
+  }
+
+  static of(text: string): LineIndex {
+    return new LineIndex(text);
+  }
+
+  /**
+   * The index of `text`, which is `prev`'s text with [start, oldEnd) replaced by `insertedLength`
+   * characters. Lines before the edit are kept, lines after it shifted, only the edit rescanned.
+   */
+  static edited(prev: LineIndex, text: string, start: number, oldEnd: number, insertedLength: number): LineIndex {
+    const old = prev.starts;
+    if (!old) return new LineIndex(text);
+    // A \r\n pair split or joined by the edit, or a \r next to it: rescan (rare; correctness first).
+    if (text.charCodeAt(start - 1) === CR || prev.text.charCodeAt(oldEnd) === LF && prev.text.charCodeAt(oldEnd - 1) === CR) return new LineIndex(text);
+    const delta = insertedLength - (oldEnd - start);
+    // Lines starting at or before `start` are unchanged; those starting after `oldEnd` move by delta.
+    const lo = upperBound(old, start); // first line start > start
+    const hi = upperBound(old, oldEnd); // first line start > oldEnd
+    const mid: number[] = [];
+    scanLines(text, start, start + insertedLength, 0, mid);
+    const out = new Int32Array(lo + mid.length + (old.length - hi));
+    out.set(old.subarray(0, lo), 0);
+    for (let i = 0; i < mid.length; i++) out[lo + i] = mid[i];
+    let k = lo + mid.length;
+    for (let i = hi; i < old.length; i++) out[k++] = old[i] + delta;
+    return new LineIndex(text, out);
+  }
+
+  private get lineStarts(): Int32Array {
+    if (!this.starts) {
+      const out = [0];
+      scanLines(this.text, 0, this.text.length, 0, out);
+      this.starts = Int32Array.from(out);
+    }
+    return this.starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  private beforeEol(offset: number, lineStart: number): number {
+    while (offset > lineStart && isEol(this.text.charCodeAt(offset - 1))) offset--;
+    return offset;
+  }
+
+  positionAt(offset: number): Position {
+    offset = Math.max(Math.min(offset, this.text.length), 0);
+    const starts = this.lineStarts;
+    const line = upperBound(starts, offset) - 1;
+    offset = this.beforeEol(offset, starts[line]);
+    return { line, character: offset - starts[line] };
+  }
+
+  offsetAt(position: { line: number; character: number }): number {
+    const starts = this.lineStarts;
+    if (position.line >= starts.length) return this.text.length;
+    if (position.line < 0) return 0;
+    const lineStart = starts[position.line];
+    if (position.character <= 0) return lineStart;
+    const next = position.line + 1 < starts.length ? starts[position.line + 1] : this.text.length;
+    return this.beforeEol(Math.min(lineStart + position.character, next), lineStart);
+  }
+}
+
+/** The first index whose value is greater than `x` (values ascending). */
+function upperBound(a: Int32Array, x: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] > x) hi = mid; else lo = mid + 1;
+  }
+  return lo;
+}

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { parseJsonFast } from '../../server/src/model/fastJson';
+import { parseYamlFast } from '../../server/src/model/fastYaml';
+import { ParsedFile } from '../../server/src/model/document';
+import { checkFile, toDiagnostics } from '../../server/src/engine/check';
+import { parseYamlFull } from '../../server/src/model/parseYaml';
+import { EXAMPLES } from '../support/fixtures';
+import { ROOT } from '../support/lspClient';
+import { plainTree } from '../support/plainTree';
+import { genYaml, Rng } from '../support/yamlGen';
+
+
+describe('fast YAML parser = the yaml package, or it steps aside', () => {
+  it('on thousands of random documents', () => {
+    let same = 0;
+    for (const seed of [1, 7, 42]) {
+      const rng = new Rng(seed);
+      for (let i = 0; i < 1500; i++) {
+        const text = genYaml(rng);
+        const fast = parseYamlFast(text);
+        if (!fast) continue;
+        const full = parseYamlFull(text);
+        assert.deepEqual(full.problems, [], `fast path accepted a document the yaml package rejects:\n${text}`);
+        assert.deepEqual(plainTree(fast.root), plainTree(full.root), text);
+        same++;
+      }
+    }
+    assert.ok(same > 2000, `the fast path should take most documents (took ${same})`);
+  });
+  it('on the examples', () => {
+    for (const name of readdirSync(EXAMPLES).filter((n) => n.endsWith('.yaml'))) {
+      const text = readFileSync(path.join(EXAMPLES, name), 'utf8');
+      const fast = parseYamlFast(text);
+      assert.ok(fast, `${name} takes the fast path`);
+      assert.deepEqual(plainTree(fast.root), plainTree(parseYamlFull(text).root), name);
+    }
+  });
+});
+
+describe('fast JSON parser = jsonc-parser, or it steps aside', () => {
+  it('on the examples and on JSON renderings of random documents', () => {
+    const texts = [readFileSync(path.join(EXAMPLES, 'standby.ecm.json'), 'utf8')];
+    const rng = new Rng(3);
+    for (let i = 0; i < 500; i++) {
+      const f = ParsedFile.create('file:///r.pa.yaml', genYaml(rng));
+      if (f?.value && !f.problems.length) texts.push(JSON.stringify(f.value, null, rng.chance(0.5) ? 2 : undefined));
+    }
+    texts.push('{"a": [1, 2, {"b": "\\u00e9\\n"}], "c": -1.5e3, "d": true, "e": null}', '  {}  ', '[]', '"x"', '');
+    for (const text of texts) {
+      const fast = parseJsonFast(text);
+      assert.ok(fast, text);
+      const full = new ParsedFile('file:///x.pa.json', 'pa', 'json', text);
+      assert.deepEqual(plainTree(fast.root), plainTree(full.root), text);
+    }
+  });
+  it('steps aside on errors and duplicate keys', () => {
+    for (const bad of ['{"a": 1,}', '{"a": 1, "a": 2}', '[1 2]', '{"a": 01}', '{"a": "x\ty"}', '{a: 1}', '[1]x']) assert.equal(parseJsonFast(bad), undefined, bad);
+  });
+});
+
+/** Random one-line edits of a text, as an editor sends them: [start, end) replaced. */
+function randomEdit(rng: Rng, text: string): { start: number; end: number; text: string } {
+  const lines = text.split('\n');
+  const line = rng.int(lines.length);
+  const lineStart = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0);
+  const len = lines[line].length;
+  const a = lineStart + rng.int(len + 1);
+  const r = rng.next();
+  if (r < 0.4) return { start: a, end: Math.min(lineStart + len, a + rng.int(4)), text: rng.pick(['x', 'WEB', ' ', '', '1', 'Zz', ':', '-', '#', '"', '[', '\n  - ', '\n']) };
+  if (r < 0.6) return { start: a, end: a, text: rng.pick(['a', 'b0', ' ', ', c', '}', ']', '\n']) };
+  if (r < 0.8) return { start: lineStart, end: Math.min(text.length, lineStart + len + 1), text: '' }; // delete the line
+  return { start: lineStart, end: lineStart, text: lines[rng.int(lines.length)] + '\n' }; // duplicate a line
+}
+
+describe('incremental re-parse = whole parse', () => {
+  const check = (name: string, text0: string, seed: number, rounds: number) => {
+    const rng = new Rng(seed);
+    let f = ParsedFile.create(`file:///ws/${name}`, text0)!;
+    let findings = checkFile(f);
+    let incremental = 0;
+    for (let i = 0; i < rounds; i++) {
+      const change = randomEdit(rng, f.text);
+      const before = { findings, parsed: !f.problems.length };
+      const next = ParsedFile.edited(f, change, i + 1);
+      const whole = ParsedFile.create(f.uri, next.text)!;
+      if (next.edit) {
+        incremental++;
+        assert.deepEqual(plainTree(next.root), plainTree(whole.root), `edit ${JSON.stringify(change)} of\n${f.text}`);
+        assert.deepEqual(next.value, whole.value);
+        for (let o = 0; o <= next.text.length; o += 1 + rng.int(Math.max(40, next.text.length >> 8))) assert.deepEqual(next.range(o, 0), whole.range(o, 0));
+        assert.equal(next.lineCount, whole.lineCount);
+        // Re-checking only the edited items gives what a whole check gives.
+        findings = checkFile(next, before);
+        assert.deepEqual(toDiagnostics(findings), toDiagnostics(checkFile(whole)), `findings after ${JSON.stringify(change)}`);
+      } else findings = checkFile(next);
+      // Keep the tree small and valid-ish: go back when an edit broke the file.
+      if (whole.problems.length) { f = ParsedFile.create(f.uri, text0)!; findings = checkFile(f); } else f = next;
+    }
+    return incremental;
+  };
+  it('on the examples (YAML and JSON)', () => {
+    let n = 0;
+    for (const name of ['corp.vault.yaml', 'site.pa.yaml']) n += check(name, readFileSync(path.join(EXAMPLES, name), 'utf8'), 11, 400);
+    const asJson = JSON.stringify(ParsedFile.create('file:///v.vault.yaml', readFileSync(path.join(EXAMPLES, 'corp.vault.yaml'), 'utf8'))!.value, null, 2);
+    n += check('corp.vault.json', asJson, 12, 400);
+    assert.ok(n > 300, `most edits should be incremental (${n})`);
+  });
+  it('on a slice of the generated large inventory, when present', { skip: !existsSync(path.join(ROOT, 'large/yaml/corp.vault.yaml')) }, () => {
+    const yaml = readFileSync(path.join(ROOT, 'large/yaml/corp.vault.yaml'), 'utf8');
+    const from = yaml.indexOf('credentials:\n');
+    const to = yaml.indexOf('  - name: cred-000200');
+    check('big.vault.yaml', 'hostname: https://vault.example.com\n' + yaml.slice(from, to), 5, 60);
+  });
+});
