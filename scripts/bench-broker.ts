@@ -255,8 +255,8 @@ async function main(): Promise<void> {
     ].join('\n');
     process.stdout.write(report + '\n');
     if (!process.argv.includes('--no-append')) {
-      appendFileSync(path.join(ROOT, 'BENCHMARKS.md'), '\n' + report);
-      process.stderr.write('appended to BENCHMARKS.md\n');
+      addToBenchmarks(report);
+      process.stderr.write('added to BENCHMARKS.md\n');
     }
     for (const c of direct) await c.signOut().catch(() => undefined);
     await vaultAgent.close();
@@ -266,6 +266,22 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Adds a run at the end of the broker section of BENCHMARKS.md (before its notes), else at the end of the file. */
+function addToBenchmarks(report: string): void {
+  const file = path.join(ROOT, 'BENCHMARKS.md');
+  let text = '';
+  try { text = readFileSync(file, 'utf8'); } catch { /* a new file */ }
+  const section = text.indexOf('\n## Broker overhead');
+  if (section < 0) {
+    appendFileSync(file, '\n' + report);
+    return;
+  }
+  const notes = text.indexOf('\n#### Reading these runs', section);
+  const next = text.indexOf('\n## ', section + 1);
+  const at = notes >= 0 && (next < 0 || notes < next) ? notes : next >= 0 ? next : text.length;
+  writeFileSync(file, text.slice(0, at).replace(/\n*$/, '\n\n') + report + text.slice(at));
 }
 
 main().catch((e) => { process.stderr.write(`bench:broker failed: ${e.stack ?? e}\n`); process.exitCode = 1; });
