@@ -62,10 +62,20 @@ export class Broker {
   private readonly checkingOut = new Map<VaultClient, Map<number, number>>();
   /** Vault requests a failed check-out may have left open: checked in as soon as the Vault answers. */
   readonly settler: Settler;
+  /**
+   * Vault-side changes to one user's check-out of one account happen one at a time (check-out, check-in,
+   * settling): with ConflictOption reuse, a check-in must not end a request a concurrent check-out is
+   * about to hand out. Keyed by Vault session and account id.
+   */
+  private readonly turns = new Map<string, Promise<void>>();
+  private readonly clientIds = new WeakMap<VaultClient, number>();
+  private clientCount = 0;
+  /** Open lease → its turn key. */
+  private readonly leaseTurns = new Map<string, string>();
   /** Per ECM: what it is bound to and its credentials by name; cleared when the files change. */
   private readonly bindings = new Map<string, { binding: EcmBinding; files: Map<string | undefined, VaultCredential> }>();
   /** Resolutions by ECM, request, live holders and lease state; cleared when the files change. */
-  private readonly resolved = new Map<string, Resolution>();
+  private readonly resolved = new Map<string, { version: number | '-'; r: Resolution }>();
   private closing = false;
 
   constructor(ws: Workspace, private readonly opts: BrokerOptions) {
@@ -77,6 +87,7 @@ export class Broker {
     this.leases = new Leases({
       reason: 'PA session ended',
       onEnd: (l, how, err) => {
+        this.leaseTurns.delete(l.id);
         opts.log.emit({ type: 'lease', action: how, leaseId: l.id, credential: l.credential, runAs: l.runAs, ecm: l.ecm });
         if (err) opts.log.emit({ type: 'warning', message: `Check-in of ${l.credential} (${how}) failed: ${err.message}` });
       },
@@ -85,6 +96,7 @@ export class Broker {
       timeoutMs: opts.vault.timeoutMs,
       held: (runAs, requestId) => this.leases.open().some((l) => l.requestId === requestId && l.runAs === runAs),
       busy: (client, accountId) => (this.checkingOut.get(client)?.get(accountId) ?? 0) > 0,
+      turn: (client, accountId) => this.turn(this.turnKey(client, accountId)),
       onSettled: (u, ids) => { if (ids.length) opts.log.emit({ type: 'info', message: `checked in Vault request${ids.length === 1 ? '' : 's'} ${ids.join(', ')} of ${u.runAs}, left open by a check-out that failed` }); },
       onGiveUp: (u) => opts.log.emit({ type: 'warning', message: `A check-out of ${u.runAs} failed half-way and the Vault could not be asked since; its request (if any) ends when it expires.` }),
     });
@@ -189,7 +201,9 @@ export class Broker {
     const busy = this.checkingOut.get(client) ?? new Map<number, number>();
     this.checkingOut.set(client, busy);
     busy.set(ids.accountId, (busy.get(ids.accountId) ?? 0) + 1);
-    const done = () => { const n = (busy.get(ids.accountId) ?? 1) - 1; if (n > 0) busy.set(ids.accountId, n); else busy.delete(ids.accountId); };
+    const turnKey = this.turnKey(client, ids.accountId);
+    const release = await this.turn(turnKey);
+    const done = () => { release(); const n = (busy.get(ids.accountId) ?? 1) - 1; if (n > 0) busy.set(ids.accountId, n); else busy.delete(ids.accountId); };
     try {
       requestId = made = await client.createRequest({
         systemId: ids.systemId, accountId: ids.accountId, durationMinutes: minutes,
@@ -210,11 +224,16 @@ export class Broker {
       be.trace = [...res.trace, { step: 'vault-checkout', outcome: 'fail', detail: be.message }];
       throw be;
     }
-    const lease = this.leases.add({
-      requestId, credential: known?.name ?? `account ${ids.accountId}`, username, runAs, ecm: member.name, endpoint: req.endpoint,
-      expiresAt: Date.now() + leaseMs,
-    }, client);
-    done();
+    let lease: Lease;
+    try {
+      lease = this.leases.add({
+        requestId, credential: known?.name ?? `account ${ids.accountId}`, username, runAs, ecm: member.name, endpoint: req.endpoint,
+        expiresAt: Date.now() + leaseMs,
+      }, client);
+      this.leaseTurns.set(lease.id, turnKey);
+    } finally {
+      done();
+    }
     this.opts.log.emit({ type: 'lease', action: 'checkout', leaseId: lease.id, credential: lease.credential, runAs, ecm: member.name, expiresAt: new Date(lease.expiresAt).toISOString() });
     const trace: TraceStep[] = [...res.trace.filter((t) => t.step !== 'result'), {
       step: 'vault-checkout', outcome: 'pass',
@@ -224,7 +243,15 @@ export class Broker {
   }
 
   async checkin(leaseId: string): Promise<Lease> {
-    const lease = await this.leases.checkin(leaseId).catch((e) => { throw fromVaultError(e); });
+    const key = this.leaseTurns.get(leaseId);
+    const release = key ? await this.turn(key) : () => undefined;
+    let lease: Lease;
+    try {
+      lease = await this.leases.checkin(leaseId).catch((e) => { throw fromVaultError(e); });
+    } finally {
+      release();
+    }
+    this.leaseTurns.delete(leaseId);
     this.opts.log.emit({ type: 'lease', action: 'checkin', leaseId: lease.id, credential: lease.credential, runAs: lease.runAs, ecm: lease.ecm });
     return lease;
   }
@@ -270,6 +297,29 @@ export class Broker {
 
   // ——— helpers ———
 
+  private turnKey(client: VaultClient, accountId: number): string {
+    let id = this.clientIds.get(client);
+    if (id === undefined) this.clientIds.set(client, (id = ++this.clientCount));
+    return `${id}:${accountId}`;
+  }
+
+  /** Waits for the key's turn; call the returned function when done. */
+  private async turn(key: string): Promise<() => void> {
+    const before = this.turns.get(key);
+    let release!: () => void;
+    const mine = new Promise<void>((r) => { release = r; });
+    const tail = (before ?? Promise.resolve()).then(() => mine);
+    this.turns.set(key, tail);
+    await before;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      release();
+      if (this.turns.get(key) === tail) this.turns.delete(key);
+    };
+  }
+
   private serving(): { member: EcmMember; binding: EcmBinding } {
     if (this.closing) throw new BrokerError(503, 'shutting-down', 'The broker is shutting down.');
     const member = this.ecmSet.active();
@@ -298,13 +348,15 @@ export class Broker {
    * session start), so answers are kept until the files, the leases or the Vault's holders change.
    */
   private resolve(member: EcmMember, binding: EcmBinding, req: InjectionRequest, holders?: Map<string, string>, withLeases = true): Resolution {
-    const key = [member.name, withLeases ? this.leases.version : '-', req.user, req.securityProvider, req.endpoint, ...(holders ? [...holders].map(([k, v]) => `${k}=${v}`) : [])].join('\n');
-    let r = this.resolved.get(key);
-    if (!r) {
-      r = resolveInjection(this.ws, req, { binding, liveHolder: (n) => holders?.get(n) ?? (withLeases ? this.leases.holderOf(n) : undefined) });
-      if (this.resolved.size >= 5000) this.resolved.clear();
-      this.resolved.set(key, r);
-    }
+    // One entry per request, replaced when the leases changed: under load the lease version moves with
+    // every check-out, and answers for past versions are never asked for again (they would only pile up).
+    const version = withLeases ? this.leases.version : '-';
+    const key = [member.name, withLeases ? 'L' : '-', req.user, req.securityProvider, req.endpoint, ...(holders ? [...holders].map(([k, v]) => `${k}=${v}`) : [])].join('\n');
+    const hit = this.resolved.get(key);
+    if (hit && hit.version === version) return hit.r;
+    const r = resolveInjection(this.ws, req, { binding, liveHolder: (n) => holders?.get(n) ?? (withLeases ? this.leases.holderOf(n) : undefined) });
+    if (!hit && this.resolved.size >= 5000) this.resolved.clear();
+    this.resolved.set(key, { version, r });
     return r;
   }
 

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { VaultClient } from '../vault/client';
+import { isVaultError } from '../vault/errors';
 import { BrokerError } from './errors';
 
 export type LeaseState = 'open' | 'checked-in' | 'expired';
@@ -101,7 +102,9 @@ export class Leases {
         await lease.client.checkin(lease.requestId, this.opts.reason);
       } catch (e) {
         error = e as Error;
-        if (how === 'checked-in') {
+        // Already checked in or gone on the Vault (it ended the request itself): the lease is over all the same.
+        if (isVaultError(e) && (e.kind === 'conflict' || e.kind === 'not-found')) error = undefined;
+        else if (how === 'checked-in') {
           lease.state = 'open'; // the caller may try again; expiry still ends it
           open?.add(lease);
           this.version++;

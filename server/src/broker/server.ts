@@ -100,7 +100,10 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
       log.emit({ type: 'trace', id, ecm: r.lease.ecm, runAs: r.lease.runAs, endpoint: r.lease.endpoint, steps: r.trace });
       // A caller that went away before the answer reached it never learns the lease: check it in at once
       // rather than hold the credential until the lease expires.
+      let gone = false;
       const vanished = (): void => {
+        if (gone) return;
+        gone = true;
         log.emit({ type: 'warning', message: `The caller of request #${id} went away before the check-out reached it: checking ${r.lease.credential} in.` });
         broker.checkin(r.leaseId).catch((e: Error) => log.emit({ type: 'warning', message: `Check-in of ${r.lease.credential} after the caller went away failed: ${e.message}; the lease ends at ${r.expiresAt}.` }));
       };
@@ -109,6 +112,15 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
         throw new BrokerError(499 as number, 'bad-request', 'The caller went away.');
       }
       res.once('close', () => { if (!res.writableFinished) vanished(); });
+      // Written is not read: a client that closes its connection with the answer unread makes its TCP stack
+      // reset the connection. A reset before the client's next request means the answer was never taken.
+      const socket = req.socket;
+      const onClose = (hadError: boolean): void => { if (hadError) vanished(); };
+      const stopWatching = (): void => { socket.off('close', onClose); socket.off('data', stopWatching); clearTimeout(timer); };
+      const timer = setTimeout(stopWatching, 10_000);
+      timer.unref();
+      socket.once('close', onClose);
+      socket.once('data', stopWatching);
       // The password leaves the broker here, once, to its caller; nothing else records it.
       return { status: 200, body: { leaseId: r.leaseId, username: r.username, password: r.password, expiresAt: r.expiresAt } };
     }

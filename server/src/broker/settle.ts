@@ -26,6 +26,8 @@ export interface SettlerOptions {
   held(runAs: string, requestId: number): boolean;
   /** A check-out for this client and account is under way (it may reuse the request). */
   busy(client: VaultClient, accountId: number): boolean;
+  /** Waits until no other change to this client's check-out of the account runs; resolves to a release. */
+  turn?(client: VaultClient, accountId: number): Promise<() => void>;
   onSettled?(u: Unsettled, requestIds: number[]): void;
   onGiveUp?(u: Unsettled, error?: Error): void;
   timeoutMs?: number;
@@ -91,6 +93,7 @@ export class Settler {
     if (!this.pending.has(u)) return true;
     if (this.opts.busy(u.client, u.accountId)) return false;
     const o = timeoutMs ? { timeoutMs } : undefined;
+    const release = (await this.opts.turn?.(u.client, u.accountId)) ?? (() => undefined);
     try {
       let ids: number[];
       if (u.requestId !== undefined) {
@@ -115,6 +118,8 @@ export class Settler {
       return true;
     } catch {
       return false; // the Vault is still failing (or refusing): try again later, until the request expires
+    } finally {
+      release();
     }
   }
 }

@@ -288,7 +288,11 @@ export class VaultClient {
       headers['content-type'] = 'application/json';
     }
     const timeoutMs = a.o?.timeoutMs ?? this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
+    // A deadline cleared as soon as the call is over (AbortSignal.timeout would keep the call's objects
+    // reachable for the whole time limit, which under load adds up).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException(`The call did not finish within ${timeoutMs} ms.`, 'TimeoutError')), Math.max(1, timeoutMs));
+    const timeout = deadline.signal;
     const signal = a.o?.signal ? AbortSignal.any([timeout, a.o.signal]) : timeout;
     const logPath = url.pathname.slice(this.baseUrl.pathname.length) + url.search;
     try {
@@ -306,6 +310,8 @@ export class VaultClient {
       const err = this.transportError(e, timeoutMs, timeout.aborted);
       this.opts.onCall?.({ method, path: logPath, ms: performance.now() - started, error: err.kind });
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -51,6 +51,8 @@ class HttpError extends Error {
 export class SandboxApi {
   private readonly sessions = new Map<string, Session>();
   private readonly requests = new Map<number, CheckoutState>();
+  /** Requests not checked in, by credential name (some may have expired since; see openOf). */
+  private readonly open = new Map<string, Set<CheckoutState>>();
   private readonly placeholders = new Map<string, string>();
   private nextRequestId = 1;
 
@@ -60,8 +62,41 @@ export class SandboxApi {
 
   /** Check-outs that are neither checked in nor expired (for tests, the broker and leak checks). */
   activeRequests(): CheckoutState[] {
+    return [...this.open.keys()].flatMap((name) => this.openOf(name)).map((r) => ({ ...r }));
+  }
+
+  /** The live (not checked in, not expired) requests for a credential. */
+  private openOf(name: string): CheckoutState[] {
+    const set = this.open.get(name);
+    if (!set) return [];
     const now = this.now();
-    return [...this.requests.values()].filter((r) => !r.checkedInAt && r.expiresAt > now).map((r) => ({ ...r }));
+    const out: CheckoutState[] = [];
+    for (const r of set) {
+      if (r.checkedInAt || r.expiresAt <= now) set.delete(r);
+      else out.push(r);
+    }
+    if (set.size === 0) this.open.delete(name);
+    return out;
+  }
+
+  private opened(r: CheckoutState): void {
+    this.requests.set(r.id, r);
+    let set = this.open.get(r.credentialName);
+    if (!set) this.open.set(r.credentialName, (set = new Set()));
+    set.add(r);
+    // Ended requests are remembered (to answer "already checked in"), the newest 10,000 of them.
+    if (this.requests.size > 10_000) {
+      const now = this.now();
+      for (const [id, old] of this.requests) {
+        if (this.requests.size <= 9_000) break;
+        if (old.checkedInAt || old.expiresAt <= now) this.requests.delete(id);
+      }
+    }
+  }
+
+  private closed(r: CheckoutState): void {
+    r.checkedInAt = this.now();
+    this.open.get(r.credentialName)?.delete(r);
   }
 
   sessionCount(): number { return this.sessions.size; }
@@ -211,9 +246,7 @@ export class SandboxApi {
 
   /** Who holds a credential through a live sandbox check-out. */
   private liveHolder = (cred: VaultCredential): string | undefined => {
-    const now = this.now();
-    for (const r of this.requests.values()) if (r.credentialName === cred.name && !r.checkedInAt && r.expiresAt > now) return r.runAs;
-    return undefined;
+    return this.openOf(cred.name ?? '')[0]?.runAs;
   };
 
   private managedAccounts(ctx: { runAs: RunAs; user: VaultUser; integration: SandboxIntegration }, q: URLSearchParams): unknown {
@@ -289,11 +322,11 @@ export class SandboxApi {
     if (systemName === undefined) throw new HttpError(400, `Account ${cred.name} is not assigned to managed system ${systemId}.`, 'wrong-system');
 
     const now = this.now();
-    const mine = [...this.requests.values()].find((r) => r.credentialName === cred.name && !r.checkedInAt && r.expiresAt > now && sameName(r.runAs, formatRunAs(ctx.runAs)));
+    const mine = this.openOf(cred.name ?? '').find((r) => sameName(r.runAs, formatRunAs(ctx.runAs)));
     if (mine) {
       if (String(conflict ?? '').toLowerCase() === 'reuse') return { status: 200, body: mine.id };
       if (String(conflict ?? '').toLowerCase() !== 'renew') throw new HttpError(409, `${formatRunAs(ctx.runAs)} already has request ${mine.id} for ${cred.name}; use ConflictOption reuse or renew.`, 'request-exists');
-      mine.checkedInAt = now;
+      this.closed(mine);
     }
     if (decision.heldBy) throw new HttpError(409, `${cred.name} is checked out by another user (${decision.heldBy}).`, 'checked-out-by-other');
 
@@ -309,7 +342,7 @@ export class SandboxApi {
       createdAt: now,
       expiresAt: now + (duration as number) * 60_000,
     };
-    this.requests.set(req.id, req);
+    this.opened(req);
     return { status: 201, body: req.id };
   }
 
@@ -325,9 +358,8 @@ export class SandboxApi {
   }
 
   private listRequests(ctx: { runAs: RunAs }): unknown {
-    const now = this.now();
-    return [...this.requests.values()]
-      .filter((r) => !r.checkedInAt && r.expiresAt > now && sameName(r.runAs, formatRunAs(ctx.runAs)))
+    return [...this.open.keys()].flatMap((name) => this.openOf(name))
+      .filter((r) => sameName(r.runAs, formatRunAs(ctx.runAs)))
       .map((r) => ({
         RequestID: r.id, SystemID: r.systemId, SystemName: r.systemName, AccountID: r.accountId, AccountName: r.credentialName,
         Status: 'Approved', RequestReleaseDate: new Date(r.createdAt).toISOString(), ExpiresDate: new Date(r.expiresAt).toISOString(), Reason: r.reason,
@@ -367,7 +399,7 @@ export class SandboxApi {
     if (body.Reason !== undefined && (typeof body.Reason !== 'string' || body.Reason.length > 1000)) throw new HttpError(400, 'Reason must be a string of at most 1000 characters.', 'bad-request');
     const r = this.ownRequest(ctx, rawId);
     if (r.checkedInAt) throw new HttpError(409, `Request ${r.id} is already checked in.`, 'already-checked-in');
-    r.checkedInAt = this.now(); // an expired request may still be checked in: that is what a careful client does
+    this.closed(r); // an expired request may still be checked in: that is what a careful client does
   }
 }
 
