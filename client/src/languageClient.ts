@@ -1,7 +1,11 @@
 // Creates the language client. The server is `dist/cli.js lsp` (one bundle with the CLI) over Node IPC;
 // everything that needs the file model (diagnostics, hover, completion, fixes) is answered by it.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  CloseAction, ErrorAction, LanguageClient, State, TransportKind,
+  type CloseHandlerResult, type ErrorHandler, type ErrorHandlerResult, type LanguageClientOptions, type ServerOptions,
+} from 'vscode-languageclient/node';
+import { gaveUpMessage, RestartPolicy } from './restartPolicy';
 
 /** The four ecmkit file kinds of FORMATS.md §1; other files are never sent to the server. */
 export const FILES_GLOB = '**/*.{ecm,integration,vault,pa}.{yaml,yml,json}';
@@ -20,7 +24,47 @@ export function createLanguageClient(ctx: vscode.ExtensionContext, log: vscode.L
       fileEvents: vscode.workspace.createFileSystemWatcher(FILES_GLOB),
     },
     outputChannel: log,
+    errorHandler: crashHandler(log, () => client),
   };
   // id `ecmkit` makes the `ecmkit.trace.server` setting work without extra code.
-  return new LanguageClient('ecmkit', 'ecmkit', serverOptions, clientOptions);
+  const client = new LanguageClient('ecmkit', 'ecmkit', serverOptions, clientOptions);
+  return client;
+}
+
+/**
+ * A crashed server is restarted at most 3 times in 3 minutes (restartPolicy.ts); then the user is told, with
+ * a button to the log that says why and one to try again. A restart by hand (the button or "ecmkit:
+ * Restart Language Server") starts the count afresh.
+ */
+function crashHandler(log: vscode.LogOutputChannel, client: () => LanguageClient): ErrorHandler {
+  const policy = new RestartPolicy();
+  let gaveUp = false;
+  let watching = false;
+  return {
+    error(error: Error, _message, count): ErrorHandlerResult {
+      log.error(`language server connection error: ${error.message}`);
+      // A few write/read errors in a row are survivable; more mean the connection is gone.
+      return count !== undefined && count <= 3 ? { action: ErrorAction.Continue, handled: true } : { action: ErrorAction.Shutdown, handled: true };
+    },
+    closed(): CloseHandlerResult {
+      if (!watching) {
+        watching = true;
+        // Running again after we gave up means someone restarted it by hand: count afresh.
+        client().onDidChangeState((e) => { if (e.newState === State.Running && gaveUp) { gaveUp = false; policy.reset(); } });
+      }
+      const { decision, crashes } = policy.onCrash();
+      if (decision === 'restart') {
+        log.warn(`language server stopped unexpectedly (${crashes} time${crashes === 1 ? '' : 's'} in the last ${policy.options.windowMs / 60_000} minutes); restarting it`);
+        return { action: CloseAction.Restart, handled: true };
+      }
+      gaveUp = true;
+      const message = gaveUpMessage(crashes, policy.options);
+      log.error(message);
+      void vscode.window.showErrorMessage(message, 'Show Log', 'Restart Server').then((pick) => {
+        if (pick === 'Show Log') log.show(true);
+        else if (pick === 'Restart Server') void vscode.commands.executeCommand('ecmkit.restartServer');
+      });
+      return { action: CloseAction.DoNotRestart, handled: true };
+    },
+  };
 }
