@@ -224,7 +224,7 @@ describe('endpoint/name-mismatch', () => {
     const r = crossFindings(ws).filter((s) => s.code === 'endpoint/name-mismatch');
     assert.deepEqual(r.map((s) => s.text), ['web01']);
     assert.deepEqual(relatedTexts(ws, r[0].f), ['corp.vault.yaml:WEB01']);
-    assert.match(r[0].message, /Rename the Vault endpoint \(and the 1 credential reference to it\) to `web01`, or the jump client to `WEB01`/);
+    assert.match(r[0].message, /Rename the Vault endpoint \(and the credentials that list it\) to `web01`, or the jump client to `WEB01`/);
   });
   it('NetBIOS in PA, FQDN in Vault', () => {
     const r = only({ 'site.pa.yaml': sub('- { name: db01.corp.example.com,', '- { name: DB01,') }, 'endpoint/name-mismatch');

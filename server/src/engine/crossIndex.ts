@@ -5,16 +5,53 @@
  * Parts are built lazily: an edit pays only for what the rules ask for.
  */
 import type { ParsedFile } from '../model/document';
-import { list, type VaultCredential, type VaultInventory, type VaultPolicy, type VaultUser } from '../model/inventory';
+import type { JsonPath } from '../model/tree';
+import { list, type VaultCredential, type VaultGroup, type VaultInventory, type VaultPolicy, type VaultUser } from '../model/inventory';
 import type { Entry, Workspace } from '../model/workspace';
-import { isRestricted, principalsOf } from '../vault/permissions';
-import { forEachName, nameKey, type NameKind, type Occurrence } from './names';
+import { isRestricted } from '../vault/permissions';
+import { Memo } from './memo';
+import { declSites, forEachNameValue, nameKey, occurrenceAtPath, type NameKind, type Occurrence } from './names';
 import { mapProvider, type ProviderMapping } from './provider';
 import { bindEcm, siteKey, siteOfPa, type EcmBinding } from './site';
 
 export { siteKey };
 
 export interface VaultUserRef { vault: Entry<'vault'>; index: number; user: VaultUser }
+
+/** A declared name: where it is, not yet looked up in the tree. */
+export interface DeclRef { file: ParsedFile; name: string; path: JsonPath }
+interface NamePlace { name: string; path: JsonPath }
+
+const listNames = new WeakMap<object, Map<string, Map<string, NamePlace[]>>>();
+
+/**
+ * The names a declaration site holds (`['endpoints', '*', 'name']` → each endpoint's name), by key. For
+ * a list, cached on the list's value, which stays the same object while nothing in the list changes.
+ */
+function namesOfSite(file: ParsedFile, pattern: JsonPath, kind: NameKind): Map<string, NamePlace[]> {
+  const value = file.value as Record<string, unknown> | null;
+  const list = value && typeof value === 'object' ? value[pattern[0] as string] : undefined;
+  const cacheable = pattern.length === 3 && pattern[1] === '*' && Array.isArray(list);
+  const field = String(pattern[2]);
+  let byField = cacheable ? listNames.get(list as object) : undefined;
+  const hit = byField?.get(field);
+  if (hit) return hit;
+  const map = new Map<string, NamePlace[]>();
+  forEachNameValue(file.kind, file.value, (_k, name, _role, path) => {
+    const p = path();
+    if (p[0] !== pattern[0] || (pattern.length > 1 && p.length !== pattern.length) || (pattern.length === 3 && p[2] !== pattern[2])) return;
+    const key = nameKey(kind, name);
+    const at = map.get(key);
+    if (at) at.push({ name, path: p }); else map.set(key, [{ name, path: p }]);
+  }, { kind, role: 'decl' });
+  if (cacheable) {
+    if (!byField) listNames.set(list as object, (byField = new Map()));
+    byField.set(field, map);
+  }
+  return map;
+}
+
+const materialize = (d: DeclRef): Occurrence | undefined => occurrenceAtPath(d.file, d.path);
 
 export class CrossIndex {
   readonly ecms: Entry<'ecm'>[];
@@ -23,13 +60,13 @@ export class CrossIndex {
   readonly pas: Entry<'pa'>[];
   /** Vault inventories where endpoints matter (Vault Go! needs none). */
   readonly endpointVaults: Entry<'vault'>[];
-  private readonly declCache = new Map<NameKind, Map<string, Occurrence[]>>();
-  private variantCache?: { full: Map<string, Occurrence[]>; label: Map<string, Occurrence[]> };
-  private usersCache?: Map<string, VaultUserRef[]>;
+  private readonly declCache = new Map<NameKind, { file: ParsedFile; map: Map<string, NamePlace[]> }[]>();
+  private variantCache?: { full: Map<string, string[]>; label: Map<string, string[]> };
   private mergedCache?: VaultInventory;
   private granteesCache?: Set<string>;
-  private credentialRefCache?: Map<string, number>;
   private readonly bindings = new Map<Entry<'pa'> | undefined, EcmBinding | undefined>();
+  private readonly identities = new Map<Entry<'pa'> | undefined, Map<string, ProviderMapping | undefined>>();
+  private groupRolesCache?: Map<string, string[]>;
 
   constructor(readonly ws: Workspace) {
     this.ecms = ws.of('ecm');
@@ -39,24 +76,72 @@ export class CrossIndex {
     this.endpointVaults = this.vaults.filter((v) => !(typeof v.value.edition === 'string' && v.value.edition.trim().toLowerCase() === 'go'));
   }
 
-  /** Declarations of one kind by name key, over the whole workspace. */
-  decls(kind: NameKind): Map<string, Occurrence[]> {
-    let m = this.declCache.get(kind);
-    if (!m) {
-      m = new Map();
-      const add = (o: Occurrence): void => {
-        const k = nameKey(kind, o.name);
-        const at = m!.get(k);
-        if (at) at.push(o); else m!.set(k, [o]);
-      };
-      for (const file of this.filesDeclaring(kind)) forEachName(file, add, { kind, role: 'decl' });
-      this.declCache.set(kind, m);
+  /**
+   * Where each name of a kind is declared (name key → file and path), read from the files' values.
+   * The map of each declaring list is cached on the list's value, which an edit of another list leaves
+   * as it was (incremental.ts): editing a credential does not re-read 10,000 endpoints.
+   */
+  private declLists(kind: NameKind): { file: ParsedFile; map: Map<string, NamePlace[]> }[] {
+    let lists = this.declCache.get(kind);
+    if (!lists) {
+      lists = [];
+      for (const file of this.filesDeclaring(kind)) {
+        for (const site of declSites(file.kind)) {
+          if (site.kind !== kind) continue;
+          lists.push({ file, map: namesOfSite(file, site.pattern, kind) });
+        }
+      }
+      this.declCache.set(kind, lists);
     }
-    return m;
+    return lists;
+  }
+
+  /** The name maps behind `has` for a kind: the same objects while no declaring list changed (for Memo deps). */
+  declMaps(kind: NameKind): Map<string, unknown>[] {
+    return this.declLists(kind).map((l) => l.map);
+  }
+
+  /** Every declaration of a kind, by name key (for completion, symbols and suggestions). */
+  declared(kind: NameKind): Map<string, DeclRef[]> {
+    const lists = this.declLists(kind);
+    const out = new Map<string, DeclRef[]>();
+    for (const { file, map } of lists) {
+      for (const [key, places] of map) {
+        const refs = places.map((p) => ({ file, name: p.name, path: p.path }));
+        const at = out.get(key);
+        if (at) at.push(...refs); else out.set(key, refs);
+      }
+    }
+    return out;
+  }
+
+  /** Whether any file declares this name. */
+  has(kind: NameKind, name: string): boolean {
+    const key = nameKey(kind, name);
+    for (const { map } of this.declLists(kind)) if (map.has(key)) return true;
+    return false;
+  }
+
+  /** Declarations of one kind by name key, as occurrences with their place in the text. */
+  decls(kind: NameKind): Map<string, Occurrence[]> {
+    const out = new Map<string, Occurrence[]>();
+    for (const [key, refs] of this.declared(kind)) {
+      const occs = refs.map(materialize).filter((o): o is Occurrence => !!o);
+      if (occs.length) out.set(key, occs);
+    }
+    return out;
   }
 
   declsOf(kind: NameKind, name: string): Occurrence[] {
-    return this.decls(kind).get(nameKey(kind, name)) ?? [];
+    const key = nameKey(kind, name);
+    const out: Occurrence[] = [];
+    for (const { file, map } of this.declLists(kind)) {
+      for (const p of map.get(key) ?? []) {
+        const o = occurrenceAtPath(file, p.path);
+        if (o) out.push(o);
+      }
+    }
+    return out;
   }
 
   private filesDeclaring(kind: NameKind): ParsedFile[] {
@@ -75,47 +160,36 @@ export class CrossIndex {
    */
   endpointVariants(name: string, hostname?: unknown): Occurrence[] {
     const { full, label } = this.variants();
-    const out = new Set<Occurrence>();
+    const out = new Set<string>();
     const look = (n: string): void => {
       const k = loose(n);
       if (!k) return;
       for (const o of full.get(k) ?? []) out.add(o);
       if (!hasDomain(n)) for (const o of label.get(k) ?? []) out.add(o);
-      else for (const o of full.get(loose(firstLabel(n))) ?? []) if (!hasDomain(o.name)) out.add(o);
+      else for (const o of full.get(loose(firstLabel(n))) ?? []) if (!hasDomain(o)) out.add(o);
     };
     look(name);
     if (typeof hostname === 'string' && hostname.trim()) look(hostname);
-    return [...out].filter((o) => o.name !== name);
+    out.delete(name);
+    return [...out].flatMap((n) => this.declsOf('endpoint', n));
   }
 
-  private variants(): { full: Map<string, Occurrence[]>; label: Map<string, Occurrence[]> } {
+  private variants(): { full: Map<string, string[]>; label: Map<string, string[]> } {
     if (!this.variantCache) {
-      const full = new Map<string, Occurrence[]>(), label = new Map<string, Occurrence[]>();
-      const push = (m: Map<string, Occurrence[]>, k: string, o: Occurrence): void => { const a = m.get(k); if (a) a.push(o); else m.set(k, [o]); };
-      for (const decls of this.decls('endpoint').values()) {
-        for (const o of decls) {
-          push(full, loose(o.name), o);
-          if (hasDomain(o.name)) push(label, loose(firstLabel(o.name)), o);
+      const maps = this.declMaps('endpoint');
+      this.variantCache = variantMemo.get(maps[0] ?? variantMemo, maps, () => {
+        const full = new Map<string, string[]>(), label = new Map<string, string[]>();
+        const push = (m: Map<string, string[]>, k: string, n: string): void => { const a = m.get(k); if (a) a.push(n); else m.set(k, [n]); };
+        for (const map of maps) {
+          for (const name of map.keys()) {
+            push(full, loose(name), name);
+            if (hasDomain(name)) push(label, loose(firstLabel(name)), name);
+          }
         }
-      }
-      this.variantCache = { full, label };
+        return { full, label };
+      });
     }
     return this.variantCache;
-  }
-
-  /** How many credentials list this endpoint by name in `endpoints` (a rename must update them all). */
-  credentialRefs(endpoint: string): number {
-    if (!this.credentialRefCache) {
-      const m = new Map<string, number>();
-      for (const v of this.endpointVaults) {
-        for (const c of list<VaultCredential>(v.value.credentials)) {
-          if (!Array.isArray(c.endpoints)) continue;
-          for (const e of new Set(c.endpoints)) if (typeof e === 'string') m.set(e, (m.get(e) ?? 0) + 1);
-        }
-      }
-      this.credentialRefCache = m;
-    }
-    return this.credentialRefCache.get(endpoint) ?? 0;
   }
 
   /**
@@ -142,9 +216,15 @@ export class CrossIndex {
 
   /** The Vault provider a PA user is looked up under: the broker's own mapping (engine/provider.ts). */
   identity(pa: Entry<'pa'> | undefined, paProvider: string | undefined): ProviderMapping | undefined {
-    const b = this.binding(pa);
     const name = typeof paProvider === 'string' && paProvider.trim() ? paProvider.trim() : 'local';
-    return b && mapProvider(b, name);
+    // 5,000 users share a handful of providers: map each once.
+    let byName = this.identities.get(pa);
+    if (!byName) this.identities.set(pa, (byName = new Map()));
+    if (!byName.has(name)) {
+      const b = this.binding(pa);
+      byName.set(name, b && mapProvider(b, name));
+    }
+    return byName.get(name);
   }
 
   /** The integration an ECM signs in with: the one `vault.integration` names, else the only one. */
@@ -156,19 +236,12 @@ export class CrossIndex {
 
   /** Vault users by username (case-insensitive), with the inventory and list position of each. */
   vaultUsers(username: string): VaultUserRef[] {
-    if (!this.usersCache) {
-      const m = new Map<string, VaultUserRef[]>();
-      for (const vault of this.vaults) {
-        list<VaultUser>(vault.value.users).forEach((user, index) => {
-          if (typeof user.username !== 'string' || !user.username.trim()) return;
-          const k = nameKey('user', user.username);
-          const a = m.get(k);
-          if (a) a.push({ vault, index, user }); else m.set(k, [{ vault, index, user }]);
-        });
-      }
-      this.usersCache = m;
+    const key = nameKey('user', username);
+    const out: VaultUserRef[] = [];
+    for (const vault of this.vaults) {
+      for (const index of usersByName(vault.value.users).get(key) ?? []) out.push({ vault, index, user: (vault.value.users as VaultUser[])[index] });
     }
-    return this.usersCache.get(nameKey('user', username)) ?? [];
+    return out;
   }
 
   /**
@@ -194,23 +267,104 @@ export class CrossIndex {
    * a policy granting them `checkout` (directly, via a group or a role) that is Shared or assigned to an
    * endpoint. Precomputed as the set of principals holding such a grant, so 5,000 users cost one pass.
    */
+  /** The principals holding a usable check-out grant: the same Set object while policies and usable credentials are unchanged. */
+  grantees(): Set<string> {
+    if (!this.granteesCache) {
+      const inv = this.vault;
+      const anyEndpoint = this.endpointVaults.length === 0 && this.vaults.length > 0;
+      const usable = usablePolicies(Array.isArray(inv.credentials) ? inv.credentials : [], anyEndpoint);
+      const policies = Array.isArray(inv.credentialPolicies) ? inv.credentialPolicies : [];
+      this.granteesCache = granteeMemo.get(policies, [usable], () => usableGrantees(inv, usable));
+    }
+    return this.granteesCache;
+  }
+
   canCheckOutAny(user: VaultUser): boolean {
-    if (!this.granteesCache) this.granteesCache = usableGrantees(this.vault, this.endpointVaults.length === 0 && this.vaults.length > 0);
-    for (const p of principalsOf(this.vault, user)) if (this.granteesCache.has(p)) return true;
+    const grantees = this.grantees();
+    if (!grantees.size) return false;
+    const key = (s: unknown): string | undefined => (typeof s === 'string' && s.trim() ? s.trim().toLowerCase() : undefined);
+    // The principals vault/permissions.ts principalsOf gives (user, roles, groups, the groups' roles).
+    const u = key(user.username);
+    if (u && grantees.has(`user:${u}`)) return true;
+    for (const r of Array.isArray(user.roles) ? user.roles : []) { const k = key(r); if (k && grantees.has(`role:${k}`)) return true; }
+    const groupRoles = this.groupRoles();
+    for (const g of Array.isArray(user.groups) ? user.groups : []) {
+      const k = key(g);
+      if (!k) continue;
+      if (grantees.has(`group:${k}`)) return true;
+      for (const r of groupRoles.get(k) ?? []) if (grantees.has(`role:${r}`)) return true;
+    }
     return false;
+  }
+
+  /** Each group's roles (lower-cased), for principals; the first group of a name wins, as in principalsOf. */
+  private groupRoles(): Map<string, string[]> {
+    if (!this.groupRolesCache) {
+      const m = new Map<string, string[]>();
+      for (const g of list<VaultGroup>(this.vault.groups)) {
+        if (typeof g.name !== 'string' || m.has(g.name.trim().toLowerCase())) continue;
+        m.set(g.name.trim().toLowerCase(), (Array.isArray(g.roles) ? g.roles : []).filter((r): r is string => typeof r === 'string' && !!r.trim()).map((r) => r.trim().toLowerCase()));
+      }
+      this.groupRolesCache = m;
+    }
+    return this.groupRolesCache;
   }
 }
 
-function usableGrantees(inv: VaultInventory, anyEndpoint: boolean): Set<string> {
-  const usablePolicies = new Set<string>();
-  for (const c of list<VaultCredential>(inv.credentials)) {
-    if (typeof c.policy !== 'string') continue;
-    const assigned = !isRestricted(c) || anyEndpoint || nonEmpty(c.endpoints) || nonEmpty(c.endpointGroups);
-    if (assigned) usablePolicies.add(c.policy.trim().toLowerCase());
+const variantMemo = new Memo<{ full: Map<string, string[]>; label: Map<string, string[]> }>();
+const usersIndex = new WeakMap<object, Map<string, number[]>>();
+
+/** Positions of the users of a `users` list by name key, cached on the list's value. */
+function usersByName(users: unknown): Map<string, number[]> {
+  if (!Array.isArray(users)) return new Map();
+  let m = usersIndex.get(users);
+  if (!m) {
+    m = new Map();
+    for (let i = 0; i < users.length; i++) {
+      const u = users[i] as VaultUser | null;
+      if (!u || typeof u.username !== 'string' || !u.username.trim()) continue;
+      const k = nameKey('user', u.username);
+      const a = m.get(k);
+      if (a) a.push(i); else m.set(k, [i]);
+    }
+    usersIndex.set(users, m);
   }
+  return m;
+}
+
+const policyUse = new WeakMap<object, Set<string>>();
+const granteeMemo = new Memo<Set<string>>();
+let lastUsable: Set<string> | undefined;
+
+/**
+ * The policies (lower-cased) of a credentials list that govern a credential the ECM could return;
+ * cached on the list, and the previous Set object returned when an edit left the set as it was.
+ */
+function usablePolicies(creds: unknown[], anyEndpoint: boolean): Set<string> {
+  const hit = !anyEndpoint ? policyUse.get(creds) : undefined;
+  if (hit) return hit;
+  const fresh = computeUsable(creds, anyEndpoint);
+  const out = lastUsable && lastUsable.size === fresh.size && [...fresh].every((x) => lastUsable!.has(x)) ? lastUsable : fresh;
+  lastUsable = out;
+  if (!anyEndpoint) policyUse.set(creds, out);
+  return out;
+}
+
+function computeUsable(creds: unknown[], anyEndpoint: boolean): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < creds.length; i++) {
+    const c = creds[i] as VaultCredential | null;
+    if (!c || typeof c.policy !== 'string') continue;
+    const restricted = c.accessType === 'Restricted' || isRestricted(c);
+    if (!restricted || anyEndpoint || nonEmpty(c.endpoints) || nonEmpty(c.endpointGroups)) out.add(c.policy.trim().toLowerCase());
+  }
+  return out;
+}
+
+function usableGrantees(inv: VaultInventory, usable: Set<string>): Set<string> {
   const out = new Set<string>();
   for (const p of list<VaultPolicy>(inv.credentialPolicies)) {
-    if (typeof p.name !== 'string' || !usablePolicies.has(p.name.trim().toLowerCase())) continue;
+    if (typeof p.name !== 'string' || !usable.has(p.name.trim().toLowerCase())) continue;
     for (const perm of list<{ principal?: unknown; actions?: unknown }>(p.permissions)) {
       if (typeof perm.principal !== 'string' || !Array.isArray(perm.actions)) continue;
       if (!perm.actions.some((a) => typeof a === 'string' && a.trim().toLowerCase() === 'checkout')) continue;

@@ -251,3 +251,62 @@ export function kindsHolding(kind: NameKind): FileKind[] {
   if ((kind === 'paProvider' || kind === 'vaultProvider') && !out.includes('ecm')) out.push('ecm');
   return out;
 }
+
+/**
+ * The same sites, read from a file's plain value instead of its tree: no node is touched and no path is
+ * built unless `visit` asks for one. The cross-file rules check every name this way on each edit and
+ * look up the tree only for what they report.
+ */
+export function forEachNameValue(
+  fileKind: FileKind,
+  value: unknown,
+  visit: (kind: NameKind, name: string, role: Role, path: () => JsonPath) => void,
+  only?: { kind?: NameKind; role?: Role },
+): void {
+  const stack: (string | number)[] = [];
+  for (const site of SITES[fileKind]) {
+    if (only?.role && site.role !== only.role) continue;
+    if (only?.kind && site.kind !== only.kind && !(site.kind === 'principal' && PRINCIPAL_KINDS.has(only.kind))) continue;
+    alongValue(value, site.pattern, 0, stack, (v) => {
+      if (typeof v !== 'string' || !v.trim()) return;
+      let kind: NameKind, name: string;
+      if (site.kind === 'principal') {
+        const m = /^\s*(user|group|role)\s*:\s*(.*?)\s*$/i.exec(v);
+        if (!m || !m[2]) return;
+        kind = m[1].toLowerCase() as NameKind;
+        name = m[2];
+      } else if (site.part === 'runAs') {
+        kind = 'user';
+        name = v.slice(v.lastIndexOf('\\') + 1).trim();
+        if (!name) return;
+      } else {
+        kind = site.kind;
+        name = kind === 'endpoint' ? v : v.trim();
+      }
+      if (only?.kind && kind !== only.kind) return;
+      visit(kind, name, site.role, () => stack.slice());
+    });
+  }
+}
+
+function alongValue(v: unknown, pattern: JsonPath, i: number, stack: (string | number)[], visit: (v: unknown) => void): void {
+  if (i === pattern.length) { visit(v); return; }
+  const seg = pattern[i];
+  if (seg === '*') {
+    if (!Array.isArray(v)) return;
+    for (let k = 0; k < v.length; k++) { stack.push(k); alongValue(v[k], pattern, i + 1, stack, visit); stack.pop(); }
+  } else if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const next = (v as Record<string, unknown>)[seg as string];
+    if (next === undefined) return;
+    stack.push(seg);
+    alongValue(next, pattern, i + 1, stack, visit);
+    stack.pop();
+  }
+}
+
+/** The occurrence written at `path` of a file (from its tree), for reporting a name found in the value. */
+export function occurrenceAtPath(file: ParsedFile, path: JsonPath): Occurrence | undefined {
+  const site = SITES[file.kind].find((x) => pathFits(x.pattern, path));
+  const { node, depth } = file.at(path);
+  return site && depth === path.length && node?.type === 'string' ? occurrence(file, site, node, path) : undefined;
+}

@@ -43,7 +43,7 @@ export function completeNames(ws: Workspace, file: ParsedFile, offset: number): 
     }
     items.push(item);
   };
-  const declNames = (kind: NameKind): string[] => [...index.decls(kind).values()].map((d) => d[0].name);
+  const declNames = (kind: NameKind): string[] => [...index.declared(kind).values()].map((d) => d[0].name);
 
   if (exp.kind === 'principal') {
     for (const k of ['group', 'role', 'user'] as const) for (const n of declNames(k)) add(n, k, `${k}:${n}`);

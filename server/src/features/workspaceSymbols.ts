@@ -33,7 +33,11 @@ export function workspaceSymbols(ws: Workspace, query: string): SymbolInformatio
     return out.length < MAX_SYMBOLS;
   };
   for (const kind of ALL) {
-    for (const decls of index.decls(kind).values()) for (const o of decls) if (!push(o, KIND_LABEL[kind])) return out;
+    // Filter by name first: only the matches are looked up in the tree.
+    for (const [key, refs] of index.declared(kind)) {
+      if (q && !fuzzy(key, q) && !fuzzy(refs[0].name.toLowerCase(), q)) continue;
+      for (const o of index.declsOf(kind, refs[0].name)) if (!push(o, KIND_LABEL[kind])) return out;
+    }
   }
   // PA's own things, which the index treats as references to Vault names.
   for (const pa of index.pas) {

@@ -1,26 +1,44 @@
 import { crossIndex } from '../engine/crossIndex';
+import { Memo } from '../engine/memo';
 import { vaultUrlKey } from './ecm';
 import { list, type VaultCredential } from '../model/inventory';
 import type { Entry } from '../model/workspace';
 import { isRestricted } from '../vault/permissions';
-import { has, names, relatedAt, str } from './crossHelpers';
+import { eachItem, has, names, relatedAt, str } from './crossHelpers';
 import type { Related, WorkspaceRule } from './types';
 
-const nonEmpty = (v: unknown): boolean => Array.isArray(v) && v.some((x) => typeof x === 'string' && x.trim());
+/** Indexes of Restricted credentials with no endpoint and no group; cached on the credentials list. */
+const unassigned = new Memo<number[]>();
+
+function unassignedRestricted(creds: unknown[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < creds.length; i++) {
+    const c = creds[i] as VaultCredential | null;
+    if (c && typeof c === 'object' && !nonEmpty(c.endpoints) && !nonEmpty(c.endpointGroups) && isRestricted(c)) out.push(i);
+  }
+  return out;
+}
+
+function nonEmpty(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] === 'string' && v[i].trim()) return true;
+  return false;
+}
 
 /** `credential/no-endpoint`: a Restricted credential is only returned for its endpoints; with none it is never returned. */
 export const credentialEndpointRule: WorkspaceRule = {
   check(ws, report) {
     for (const vault of crossIndex(ws).endpointVaults) {
-      list<VaultCredential>(vault.value.credentials).forEach((c, i) => {
-        if (!isRestricted(c) || nonEmpty(c.endpoints) || nonEmpty(c.endpointGroups)) return;
+      const creds = Array.isArray(vault.value.credentials) ? vault.value.credentials : [];
+      for (const i of unassigned.get(creds, [], () => unassignedRestricted(creds))) {
+        const c = creds[i] as VaultCredential;
         report({
           uri: vault.file.uri,
           code: 'credential/no-endpoint',
           range: vault.file.rangeAt(['credentials', i, 'accessType']),
           message: `Restricted credential \`${str(c.name) ?? `#${i + 1}`}\` is assigned to no endpoint or endpoint group, so the ECM never returns it: list its endpoints in \`endpoints\` (or groups in \`endpointGroups\`), or make it Shared.`,
         });
-      });
+      }
     }
   },
 };
@@ -43,7 +61,7 @@ export const credentialDomainRule: WorkspaceRule = {
         ...ecms.map((e) => relatedAt(e.file, ['vault', 'enableDomainMatching'], `Domain Matching is on in ECM ${str(e.value.name) ?? ''}`)),
         relatedAt(vault.file, has(vault.file, ['domain']) ? ['domain'] : [], `the Vault host's domain, ${domain}`),
       ];
-      list<VaultCredential>(vault.value.credentials).forEach((c, i) => {
+      eachItem<VaultCredential>(vault.value.credentials, (c, i) => {
         const cd = str(c.domain)?.trim().toLowerCase();
         if (!cd || cd === domain || !isRestricted(c)) return;
         report({

@@ -42,3 +42,9 @@ export function plural(n: number, word: string): string {
 
 /** At most this many related entries per diagnostic: enough to navigate, not a dump of a large inventory. */
 export const MAX_RELATED = 10;
+
+/** Each object item of a list with its position in the file's own list (non-object items are skipped, not renumbered). */
+export function eachItem<T>(v: unknown, visit: (item: T, index: number) => void): void {
+  if (!Array.isArray(v)) return;
+  for (let i = 0; i < v.length; i++) if (v[i] && typeof v[i] === 'object' && !Array.isArray(v[i])) visit(v[i] as T, i);
+}

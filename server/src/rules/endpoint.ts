@@ -1,6 +1,7 @@
 import { crossIndex } from '../engine/crossIndex';
+import { Memo } from '../engine/memo';
 import { list, type PaJumpClient } from '../model/inventory';
-import { has, MAX_RELATED, names, occRange, relatedAt, relatedOcc } from './crossHelpers';
+import { eachItem, has, MAX_RELATED, names, occRange, relatedAt, relatedOcc } from './crossHelpers';
 import type { WorkspaceRule } from './types';
 
 /**
@@ -8,27 +9,35 @@ import type { WorkspaceRule } from './types';
  * named exactly as PA shows the jump client. A case, whitespace or NetBIOS↔FQDN variant finds nothing.
  * Skipped for jump clients without injection, and when every Vault inventory is Vault Go! (no endpoints).
  */
+const inexact = new Memo<number[]>();
+
 export const endpointRule: WorkspaceRule = {
   check(ws, report) {
     const index = crossIndex(ws);
     if (!index.endpointVaults.length) return;
-    const exact = index.decls('endpoint');
     const home = index.endpointVaults[0];
+    const deps = index.declMaps('endpoint');
     for (const pa of index.pas) {
-      list<PaJumpClient>(pa.value.jumpClients).forEach((jc, i) => {
-        const name = jc.name;
-        if (typeof name !== 'string' || !name.trim() || jc.credentialInjection === false) return;
-        if (exact.has(name)) return;
+      // Which jump clients have no exact Vault endpoint: kept while the jump clients and endpoints are unchanged.
+      const missing = Array.isArray(pa.value.jumpClients) ? inexact.get(pa.value.jumpClients, deps, () => {
+        const out: number[] = [];
+        eachItem<PaJumpClient>(pa.value.jumpClients, (jc, i) => {
+          if (typeof jc.name === 'string' && jc.name.trim() && jc.credentialInjection !== false && !index.has('endpoint', jc.name)) out.push(i);
+        });
+        return out;
+      }) : [];
+      for (const i of missing) {
+        const jc = (pa.value.jumpClients as PaJumpClient[])[i];
+        const name = jc.name as string;
         const path = ['jumpClients', i, 'name'];
         const variants = index.endpointVariants(name, jc.hostname);
         if (variants.length) {
           const target = variants[0];
-          const refs = index.credentialRefs(target.name);
           report({
             uri: pa.file.uri,
             code: 'endpoint/name-mismatch',
             range: pa.file.rangeAt(path),
-            message: `Vault has no endpoint named exactly \`${name}\`, only ${names(variants.map((v) => v.name))}: the ECM asks for the name PA shows, so no Restricted credential is injected here. Rename the Vault endpoint${refs ? ` (and the ${refs} credential reference${refs === 1 ? '' : 's'} to it)` : ''} to \`${name}\`, or the jump client to \`${target.name}\`.`,
+            message: `Vault has no endpoint named exactly \`${name}\`, only ${names(variants.map((v) => v.name))}: the ECM asks for the name PA shows, so no Restricted credential is injected here. Rename the Vault endpoint (and the credentials that list it) to \`${name}\`, or the jump client to \`${target.name}\`.`,
             related: variants.slice(0, MAX_RELATED).map((v) => relatedOcc(v, `Vault endpoint ${v.name}`)),
             data: { jumpClient: name, endpoint: target.name, endpointUri: target.file.uri, endpointRange: occRange(target) },
           });
@@ -42,7 +51,7 @@ export const endpointRule: WorkspaceRule = {
             data: { jumpClient: name, vaultUri: home.file.uri, os: typeof jc.os === 'string' ? jc.os : undefined },
           });
         }
-      });
+      }
     }
   },
 };

@@ -4,7 +4,7 @@ import { nameKey } from '../engine/names';
 import { list, parseMappings, type EcmConfig, type PaSecurityProvider, type PaUser, type VaultSecurityProvider } from '../model/inventory';
 import type { Entry } from '../model/workspace';
 import { closest } from './closest';
-import { has, MAX_RELATED, names, plural, relatedAt, str } from './crossHelpers';
+import { eachItem, has, MAX_RELATED, names, plural, relatedAt, str } from './crossHelpers';
 import { mappingLines } from './mappings';
 import type { WorkspaceRule } from './types';
 
@@ -16,7 +16,7 @@ export const mappingProviderRule: WorkspaceRule = {
   check(ws, report) {
     const index = crossIndex(ws);
     if (!index.vaults.length) return;
-    const providers = index.decls('vaultProvider');
+    const providers = index.declared('vaultProvider');
     const known = [...providers.values()].map((d) => d[0].name);
     const home = index.vaults.find((v) => has(v.file, ['securityProviders'])) ?? index.vaults[0];
     const related = [relatedAt(home.file, has(home.file, ['securityProviders']) ? ['securityProviders'] : [], 'securityProviders of the Vault inventory', 'key')];
@@ -55,9 +55,11 @@ export const unmappedDomainRule: WorkspaceRule = {
       const ecms = index.ecmsOf(pa);
       if (!ecms.length) continue;
       const byDomain = new Map<string, { fqdn: string; users: number[]; missing: Set<Entry<'ecm'>> }>();
-      list<PaUser>(pa.value.users).forEach((u, i) => {
+      const kinds = new Map<string, string>();
+      const kindOf = (p: string): string => { let k = kinds.get(p); if (!k) kinds.set(p, (k = providerKind(pa, p))); return k; };
+      eachItem<PaUser>(pa.value.users, (u, i) => {
         const p = str(u.securityProvider)?.trim();
-        if (!p || providerKind(pa, p) !== 'activeDirectory') return;
+        if (!p || kindOf(p) !== 'activeDirectory') return;
         const key = p.toLowerCase();
         const missing = ecms.filter((e) => !mappingsOf(e.value).has(key));
         if (!missing.length) return;
@@ -72,8 +74,8 @@ export const unmappedDomainRule: WorkspaceRule = {
         const at = declared >= 0 ? ['securityProviders', declared, 'name'] : ['users', d.users[0], 'securityProvider'];
         const missing = [...d.missing];
         const netbios = netbiosFor(index.vault.securityProviders, d.fqdn);
-        const firstUser = String(list<PaUser>(pa.value.users)[d.users[0]].username);
-        const vaultKnowsFqdn = index.declsOf('vaultProvider', d.fqdn).length > 0;
+        const firstUser = String((pa.value.users as PaUser[])[d.users[0]].username);
+        const vaultKnowsFqdn = index.has('vaultProvider', d.fqdn);
         report({
           uri: pa.file.uri,
           code: 'mapping/unmapped-domain',

@@ -1,8 +1,9 @@
 import { crossIndex, type VaultUserRef } from '../engine/crossIndex';
-import { list, type PaUser } from '../model/inventory';
+import { Memo } from '../engine/memo';
+import type { PaUser, VaultUser } from '../model/inventory';
 import type { Entry } from '../model/workspace';
 import { isActive, sameName } from '../vault/permissions';
-import { has, MAX_RELATED, names, relatedAt, str } from './crossHelpers';
+import { eachItem, has, MAX_RELATED, names, relatedAt, str } from './crossHelpers';
 import type { Related, WorkspaceRule } from './types';
 
 interface PaRef { pa: Entry<'pa'>; index: number; user: PaUser }
@@ -12,6 +13,15 @@ interface PaRef { pa: Entry<'pa'>; index: number; user: PaUser }
  * Vault as the PA user (`PROVIDER\username`, the provider resolved as the ECM does), and gets credentials
  * only for an Active Vault user with the same username and email who may check something out.
  */
+/** A PA user's standing in Vault (only users with something to report are kept). */
+interface Verdict { i: number; kind: 'missing' | 'wrong-provider' | 'inactive' | 'no-checkout' | 'ok'; vault?: number; user?: number; email?: boolean }
+
+/**
+ * Verdicts per PA users list, kept while the users, their providers, the ECM, the Vault users, groups
+ * and check-out grants are the same objects: an edit of one credential does not re-judge 5,000 users.
+ */
+const verdicts = new Memo<Verdict[]>();
+
 export const userRule: WorkspaceRule = {
   check(ws, report) {
     const index = crossIndex(ws);
@@ -20,55 +30,55 @@ export const userRule: WorkspaceRule = {
     const inactive = new Map<VaultUserRef['user'], { ref: VaultUserRef; pa: PaRef[] }>();
 
     for (const pa of index.pas) {
-      list<PaUser>(pa.value.users).forEach((user, i) => {
-        const username = str(user.username);
-        if (!username) return;
-        const paRef: PaRef = { pa, index: i, user };
-        const at = ['users', i, 'username'];
-        const identity = index.identity(pa, user.securityProvider);
-        const candidates = index.vaultUsers(username);
-        if (!candidates.length) {
+      if (!Array.isArray(pa.value.users)) continue;
+      const deps = [pa.value.securityProviders, index.binding(pa)?.ecm.value, index.grantees(), ...index.vaults.flatMap((v) => [v.value.users, v.value.groups])];
+      for (const v of verdicts.get(pa.value.users, deps, () => judge(index, pa))) {
+        const user = (pa.value.users as PaUser[])[v.i];
+        const username = String(user.username).trim();
+        const paRef: PaRef = { pa, index: v.i, user };
+        const at = ['users', v.i, 'username'];
+        const match = v.vault !== undefined && v.user !== undefined ? { vault: index.vaults[v.vault], index: v.user, user: (index.vaults[v.vault].value.users as VaultUser[])[v.user] } : undefined;
+        if (v.kind === 'missing') {
+          const identity = index.identity(pa, user.securityProvider);
           report({
             uri: pa.file.uri,
             code: 'user/not-in-vault',
             range: pa.file.rangeAt(at),
-            message: `Vault has no user \`${username.trim()}\`: the ECM signs in as ${identity?.provider ? `${identity.provider}\\${username.trim()}` : username.trim()} and gets no credential. Add \`${username.trim()}\` to users of the Vault inventory (same username, status Active, same email as in PA).`,
+            message: `Vault has no user \`${username}\`: the ECM signs in as ${identity?.provider ? `${identity.provider}\\${username}` : username} and gets no credential. Add \`${username}\` to users of the Vault inventory (same username, status Active, same email as in PA).`,
             related: [relatedAt(home.file, has(home.file, ['users']) ? ['users'] : [], 'users of the Vault inventory', 'key')],
-            data: { username: username.trim(), provider: identity?.provider, email: str(user.email), vaultUri: home.file.uri },
+            data: { username, provider: identity?.provider, email: str(user.email), vaultUri: home.file.uri },
           });
-          return;
+          continue;
         }
-        // Only when the ECM's provider is certain does a Vault user under another provider not count.
-        const certain = identity?.ok && (identity.how === 'mapping' || identity.how === 'default');
-        const match = certain
-          ? candidates.find((c) => !str(c.user.securityProvider) || sameName(c.user.securityProvider, identity!.provider))
-          : candidates[0];
-        if (!match) {
+        if (v.kind === 'wrong-provider') {
+          const identity = index.identity(pa, user.securityProvider)!;
+          const candidates = index.vaultUsers(username);
           const others = candidates.map((c) => `${c.user.securityProvider}\\${c.user.username}`);
           report({
             uri: pa.file.uri,
             code: 'user/not-in-vault',
             range: pa.file.rangeAt(at),
-            message: `The ECM looks this user up as ${identity!.provider}\\${username.trim()}, but Vault only has ${names(others)}: ${identity!.detail} Put the Vault user under provider ${identity!.provider}, or change the mapping.`,
+            message: `The ECM looks this user up as ${identity.provider}\\${username}, but Vault only has ${names(others)}: ${identity.detail} Put the Vault user under provider ${identity.provider}, or change the mapping.`,
             related: candidates.slice(0, MAX_RELATED).map((c) => relatedAt(c.vault.file, ['users', c.index, 'securityProvider'], `Vault user ${c.user.username} of provider ${c.user.securityProvider}`)),
           });
-          return;
+          continue;
         }
-        if (!isActive(match.user.status)) {
+        if (!match) continue;
+        if (v.kind === 'inactive') {
           const e = inactive.get(match.user) ?? { ref: match, pa: [] };
           e.pa.push(paRef);
           inactive.set(match.user, e);
-        } else if (!index.canCheckOutAny(match.user)) {
+        } else if (v.kind === 'no-checkout') {
           report({
             uri: pa.file.uri,
             code: 'user/no-checkout',
             range: pa.file.rangeAt(at),
-            message: `\`${username.trim()}\` may check out no credential on any endpoint: no credential policy grants \`checkout\` to this user, their groups or roles on a credential the ECM could return. Grant checkout in a credential policy (e.g. to one of their groups).`,
+            message: `\`${username}\` may check out no credential on any endpoint: no credential policy grants \`checkout\` to this user, their groups or roles on a credential the ECM could return. Grant checkout in a credential policy (e.g. to one of their groups).`,
             related: [relatedAt(match.vault.file, ['users', match.index, 'username'], `Vault user ${match.user.username}`)],
           });
         }
-        checkEmail(match, paRef, report);
-      });
+        if (v.email) checkEmail(match, paRef, report);
+      }
     }
 
     for (const { ref, pa } of inactive.values()) {
@@ -90,11 +100,39 @@ export const userRule: WorkspaceRule = {
 
 type Report = Parameters<WorkspaceRule['check']>[1];
 
+/** Each PA user of a PA inventory looked up in Vault as the ECM would; only users with a problem are listed. */
+function judge(index: ReturnType<typeof crossIndex>, pa: Entry<'pa'>): Verdict[] {
+  const out: Verdict[] = [];
+  eachItem<PaUser>(pa.value.users, (user, i) => {
+    const username = str(user.username);
+    if (!username) return;
+    const candidates = index.vaultUsers(username);
+    if (!candidates.length) { out.push({ i, kind: 'missing' }); return; }
+    // Only when the ECM's provider is certain does a Vault user under another provider not count.
+    const identity = index.identity(pa, user.securityProvider);
+    const certain = identity?.ok && (identity.how === 'mapping' || identity.how === 'default');
+    const match = certain
+      ? candidates.find((c) => !str(c.user.securityProvider) || sameName(c.user.securityProvider, identity!.provider))
+      : candidates[0];
+    if (!match) { out.push({ i, kind: 'wrong-provider' }); return; }
+    const kind = !isActive(match.user.status) ? 'inactive' : !index.canCheckOutAny(match.user) ? 'no-checkout' : 'ok';
+    const email = emailDiffers(match.user.email, user.email);
+    if (kind !== 'ok' || email) out.push({ i, kind, vault: index.vaults.indexOf(match.vault), user: match.index, email });
+  });
+  return out;
+}
+
+function emailDiffers(vaultEmail: unknown, paEmail: unknown): boolean {
+  const p = str(paEmail);
+  if (!p) return false;
+  const v = str(vaultEmail);
+  return !v || v.trim().toLowerCase() !== p.trim().toLowerCase();
+}
+
 function checkEmail(match: VaultUserRef, p: PaRef, report: Report): void {
   const paEmail = str(p.user.email);
   if (!paEmail) return;
   const vaultEmail = str(match.user.email);
-  if (vaultEmail && vaultEmail.trim().toLowerCase() === paEmail.trim().toLowerCase()) return;
   const { vault, index: i } = match;
   const related: Related[] = [relatedAt(p.pa.file, ['users', p.index, 'email'], `email of PA user ${p.user.username}`)];
   report({
