@@ -6,7 +6,9 @@ export function register(ctx: vscode.ExtensionContext, client: LanguageClient, l
   ctx.subscriptions.push(vscode.commands.registerCommand('ecmkit.restartServer', async () => {
     log.info('restarting the language server');
     try {
-      await client.restart();
+      // A server that crashed for good (or never started) has nothing to stop: start it.
+      if (client.isRunning()) await client.restart();
+      else await client.start();
       log.info('language server restarted');
     } catch (e) {
       log.error(`language server did not restart: ${(e as Error).message}`);
