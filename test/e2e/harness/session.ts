@@ -127,10 +127,6 @@ export class Session {
     writeFileSync(join(this.results, `${name}.json`), JSON.stringify(data, null, 2) + '\n');
   }
 
-  userDataDir(mode: Mode): Promise<string> {
-    return this.server(mode).then((s) => s.profile.userDataDir);
-  }
-
   async close(): Promise<void> {
     await this.browser?.stop();
     for (const [mode, s] of this.servers) {

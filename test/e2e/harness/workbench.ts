@@ -65,8 +65,8 @@ export class Workbench {
   /** Puts the cursor on `column` (1-based) of `line`. */
   async cursorAt(line: number, column: number): Promise<void> {
     await this.gotoLine(line);
-    await this.page.keyboard.press('Home');
-    // Home goes to the first non-blank; from column 1 a second Home would toggle, so count from the line start.
+    // From the line end, Home goes to the first non-blank and a second Home to column 1 (on an unindented
+    // line both are column 1), so the cursor is at column 1 whatever the indentation.
     await this.page.keyboard.press('End');
     await this.page.keyboard.press('Home');
     await this.page.keyboard.press('Home');
