@@ -113,12 +113,13 @@ function leaks(text: string, extra: [string, string][] = []): string[] {
 
 describe('no secret leaves ecmkit except the check-out answer', () => {
   it('check, LSP, sandbox, vault-test, broker, debug adapter: no secret in any output or file; token file 0600', async () => {
-    // ——— ecmkit check ———
-    for (const format of ['text', 'json', 'sarif']) {
+    // ——— ecmkit check (three formats at once), while the sandbox Vault starts ———
+    const sandboxStarting = serve(['sandbox', '--workspace', dirs.ws, '--port', '0'], /sandbox listening on (https:\/\/127\.0\.0\.1:\d+) ca=(\S+)/);
+    await Promise.all(['text', 'json', 'sarif'].map(async (format) => {
       const r = await cli(['check', dirs.ws, '--format', format]);
       assert.ok(r.code === 0 || r.code === 1, `check ran (${format}): ${r.stderr.slice(0, 300)}`);
       assert.match(r.stdout, /secret\/plaintext/);
-    }
+    }));
 
     // ——— the language server: every file opened, diagnostics and log messages collected ———
     const lsp = await LspClient.start(dirs.ws);
@@ -134,14 +135,17 @@ describe('no secret leaves ecmkit except the check-out answer', () => {
     assert.ok(diags.length > 0);
     await lsp.stop();
 
-    // ——— the sandbox Vault and vault-test against it ———
-    const sandbox = await serve(['sandbox', '--workspace', dirs.ws, '--port', '0'], /sandbox listening on (https:\/\/127\.0\.0\.1:\d+) ca=(\S+)/);
+    // ——— vault-test against the sandbox (passing, as text and JSON, and with a wrong key), at once ———
+    const sandbox = await sandboxStarting;
     const [, vaultUrl, caPath] = sandbox.m;
-    const ok = await cli(['vault-test', path.join(dirs.ws, 'prod.ecm.yaml'), '--vault', vaultUrl, '--ca', caPath, '--format', 'json']);
+    const ecmFile = path.join(dirs.ws, 'prod.ecm.yaml');
+    const [ok, okText, refused] = await Promise.all([
+      cli(['vault-test', ecmFile, '--vault', vaultUrl, '--ca', caPath, '--format', 'json']),
+      cli(['vault-test', ecmFile, '--vault', vaultUrl, '--ca', caPath]),
+      cli(['vault-test', ecmFile, '--vault', vaultUrl, '--ca', caPath, '--format', 'json'], { [secretEnvName('vault.sharedKey')]: WRONG_KEY }),
+    ]);
     assert.equal(ok.code, 0, ok.stdout);
-    const okText = await cli(['vault-test', path.join(dirs.ws, 'prod.ecm.yaml'), '--vault', vaultUrl, '--ca', caPath]);
     assert.equal(okText.code, 0);
-    const refused = await cli(['vault-test', path.join(dirs.ws, 'prod.ecm.yaml'), '--vault', vaultUrl, '--ca', caPath, '--format', 'json'], { [secretEnvName('vault.sharedKey')]: WRONG_KEY });
     assert.equal(refused.code, 1);
     assert.match(refused.stdout, /"stage":"auth","ok":false/);
 
