@@ -19,6 +19,8 @@ export interface Unsettled {
   requestId?: number;
   /** Give up after this time (the request has expired on the Vault by then). */
   until: number;
+  /** Times the open requests were listed without finding one (an unknown request id). */
+  looks?: number;
 }
 
 export interface SettlerOptions {
@@ -93,15 +95,22 @@ export class Settler {
     if (!this.pending.has(u)) return true;
     if (this.opts.busy(u.client, u.accountId)) return false;
     const o = timeoutMs ? { timeoutMs } : undefined;
-    const release = (await this.opts.turn?.(u.client, u.accountId)) ?? (() => undefined);
-    try {
-      let ids: number[];
-      if (u.requestId !== undefined) {
-        ids = [u.requestId];
-      } else {
+    let ids: number[];
+    if (u.requestId !== undefined) {
+      ids = [u.requestId];
+    } else {
+      try {
         const open = await u.client.openRequests(o);
         ids = open.filter((r) => r.SystemID === u.systemId && r.AccountID === u.accountId).map((r) => r.RequestID);
+      } catch {
+        return false;
       }
+      // A Vault slow to act may make the request after a first look: look once more, a little later.
+      if (!ids.length && (u.looks = (u.looks ?? 0) + 1) < 2) return false;
+    }
+    // The Vault calls that change the check-out wait for their turn (a check-out may be reusing the request).
+    const release = (await this.opts.turn?.(u.client, u.accountId)) ?? (() => undefined);
+    try {
       const settled: number[] = [];
       for (const id of ids) {
         if (this.opts.held(u.runAs, id) || this.opts.busy(u.client, u.accountId)) continue;
