@@ -18,10 +18,10 @@ import { assertNoSecret, CERT_DIR, PASSWORDS, ROOT, secrets, SHARED_KEY, workspa
 import { startFaultProxy, type FaultMode, type FaultProxy } from '../support/faultProxy';
 
 /** The broker's time limit per Vault call, and the connectivity test's budget for a whole run. */
-const TIMEOUT = 500;
-const BUDGET = 800;
+const TIMEOUT = 800;
+const BUDGET = 1200;
 /** What a fault may add on top of the limit (scheduling, the answer itself) on a slow CI machine. */
-const SLACK = 700;
+const SLACK = 800;
 
 const JDOE = { user: 'jdoe', securityProvider: 'corp.example.com', endpoint: 'WEB01' };
 

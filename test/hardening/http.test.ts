@@ -80,7 +80,7 @@ describe('hostile HTTP to the broker', () => {
     const ms = performance.now() - t0;
     assert.equal(h.status, 200, 'health during the attack');
     assert.equal(f.status, 200, 'find during the attack');
-    assert.ok(ms < 1500, `the legitimate client waited ${Math.round(ms)} ms`);
+    assert.ok(ms < 2500, `the legitimate client waited ${Math.round(ms)} ms`);
     return attack;
   }
 
