@@ -115,3 +115,40 @@ describe('incremental re-parse = whole parse', () => {
     check('big.vault.yaml', 'hostname: https://vault.example.com\n' + yaml.slice(from, to), 5, 60);
   });
 });
+
+describe('cross-file findings after incremental edits = a fresh check', () => {
+  it('on random edits of the Vault and PA files of the examples', async () => {
+    const { Workspace } = await import('../../server/src/model/workspace');
+    const { checkWorkspace } = await import('../../server/src/engine/check');
+    const names = readdirSync(EXAMPLES);
+    const load = (ws: InstanceType<typeof Workspace>, name: string, text: string) => ws.set(ParsedFile.create(`file:///ws/${name}`, text)!);
+    const live = new Workspace();
+    for (const n of names) load(live, n, readFileSync(path.join(EXAMPLES, n), 'utf8'));
+    const rng = new Rng(21);
+    const renames = ['WEB01', 'WEB02', 'Support', 'Databases', 'jdoe', 'CORP', 'Rep'];
+    let compared = 0;
+    for (let i = 0; i < 300; i++) {
+      const name = rng.pick(['corp.vault.yaml', 'site.pa.yaml']);
+      const f = live.get(`file:///ws/${name}`)!;
+      let change = randomEdit(rng, f.text);
+      if (rng.chance(0.5)) {
+        // Rename a declared or referenced name somewhere: the cross-file caches must follow.
+        const word = rng.pick(renames);
+        const at = f.text.indexOf(word, rng.int(f.text.length));
+        if (at >= 0) change = { start: at, end: at + word.length, text: rng.pick([word, word + 'x', word.toLowerCase()]) };
+      }
+      const next = ParsedFile.edited(f, change, i + 1);
+      const whole = ParsedFile.create(f.uri, next.text)!;
+      if (whole.problems.length) continue;
+      live.set(next);
+      const fresh = new Workspace();
+      for (const file of live.all()) fresh.set(ParsedFile.create(file.uri, file.text)!);
+      const a = checkWorkspace(live), b = checkWorkspace(fresh);
+      for (const uri of new Set([...a.keys(), ...b.keys()])) {
+        assert.deepEqual(toDiagnostics(a.get(uri) ?? []), toDiagnostics(b.get(uri) ?? []), `after ${JSON.stringify(change)} in ${name}`);
+      }
+      compared++;
+    }
+    assert.ok(compared > 100, `compared ${compared}`);
+  });
+});

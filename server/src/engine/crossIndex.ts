@@ -9,6 +9,7 @@ import type { JsonPath } from '../model/tree';
 import { list, type VaultCredential, type VaultGroup, type VaultInventory, type VaultPolicy, type VaultUser } from '../model/inventory';
 import type { Entry, Workspace } from '../model/workspace';
 import { isRestricted } from '../vault/permissions';
+import { listEdits } from '../model/incremental';
 import { Memo } from './memo';
 import { declSites, forEachNameValue, nameKey, occurrenceAtPath, type NameKind, type Occurrence } from './names';
 import { mapProvider, type ProviderMapping } from './provider';
@@ -20,9 +21,11 @@ export interface VaultUserRef { vault: Entry<'vault'>; index: number; user: Vaul
 
 /** A declared name: where it is, not yet looked up in the tree. */
 export interface DeclRef { file: ParsedFile; name: string; path: JsonPath }
-interface NamePlace { name: string; path: JsonPath }
+interface NamePlace { name: string; path: JsonPath | number }
 
 const listNames = new WeakMap<object, Map<string, Map<string, NamePlace[]>>>();
+/** For a name map patched from the previous one: which names left and which arrived (for patching what depends on it). */
+const mapPatches = new WeakMap<Map<string, NamePlace[]>, { prev: Map<string, NamePlace[]>; removed: string[]; added: string[] }>();
 
 /**
  * The names a declaration site holds (`['endpoints', '*', 'name']` → each endpoint's name), by key. For
@@ -36,6 +39,52 @@ function namesOfSite(file: ParsedFile, pattern: JsonPath, kind: NameKind): Map<s
   let byField = cacheable ? listNames.get(list as object) : undefined;
   const hit = byField?.get(field);
   if (hit) return hit;
+  if (cacheable) {
+    const items = list as unknown[];
+    const nameOf = (i: number, from: unknown[] = items): string | undefined => {
+      const it = from[i];
+      if (!it || typeof it !== 'object' || Array.isArray(it)) return undefined;
+      const v = (it as Record<string, unknown>)[field];
+      if (typeof v !== 'string' || !v.trim()) return undefined;
+      return kind === 'endpoint' ? v : v.trim();
+    };
+    // After an edit that replaced items in place (same count), patch the previous list's map.
+    const edit = listEdits.get(items);
+    const before = edit && edit.added === edit.removed ? listNames.get(edit.prev)?.get(field) : undefined;
+    let map: Map<string, NamePlace[]>;
+    if (edit && before) {
+      map = new Map(before);
+      const removed: string[] = [], added: string[] = [];
+      for (let i = edit.first; i < edit.first + edit.removed; i++) {
+        const name = nameOf(i, edit.prev);
+        if (name === undefined) continue;
+        const key = nameKey(kind, name);
+        const rest = (map.get(key) ?? []).filter((p) => p.path !== i);
+        if (rest.length) map.set(key, rest); else { map.delete(key); removed.push(name); }
+      }
+      for (let i = edit.first; i < edit.first + edit.added; i++) {
+        const name = nameOf(i);
+        if (name === undefined) continue;
+        const key = nameKey(kind, name);
+        const at = map.get(key);
+        if (at) map.set(key, [...at, { name, path: i }]); else { map.set(key, [{ name, path: i }]); added.push(name); }
+      }
+      mapPatches.set(map, { prev: before, removed, added });
+    } else {
+      // A list of records: each item's `field`, with its index (the path is built when asked for).
+      map = new Map();
+      for (let i = 0; i < items.length; i++) {
+        const name = nameOf(i);
+        if (name === undefined) continue;
+        const key = nameKey(kind, name);
+        const at = map.get(key);
+        if (at) at.push({ name, path: i }); else map.set(key, [{ name, path: i }]);
+      }
+    }
+    if (!byField) listNames.set(list as object, (byField = new Map()));
+    byField.set(field, map);
+    return map;
+  }
   const map = new Map<string, NamePlace[]>();
   forEachNameValue(file.kind, file.value, (_k, name, _role, path) => {
     const p = path();
@@ -44,11 +93,18 @@ function namesOfSite(file: ParsedFile, pattern: JsonPath, kind: NameKind): Map<s
     const at = map.get(key);
     if (at) at.push({ name, path: p }); else map.set(key, [{ name, path: p }]);
   }, { kind, role: 'decl' });
-  if (cacheable) {
-    if (!byField) listNames.set(list as object, (byField = new Map()));
-    byField.set(field, map);
-  }
   return map;
+}
+
+/** The name keys that differ between two name maps when one was patched from the other, else undefined. */
+export function patchedKeys(kind: NameKind, before: unknown, after: unknown): string[] | undefined {
+  const p = mapPatches.get(after as Map<string, NamePlace[]>);
+  return p && p.prev === before ? [...p.removed, ...p.added].map((n) => nameKey(kind, n)) : undefined;
+}
+
+/** A declaration's path: stored as the list index for list items. */
+function placePath(pattern: JsonPath, p: NamePlace): JsonPath {
+  return typeof p.path === 'number' ? [pattern[0], p.path, pattern[2]] : p.path;
 }
 
 const materialize = (d: DeclRef): Occurrence | undefined => occurrenceAtPath(d.file, d.path);
@@ -60,7 +116,7 @@ export class CrossIndex {
   readonly pas: Entry<'pa'>[];
   /** Vault inventories where endpoints matter (Vault Go! needs none). */
   readonly endpointVaults: Entry<'vault'>[];
-  private readonly declCache = new Map<NameKind, { file: ParsedFile; map: Map<string, NamePlace[]> }[]>();
+  private readonly declCache = new Map<NameKind, { file: ParsedFile; pattern: JsonPath; map: Map<string, NamePlace[]> }[]>();
   private variantCache?: { full: Map<string, string[]>; label: Map<string, string[]> };
   private mergedCache?: VaultInventory;
   private granteesCache?: Set<string>;
@@ -81,14 +137,14 @@ export class CrossIndex {
    * The map of each declaring list is cached on the list's value, which an edit of another list leaves
    * as it was (incremental.ts): editing a credential does not re-read 10,000 endpoints.
    */
-  private declLists(kind: NameKind): { file: ParsedFile; map: Map<string, NamePlace[]> }[] {
+  private declLists(kind: NameKind): { file: ParsedFile; pattern: JsonPath; map: Map<string, NamePlace[]> }[] {
     let lists = this.declCache.get(kind);
     if (!lists) {
       lists = [];
       for (const file of this.filesDeclaring(kind)) {
         for (const site of declSites(file.kind)) {
           if (site.kind !== kind) continue;
-          lists.push({ file, map: namesOfSite(file, site.pattern, kind) });
+          lists.push({ file, pattern: site.pattern, map: namesOfSite(file, site.pattern, kind) });
         }
       }
       this.declCache.set(kind, lists);
@@ -101,13 +157,20 @@ export class CrossIndex {
     return this.declLists(kind).map((l) => l.map);
   }
 
+  /** How many distinct names of a kind are declared. */
+  declaredCount(kind: NameKind): number {
+    let n = 0;
+    for (const { map } of this.declLists(kind)) n += map.size;
+    return n;
+  }
+
   /** Every declaration of a kind, by name key (for completion, symbols and suggestions). */
   declared(kind: NameKind): Map<string, DeclRef[]> {
     const lists = this.declLists(kind);
     const out = new Map<string, DeclRef[]>();
-    for (const { file, map } of lists) {
+    for (const { file, pattern, map } of lists) {
       for (const [key, places] of map) {
-        const refs = places.map((p) => ({ file, name: p.name, path: p.path }));
+        const refs = places.map((p) => ({ file, name: p.name, path: placePath(pattern, p) }));
         const at = out.get(key);
         if (at) at.push(...refs); else out.set(key, refs);
       }
@@ -135,9 +198,9 @@ export class CrossIndex {
   declsOf(kind: NameKind, name: string): Occurrence[] {
     const key = nameKey(kind, name);
     const out: Occurrence[] = [];
-    for (const { file, map } of this.declLists(kind)) {
+    for (const { file, pattern, map } of this.declLists(kind)) {
       for (const p of map.get(key) ?? []) {
-        const o = occurrenceAtPath(file, p.path);
+        const o = occurrenceAtPath(file, placePath(pattern, p));
         if (o) out.push(o);
       }
     }
@@ -176,16 +239,33 @@ export class CrossIndex {
 
   private variants(): { full: Map<string, string[]>; label: Map<string, string[]> } {
     if (!this.variantCache) {
-      const maps = this.declMaps('endpoint');
+      const maps = this.declLists('endpoint').map((l) => l.map);
       this.variantCache = variantMemo.get(maps[0] ?? variantMemo, maps, () => {
-        const full = new Map<string, string[]>(), label = new Map<string, string[]>();
-        const push = (m: Map<string, string[]>, k: string, n: string): void => { const a = m.get(k); if (a) a.push(n); else m.set(k, [n]); };
-        for (const map of maps) {
-          for (const name of map.keys()) {
-            push(full, loose(name), name);
-            if (hasDomain(name)) push(label, loose(firstLabel(name)), name);
+        // One Vault file whose endpoint names changed by a few: patch the previous variant maps.
+        const patch = maps.length === 1 ? mapPatches.get(maps[0]) : undefined;
+        const prev = patch && lastVariants?.source === patch.prev ? lastVariants : undefined;
+        let full: Map<string, string[]>, label: Map<string, string[]>;
+        const push = (m: Map<string, string[]>, k: string, n: string): void => { m.set(k, [...(m.get(k) ?? []), n]); };
+        const drop = (m: Map<string, string[]>, k: string, n: string): void => {
+          const rest = (m.get(k) ?? []).filter((x) => x !== n);
+          if (rest.length) m.set(k, rest); else m.delete(k);
+        };
+        if (patch && prev) {
+          full = new Map(prev.full);
+          label = new Map(prev.label);
+          for (const name of patch.removed) { drop(full, loose(name), name); if (hasDomain(name)) drop(label, loose(firstLabel(name)), name); }
+          for (const name of patch.added) { push(full, loose(name), name); if (hasDomain(name)) push(label, loose(firstLabel(name)), name); }
+        } else {
+          full = new Map();
+          label = new Map();
+          for (const map of maps) {
+            for (const name of map.keys()) {
+              push(full, loose(name), name);
+              if (hasDomain(name)) push(label, loose(firstLabel(name)), name);
+            }
           }
         }
+        if (maps.length === 1) lastVariants = { source: maps[0], full, label };
         return { full, label };
       });
     }
@@ -312,6 +392,7 @@ export class CrossIndex {
 }
 
 const variantMemo = new Memo<{ full: Map<string, string[]>; label: Map<string, string[]> }>();
+let lastVariants: { source: Map<string, NamePlace[]>; full: Map<string, string[]>; label: Map<string, string[]> } | undefined;
 const usersIndex = new WeakMap<object, Map<string, number[]>>();
 
 /** Positions of the users of a `users` list by name key, cached on the list's value. */

@@ -54,7 +54,7 @@ export class ParsedFile {
     if (!prev.tooLarge && text.length <= ParsedFile.maxChars) {
       const r = reparse(prev, text, change);
       if (r) {
-        const lines = LineIndex.edited(prev.lines, text, change.start, change.end, change.text.length);
+        const lines = LineIndex.edited(prev.lines, text, change.start, change.end, change.text);
         return new ParsedFile(prev.uri, prev.kind, prev.syntax, text, version, { root: r.root, value: r.value, problems: r.problems, lines, edit: { ...r.info, prevLines: prev.lines } });
       }
     }

@@ -24,16 +24,18 @@ export function parseJsonFast(text: string): { root: Node | undefined } | undefi
 }
 
 /**
- * Parses the values, separated by commas, that exactly fill [start, end) of `text` (an edited stretch
- * of a top-level list), each value its own unit. Undefined if the stretch is anything else.
+ * Parses the values, separated by commas, that exactly fill `text` — a stretch of a top-level list cut
+ * from a file at offset `base` — each value a unit placed at `base`. Undefined if it is anything else.
  */
-export function parseJsonValuesAt(text: string, start: number, end: number): Node[] | undefined {
+export function parseJsonValuesAt(text: string, base: number): Node[] | undefined {
+  const end = text.length;
   try {
-    const p = new FastJson(text, start, end);
+    const p = new FastJson(text, 0, end);
     const items: Node[] = [];
-    let i = start;
+    let i = p.space(0);
+    if (i !== 0) return undefined;
     for (;;) {
-      p.unit = new Unit();
+      p.unit = new Unit(base);
       items.push(p.value(i));
       p.unit = undefined;
       i = p.space(p.fe);

@@ -29,17 +29,16 @@ export function parseYamlFast(text: string): { root: Node | undefined } | undefi
 }
 
 /**
- * Parses whole lines [start, end) of `text` as the items of a block sequence whose dashes are at column
- * `indent` (an edited stretch of a long list), each item its own unit. `last` is where the last item's
- * last line ends. Undefined when the region is not exactly such items.
+ * Parses `text` — whole lines cut from a file at offset `base` — as the items of a block sequence whose
+ * dashes are at column `indent` (an edited stretch of a long list), each item a unit placed at `base`.
+ * `last` is where the last item's last line ends, in the file. Undefined when the text is not exactly such items.
  */
-export function parseYamlSeqItems(text: string, start: number, end: number, indent: number): { items: Node[]; last: number } | undefined {
-  const cr = text.indexOf('\r', start);
-  if (cr !== -1 && cr < end) return undefined;
+export function parseYamlSeqItems(text: string, indent: number, base: number): { items: Node[]; last: number } | undefined {
+  if (text.includes('\r')) return undefined;
   try {
-    const p = new FastYaml(text, start, end);
-    const items = p.seqItemsRegion(indent);
-    return { items, last: p.regionLast };
+    const p = new FastYaml(text, 0, text.length);
+    const items = p.seqItemsRegion(indent, base);
+    return { items, last: p.regionLast + base };
   } catch (e) {
     if (e instanceof Bail) return undefined;
     throw e;
@@ -115,12 +114,12 @@ class FastYaml extends NodeFactory {
   /** The end of the last item's last line, after seqItemsRegion. */
   regionLast = -1;
 
-  seqItemsRegion(indent: number): Node[] {
+  seqItemsRegion(indent: number, base: number): Node[] {
     const items: Node[] = [];
     let ls = this.contentLine(this.start);
     while (ls !== -1) {
       if (this.indent(ls) !== indent || !this.isDash(ls + indent)) bail();
-      this.unit = new Unit();
+      this.unit = new Unit(base);
       items.push(this.seqItem(ls, indent));
       this.unit = undefined;
       this.regionLast = this.lst;

@@ -32,6 +32,13 @@ export interface EditInfo {
   checkOldEnd: number;
 }
 
+/**
+ * For a list value made by an incremental parse: the list it replaces and how (`removed` items from
+ * `first` replaced by `added` ones). Lets caches derived from the old list be patched instead of rebuilt.
+ */
+export interface ListEdit { prev: unknown[]; first: number; removed: number; added: number }
+export const listEdits = new WeakMap<unknown[], ListEdit>();
+
 export interface Reparsed { root: ObjectNode; value: Record<string, unknown>; problems: SyntaxProblem[]; info: EditInfo }
 
 interface Prev { text: string; syntax: 'yaml' | 'json'; root: Node | undefined; value: unknown; problems: readonly SyntaxProblem[] }
@@ -53,7 +60,7 @@ export function reparse(prev: Prev, text: string, change: TextChange): Reparsed 
     const arr = prop.value;
     if (arr?.type !== 'array' || !arr.items.length) continue;
     if (change.start < arr.offset || change.end > arr.offset + arr.length) continue;
-    const spliced = prev.syntax === 'yaml' ? spliceYaml(prev.text, text, arr, change, delta) : spliceJson(text, arr, change, delta);
+    const spliced = prev.syntax === 'yaml' ? spliceYaml(prev.text, text.length, arr, change, delta) : spliceJson(prev.text, text.length, arr, change, delta);
     if (!spliced) return undefined;
     // Syntax errors outside the re-parsed items stay (moved); those inside are replaced by the new ones.
     const problems: SyntaxProblem[] = [];
@@ -63,6 +70,7 @@ export function reparse(prev: Prev, text: string, change: TextChange): Reparsed 
     }
     problems.push(...spliced.problems);
     if (problems.length && text.length <= LARGE_FILE) return undefined;
+    void text; // only its length is read: the new text may be a rope V8 would copy whole on any read
     return { ...assemble(prev, root, p, spliced, delta), problems };
   }
   return undefined;
@@ -84,8 +92,16 @@ function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
+/**
+ * The edited stretch of the new text, [a, b) in the new text's positions, cut from the old text and the
+ * change: reading the new text itself would make V8 copy all 17 MB of it (it is a rope after an edit).
+ */
+function region(old: string, change: TextChange, a: number, oldEnd: number): string {
+  return old.slice(a, change.start) + change.text + old.slice(change.end, oldEnd);
+}
+
 /** YAML block sequence: items are whole lines, from an item's dash line to the next item's. */
-function spliceYaml(old: string, text: string, arr: ArrayNode, change: TextChange, delta: number): Spliced | undefined {
+function spliceYaml(old: string, newLength: number, arr: ArrayNode, change: TextChange, delta: number): Spliced | undefined {
   if (old.charCodeAt(arr.offset) !== 45 /* - */) return undefined; // a flow sequence
   const indent = arr.offset - lineStart(old, arr.offset);
   const starts: number[] = [];
@@ -96,30 +112,31 @@ function spliceYaml(old: string, text: string, arr: ArrayNode, change: TextChang
   }
   const arrEnd = arr.offset + arr.length;
   const regionEnd = (j: number): number => (j + 1 < starts.length ? starts[j + 1] : arrEnd);
-  let i = upperBound(starts, change.start) - 1;
+  const i = upperBound(starts, change.start) - 1;
   if (i < 0) return undefined;
   let j = i;
   while (change.end > regionEnd(j)) j++;
   if (j >= starts.length) return undefined;
-  // The edited stretch must still be whole lines in the new text.
   const a = starts[i], oldEnd = regionEnd(j), newEnd = oldEnd + delta;
-  if (a > 0 && text.charCodeAt(a - 1) !== 10) return undefined;
-  if (newEnd < text.length && text.charCodeAt(newEnd - 1) !== 10) return undefined;
+  const text = region(old, change, a, oldEnd);
+  // The edited stretch must still be whole lines (before it, the old text is unchanged).
+  if (a > 0 && old.charCodeAt(a - 1) !== 10) return undefined;
+  if (newEnd < newLength && text.charCodeAt(text.length - 1) !== 10) return undefined;
   let problems: SyntaxProblem[] = [];
-  let parsed = parseYamlSeqItems(text, a, newEnd, indent);
-  if (!parsed && text.length > LARGE_FILE) ({ parsed, problems } = yamlRegion(text, a, newEnd));
+  let parsed = parseYamlSeqItems(text, indent, a);
+  if (!parsed && newLength > LARGE_FILE) ({ parsed, problems } = yamlRegion(text, a));
   if (!parsed || (!parsed.items.length && (j === starts.length - 1 || i === 0))) return undefined;
   const last = j === starts.length - 1;
   const items = [...arr.items.slice(0, i), ...parsed.items, ...arr.items.slice(j + 1)];
   for (let k = j + 1; k < arr.items.length; k++) shiftNode(arr.items[k], delta);
   const end = last ? parsed.last : arrEnd + delta;
-  const offset = i === 0 ? lineStart(text, items[0].offset) + indent : arr.offset;
+  const offset = i === 0 ? a + text.lastIndexOf('\n', items[0].offset - a - 1) + 1 + indent : arr.offset;
   return { first: i, count: j - i + 1, items: parsed.items, array: { type: 'array', offset, length: end - offset, items }, regionStart: a, regionOldEnd: oldEnd, problems };
 }
 
 /** The full parser on the edited items alone (a large file being typed into): their nodes and errors. */
-function yamlRegion(text: string, a: number, b: number): { parsed: { items: Node[]; last: number }; problems: SyntaxProblem[] } {
-  const r = parseYamlFull(text.slice(a, b));
+function yamlRegion(text: string, a: number): { parsed: { items: Node[]; last: number }; problems: SyntaxProblem[] } {
+  const r = parseYamlFull(text);
   if (r.root) shiftNode(r.root, a);
   const items = r.root?.type === 'array' ? r.root.items : [];
   const last = r.root ? r.root.offset + r.root.length : a;
@@ -127,7 +144,7 @@ function yamlRegion(text: string, a: number, b: number): { parsed: { items: Node
 }
 
 /** JSON array: items are values separated by commas; the stretch from the first to the last touched item. */
-function spliceJson(text: string, arr: ArrayNode, change: TextChange, delta: number): Spliced | undefined {
+function spliceJson(old: string, newLength: number, arr: ArrayNode, change: TextChange, delta: number): Spliced | undefined {
   const its = arr.items;
   let i = -1;
   for (let k = 0; k < its.length && its[k].offset <= change.start; k++) i = k;
@@ -136,11 +153,12 @@ function spliceJson(text: string, arr: ArrayNode, change: TextChange, delta: num
   while (j < its.length && change.end > its[j].offset + its[j].length) j++;
   if (j >= its.length) return undefined;
   const a = its[i].offset, oldEnd = its[j].offset + its[j].length;
-  let items = parseJsonValuesAt(text, a, oldEnd + delta);
+  const text = region(old, change, a, oldEnd);
+  let items = parseJsonValuesAt(text, a);
   let problems: SyntaxProblem[] = [];
-  if (!items && text.length > LARGE_FILE) {
+  if (!items && newLength > LARGE_FILE) {
     // The full parser on the items alone, as a list: `[` + items + `]`.
-    const r = parseJson('[' + text.slice(a, oldEnd + delta) + ']');
+    const r = parseJson('[' + text + ']');
     if (r.root) shiftNode(r.root, a - 1);
     items = r.root?.type === 'array' ? r.root.items : [];
     problems = r.problems.map((p) => ({ ...p, offset: Math.max(a, p.offset + a - 1) }));
@@ -168,7 +186,10 @@ function assemble(prev: Prev, root: ObjectNode, p: number, s: Spliced, delta: nu
   const oldValue = prev.value as Record<string, unknown>;
   const value: Record<string, unknown> = { ...oldValue };
   const list = Array.isArray(oldValue[props[p].key]) ? (oldValue[props[p].key] as unknown[]).slice() : s.array.items.map(toValue);
-  if (Array.isArray(oldValue[props[p].key])) list.splice(s.first, s.count, ...s.items.map(toValue));
+  if (Array.isArray(oldValue[props[p].key])) {
+    list.splice(s.first, s.count, ...s.items.map(toValue));
+    listEdits.set(list, { prev: oldValue[props[p].key] as unknown[], first: s.first, removed: s.count, added: s.items.length });
+  }
   value[props[p].key] = list;
   const moved = s.items.length !== s.count;
   const upTo = moved ? s.array.items.length : s.first + s.items.length;

@@ -14,7 +14,8 @@ function isEol(c: number): boolean {
 
 /** Line starts of `text` from `from`, appended to `out` (offsets are positions in `text`, plus `base`). */
 function scanLines(text: string, from: number, to: number, base: number, out: number[]): void {
-  if (text.indexOf('\r', from) === -1 || text.indexOf('\r', from) >= to) {
+  const noCr = from === 0 && to === text.length ? !text.includes('\r') : !text.slice(from, to).includes('\r');
+  if (noCr) {
     for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) out.push(base + i + 1);
     return;
   }
@@ -29,9 +30,16 @@ function scanLines(text: string, from: number, to: number, base: number, out: nu
 
 export class LineIndex {
   private starts: Int32Array | undefined;
+  /** Whether the text has a \r (else no offset needs moving back over a line end, and the text is never read). */
+  private cr: boolean | undefined;
 
   private constructor(private readonly text: string, starts?: Int32Array) {
     this.starts = starts;
+  }
+
+  private get hasCr(): boolean {
+    if (this.cr === undefined) this.cr = this.text.includes('\r');
+    return this.cr;
   }
 
   static of(text: string): LineIndex {
@@ -42,23 +50,24 @@ export class LineIndex {
    * The index of `text`, which is `prev`'s text with [start, oldEnd) replaced by `insertedLength`
    * characters. Lines before the edit are kept, lines after it shifted, only the edit rescanned.
    */
-  static edited(prev: LineIndex, text: string, start: number, oldEnd: number, insertedLength: number): LineIndex {
+  static edited(prev: LineIndex, text: string, start: number, oldEnd: number, inserted: string): LineIndex {
     const old = prev.starts;
-    if (!old) return new LineIndex(text);
-    // A \r\n pair split or joined by the edit, or a \r next to it: rescan (rare; correctness first).
-    if (text.charCodeAt(start - 1) === CR || prev.text.charCodeAt(oldEnd) === LF && prev.text.charCodeAt(oldEnd - 1) === CR) return new LineIndex(text);
-    const delta = insertedLength - (oldEnd - start);
+    if (!old || prev.hasCr || inserted.includes('\r')) return new LineIndex(text);
+    const delta = inserted.length - (oldEnd - start);
     // Lines starting at or before `start` are unchanged; those starting after `oldEnd` move by delta.
+    // Only the inserted text is scanned (reading `text` would copy the whole new text out of its rope).
     const lo = upperBound(old, start); // first line start > start
     const hi = upperBound(old, oldEnd); // first line start > oldEnd
     const mid: number[] = [];
-    scanLines(text, start, start + insertedLength, 0, mid);
+    scanLines(inserted, 0, inserted.length, start, mid);
     const out = new Int32Array(lo + mid.length + (old.length - hi));
     out.set(old.subarray(0, lo), 0);
     for (let i = 0; i < mid.length; i++) out[lo + i] = mid[i];
     let k = lo + mid.length;
     for (let i = hi; i < old.length; i++) out[k++] = old[i] + delta;
-    return new LineIndex(text, out);
+    const next = new LineIndex(text, out);
+    next.cr = false; // neither the old text nor the inserted one has a \r
+    return next;
   }
 
   private get lineStarts(): Int32Array {
@@ -75,6 +84,8 @@ export class LineIndex {
   }
 
   private beforeEol(offset: number, lineStart: number): number {
+    // With \n line ends only, an offset right after one is a line start, never moved back.
+    if (!this.hasCr) return offset;
     while (offset > lineStart && isEol(this.text.charCodeAt(offset - 1))) offset--;
     return offset;
   }

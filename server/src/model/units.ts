@@ -7,7 +7,8 @@
 import type { ArrayNode, Node, ObjectNode, PropertyNode, ScalarNode } from './tree';
 
 export class Unit {
-  base = 0;
+  /** Added to every offset stored in the unit: 0 when parsed in place, the region's start when parsed from a region's own string. */
+  constructor(public base = 0) {}
 }
 
 class UnitObject implements ObjectNode {
@@ -33,9 +34,9 @@ class UnitScalar implements ScalarNode {
     const b = this.unit.base;
     return this.rawLines && (b === 0 ? this.rawLines : this.rawLines.map((l) => ({ ...l, offset: l.offset + b })));
   }
+  /** Set once, at creation, in the same positions as the node's own offset was given. */
   set lines(v: { offset: number; length: number; text: string }[] | undefined) {
-    const b = this.unit.base;
-    this.rawLines = v && (b === 0 ? v : v.map((l) => ({ ...l, offset: l.offset - b })));
+    this.rawLines = v;
   }
 }
 

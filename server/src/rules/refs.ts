@@ -1,5 +1,5 @@
-import { crossIndex, type CrossIndex } from '../engine/crossIndex';
-import { Memo } from '../engine/memo';
+import { crossIndex, patchedKeys, type CrossIndex } from '../engine/crossIndex';
+import { listEdits } from '../model/incremental';
 import { DECLARED_IN, forEachNameValue, KIND_LABEL, nameKey, occurrenceAtPath, type NameKind } from '../engine/names';
 import type { ParsedFile } from '../model/document';
 import type { JsonPath } from '../model/tree';
@@ -28,28 +28,21 @@ export const refsRule: WorkspaceRule = {
     const names = new Map<NameKind, string[]>();
     const namesOf = (k: NameKind): string[] => {
       let n = names.get(k);
-      if (!n) names.set(k, (n = [...index.declared(k).values()].map((d) => d[0].name)));
+      // Suggestions compare with every name: past MAX_FUZZY names only case variants are offered.
+      if (!n) names.set(k, (n = index.declaredCount(k) > MAX_FUZZY ? [] : [...index.declared(k).values()].map((d) => d[0].name)));
       return n;
     };
     // What a verdict depends on: the declared names (the same map objects while their lists are unchanged).
-    const deps = DEP_KINDS.flatMap((k) => index.declMaps(k));
+    const maps = DEP_KINDS.map((k) => index.declMaps(k));
     for (const vault of index.vaults) {
       const go = !index.endpointVaults.includes(vault);
       const value = vault.value as Record<string, unknown>;
       for (const list of REF_LISTS) {
         const items = value[list];
         if (!Array.isArray(items)) continue;
-        const listDeps = [...deps, go];
-        const unknowns = listMemo.get(items, listDeps, () => {
-          const out: [number, ItemRef][] = [];
-          for (let i = 0; i < items.length; i++) {
-            const item = items[i];
-            if (!item || typeof item !== 'object') continue;
-            for (const ref of itemMemo.get(item, listDeps, () => refsOf(list, item).filter((r) => !(r.kind === 'endpoint' && go) && !index.has(r.kind, r.name)))) out.push([i, ref]);
-          }
-          return out;
-        });
-        for (const [i, ref] of unknowns) unknown(index, vault.file, [list, i, ...ref.sub], report, namesOf);
+        for (const [i, refs] of unknownsOf(index, list, items, maps, go)) {
+          for (const ref of refs) unknown(index, vault.file, [list, i, ...subPath(ref)], report, namesOf);
+        }
       }
     }
     for (const pa of index.pas) {
@@ -65,32 +58,137 @@ export const refsRule: WorkspaceRule = {
 
 /** Vault lists whose items refer to names (a provider's fqdn and a check-out holder need no declaration). */
 const REF_LISTS = ['groups', 'users', 'endpoints', 'credentialPolicies', 'credentials'] as const;
+type RefList = (typeof REF_LISTS)[number];
 
-interface ItemRef { kind: NameKind; name: string; sub: JsonPath }
+/** A name one list item refers to, and where in the item: `field`, `field[idx]`, or `permissions[idx].principal`. */
+interface ItemRef { kind: NameKind; name: string; field: string; idx: number }
+
+const subPath = (r: ItemRef): JsonPath => (r.field === 'permissions' ? ['permissions', r.idx, 'principal'] : r.idx < 0 ? [r.field] : [r.field, r.idx]);
+
+/** Which fields of which list refer to which kind (the Vault part of engine/names.ts's table). */
+const FIELDS: Record<RefList, [string, NameKind, boolean][]> = {
+  groups: [['roles', 'role', true]],
+  users: [['securityProvider', 'vaultProvider', false], ['roles', 'role', true], ['groups', 'group', true]],
+  endpoints: [['groups', 'endpointGroup', true]],
+  credentialPolicies: [],
+  credentials: [['policy', 'policy', false], ['endpoints', 'endpoint', true], ['endpointGroups', 'endpointGroup', true]],
+};
 
 const itemRefs = new WeakMap<object, ItemRef[]>();
+const NONE: ItemRef[] = [];
+
+/** The names one list item refers to, cached on the item's value. */
+function refsOf(list: RefList, item: object): ItemRef[] {
+  const hit = itemRefs.get(item);
+  if (hit) return hit;
+  let refs: ItemRef[] = NONE;
+  const o = item as Record<string, unknown>;
+  const add = (r: ItemRef): void => { if (refs === NONE) refs = []; refs.push(r); };
+  for (const [field, kind, many] of FIELDS[list]) {
+    const v = o[field];
+    if (many) {
+      if (!Array.isArray(v)) continue;
+      for (let k = 0; k < v.length; k++) {
+        const x = v[k];
+        if (typeof x === 'string' && x.trim()) add({ kind, name: kind === 'endpoint' ? x : x.trim(), field, idx: k });
+      }
+    } else if (typeof v === 'string' && v.trim()) add({ kind, name: v.trim(), field, idx: -1 });
+  }
+  if (list === 'credentialPolicies' && Array.isArray(o.permissions)) {
+    o.permissions.forEach((perm, k) => {
+      const pr = perm && typeof perm === 'object' ? (perm as { principal?: unknown }).principal : undefined;
+      const m = typeof pr === 'string' ? /^\s*(user|group|role)\s*:\s*(.*?)\s*$/i.exec(pr) : null;
+      if (m && m[2]) add({ kind: m[1].toLowerCase() as NameKind, name: m[2], field: 'permissions', idx: k });
+    });
+  }
+  itemRefs.set(item, refs);
+  return refs;
+}
+
 const DEP_KINDS: NameKind[] = ['endpoint', 'endpointGroup', 'user', 'policy', 'group', 'role', 'vaultProvider'];
-/** Unknown names per list and per item, kept while the list (item) and the declared names are unchanged. */
-const listMemo = new Memo<[number, ItemRef][]>();
-const itemMemo = new Memo<ItemRef[]>();
+
+/** The unknown names of one list, and the declarations they were judged against. */
+interface ListState { maps: Map<string, unknown>[][]; go: boolean; unknowns: Map<number, ItemRef[]> }
+const listStates = new WeakMap<object, ListState>();
+/** Per list: which items refer to a name (`kind` + NUL + key) — to re-judge only those when declarations change. */
+const referrers = new WeakMap<object, Map<string, number[]>>();
 
 /**
- * The names one list item refers to, cached on the item's value: an edit re-reads only the item it
- * changed, not the other 49,999 credentials.
+ * The items of a list that name something undeclared. Derived from what is known of an earlier version:
+ * a list an edit replaced (listEdits) keeps the verdicts of its untouched items and judges the new ones;
+ * when declarations changed, only the items naming an added or removed name are judged again (a renamed
+ * endpoint re-judges the credentials naming the old or the new name, not all 50,000).
  */
-function refsOf(list: string, item: object): ItemRef[] {
-  let refs = itemRefs.get(item);
-  if (!refs) {
-    refs = [];
-    const out = refs;
-    forEachNameValue('vault', { [list]: [item] }, (kind, name, _role, path) => {
-      const p = path();
-      if (kind === 'paProvider' || kind === 'credential' || p[p.length - 1] === 'checkedOutBy') return;
-      out.push({ kind, name, sub: p.slice(2) });
-    }, { role: 'ref' });
-    itemRefs.set(item, refs);
+function unknownsOf(index: CrossIndex, list: RefList, items: unknown[], maps: Map<string, unknown>[][], go: boolean): Map<number, ItemRef[]> {
+  const judge = (i: number): ItemRef[] => {
+    const item = items[i];
+    if (!item || typeof item !== 'object') return NONE;
+    return refsOf(list, item).filter((r) => !(r.kind === 'endpoint' && go) && !index.has(r.kind, r.name));
+  };
+  let base = listStates.get(items);
+  if (!base) {
+    const edit = listEdits.get(items);
+    const prev = edit && listStates.get(edit.prev);
+    if (edit && prev && prev.go === go) {
+      // The same verdicts for the untouched items (moved), fresh ones for the items the edit replaced.
+      const unknowns = new Map<number, ItemRef[]>();
+      const shift = edit.added - edit.removed;
+      for (const [i, refs] of prev.unknowns) {
+        if (i < edit.first) unknowns.set(i, refs);
+        else if (i >= edit.first + edit.removed) unknowns.set(i + shift, refs);
+      }
+      for (let i = edit.first; i < edit.first + edit.added; i++) { const bad = judge(i); if (bad.length) unknowns.set(i, bad); }
+      base = { maps: prev.maps, go, unknowns };
+    } else {
+      const unknowns = new Map<number, ItemRef[]>();
+      for (let i = 0; i < items.length; i++) { const bad = judge(i); if (bad.length) unknowns.set(i, bad); }
+      base = { maps, go, unknowns };
+    }
   }
-  return refs;
+  const changed = changedKeys(base.maps, maps);
+  if (changed.size) {
+    const unknowns = new Map(base.unknowns);
+    const rev = referrersOf(list, items);
+    for (const key of changed) {
+      for (const i of rev.get(key) ?? []) { const bad = judge(i); if (bad.length) unknowns.set(i, bad); else unknowns.delete(i); }
+    }
+    base = { maps, go, unknowns };
+  }
+  listStates.set(items, base);
+  return base.unknowns;
+}
+
+/** `kind` + NUL + key of every name declared in one set of maps and not the other, for kinds whose maps changed. */
+function changedKeys(before: Map<string, unknown>[][], after: Map<string, unknown>[][]): Set<string> {
+  const out = new Set<string>();
+  DEP_KINDS.forEach((kind, k) => {
+    const a = before[k], b = after[k];
+    if (a.length === b.length && a.every((m, i) => m === b[i])) return;
+    const patched = a.length === 1 && b.length === 1 ? patchedKeys(kind, a[0], b[0]) : undefined;
+    if (patched) { for (const key of patched) out.add(`${kind}\0${key}`); return; }
+    const inA = (key: string) => a.some((m) => m.has(key)), inB = (key: string) => b.some((m) => m.has(key));
+    for (const m of a) for (const key of m.keys()) if (!inB(key)) out.add(`${kind}\0${key}`);
+    for (const m of b) for (const key of m.keys()) if (!inA(key)) out.add(`${kind}\0${key}`);
+  });
+  return out;
+}
+
+function referrersOf(list: RefList, items: unknown[]): Map<string, number[]> {
+  let rev = referrers.get(items);
+  if (!rev) {
+    rev = new Map();
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (!item || typeof item !== 'object') continue;
+      for (const r of refsOf(list, item)) {
+        const key = `${r.kind}\0${nameKey(r.kind, r.name)}`;
+        const at = rev.get(key);
+        if (!at) rev.set(key, [i]); else if (at[at.length - 1] !== i) at.push(i);
+      }
+    }
+    referrers.set(items, rev);
+  }
+  return rev;
 }
 
 function unknown(index: CrossIndex, file: ParsedFile, path: JsonPath, report: Report, candidatesOf: (k: NameKind) => string[]): void {

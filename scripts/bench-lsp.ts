@@ -1,0 +1,145 @@
+/**
+ * Scale benchmark over real LSP (`npm run bench:lsp`, after `npm run gen:large`): for the YAML and the
+ * JSON variant of the large workspace (10,000 jump clients and endpoints, 50,000 credentials, 5,000
+ * users), it starts `ecmkit lsp --stdio` and measures
+ *   - the cold full-workspace check: process start → first full publish (the server's status notification),
+ *   - the re-check after a one-line edit of the Vault file, 50 edits (renaming an endpoint and back, at
+ *     spread-out places): didChange → the `ecmkit/recheck` request answered (parse, single-file rules,
+ *     every cross-file rule, diagnostics published; the 150 ms typing debounce is not included),
+ *   - the server's resident memory,
+ * and, as the reference in the same run, vscode-json-languageservice parsing and validating the same
+ * JSON files against the same schemas, and js-yaml loading the same YAML files.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { load as yamlLoad } from 'js-yaml';
+import { getLanguageService, TextDocument } from 'vscode-json-languageservice';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { LspClient, ROOT } from '../test/support/lspClient';
+
+const LARGE = path.join(ROOT, 'large');
+const FILES = ['corp.vault', 'site.pa', 'prod.ecm', 'ecm.integration'];
+const EDITS = Number(process.env.BENCH_EDITS ?? 50);
+const SCHEMA = (kind: string) => JSON.parse(readFileSync(path.join(ROOT, 'schemas', `${kind}.schema.json`), 'utf8'));
+
+interface Result { variant: string; coldMs: number; referenceMs: number; referenceName: string; p50: number; p95: number; max: number; rssColdMb: number; rssAfterMb: number; diagnostics: number }
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+async function referenceJson(dir: string): Promise<number> {
+  const ls = getLanguageService({});
+  ls.configure({ validate: true, schemas: ['ecm', 'integration', 'vault', 'pa'].map((k) => ({ uri: `https://ecmkit.dev/schemas/${k}.schema.json`, fileMatch: [`*.${k}.json`], schema: SCHEMA(k) })) });
+  const t = performance.now();
+  for (const f of FILES) {
+    const doc = TextDocument.create(`file://${dir}/${f}.json`, 'json', 1, readFileSync(path.join(dir, `${f}.json`), 'utf8'));
+    await ls.doValidation(doc, ls.parseJSONDocument(doc));
+  }
+  return performance.now() - t;
+}
+
+function referenceYaml(dir: string): number {
+  const t = performance.now();
+  for (const f of FILES) yamlLoad(readFileSync(path.join(dir, `${f}.yaml`), 'utf8'));
+  return performance.now() - t;
+}
+
+/** Where endpoint `name`'s own name is written in the Vault file (its first occurrence as a name). */
+function endpointNameAt(text: string, variant: string, name: string): { line: number; character: number } {
+  const needle = variant === 'json' ? `"name": "${name}"` : `- { name: ${name},`;
+  const i = text.indexOf(needle);
+  if (i < 0) throw new Error(`endpoint ${name} not found`);
+  const at = i + needle.indexOf(name);
+  const before = text.slice(0, at);
+  const line = before.split('\n').length - 1;
+  return { line, character: at - before.lastIndexOf('\n') - 1 };
+}
+
+async function run(variant: 'json' | 'yaml'): Promise<Result> {
+  const dir = path.join(LARGE, variant);
+  const referenceMs = variant === 'json' ? await referenceJson(dir) : referenceYaml(dir);
+
+  const t0 = performance.now();
+  const client = await LspClient.start(dir, { 'ecmkit.rules': {}, 'ecmkit.maxFileSizeMB': 64 });
+  let statuses = 0;
+  let notify: (() => void) | undefined;
+  client.conn.onNotification('ecmkit/status', () => { statuses++; notify?.(); });
+  client.conn.onRequest('workspace/codeLens/refresh', () => null);
+  const waitStatus = (n: number) => new Promise<void>((resolve) => { if (statuses >= n) resolve(); else notify = () => { if (statuses >= n) resolve(); }; });
+  await waitStatus(1);
+  const coldMs = performance.now() - t0;
+  const pid = client.proc.pid!;
+  const rssColdMb = rssMb(pid);
+
+  const vaultFile = path.join(dir, `corp.vault.${variant}`);
+  const vaultUri = client.uri(vaultFile);
+  const paUri = client.uri(path.join(dir, `site.pa.${variant}`));
+  let text = readFileSync(vaultFile, 'utf8');
+  client.open(vaultUri, text, variant);
+  await waitStatus(statuses + 1); // the open document replaces the indexed copy
+  const baseline = (client.diagnostics.get(paUri) ?? []).length;
+
+  const times: number[] = [];
+  let version = 1;
+  for (let k = 0; k < EDITS; k++) {
+    // Spread over the whole list; NetBIOS-named endpoints (the generator names every fourth one by FQDN).
+    let idx = 1 + 4 * Math.floor(((k >> 1) * 7919) % 2500);
+    while (idx % 11 === 10 || (idx - 3) % 1250 === 0) idx += 4; // skip jump clients without injection, and the planted mismatches
+    const name = `SRV${String(idx).padStart(5, '0')}`;
+    const renamed = k % 2 === 0;
+    const from = renamed ? name : `${name}X`;
+    const to = renamed ? `${name}X` : name;
+    const pos = endpointNameAt(text, variant, from);
+    const range = { start: pos, end: { line: pos.line, character: pos.character + from.length } };
+    const t = performance.now();
+    client.conn.sendNotification('textDocument/didChange', { textDocument: { uri: vaultUri, version: ++version }, contentChanges: [{ range, text: to }] });
+    await client.request('ecmkit/recheck', null);
+    times.push(performance.now() - t);
+    const lines = text.split('\n', pos.line + 1);
+    const at = lines.slice(0, pos.line).reduce((n, l) => n + l.length + 1, 0) + pos.character;
+    text = text.slice(0, at) + to + text.slice(at + from.length);
+    const d: Diagnostic[] = client.diagnostics.get(paUri) ?? [];
+    const expected = baseline + (renamed ? 1 : 0);
+    if (d.length !== expected) throw new Error(`edit ${k}: the PA file has ${d.length} diagnostics, expected ${expected}`);
+    await new Promise((r) => setTimeout(r, 200)); // let the typing debounce's own publish pass
+  }
+  const rssAfterMb = rssMb(pid);
+  let diagnostics = 0;
+  for (const d of client.diagnostics.values()) diagnostics += d.length;
+  await client.stop();
+  return { variant, coldMs, referenceMs, referenceName: variant === 'json' ? 'vscode-json-languageservice parse+validate' : 'js-yaml load', p50: quantile(times, 0.5), p95: quantile(times, 0.95), max: Math.max(...times), rssColdMb, rssAfterMb, diagnostics };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(LARGE, 'json', 'corp.vault.json')) || !existsSync(path.join(LARGE, 'yaml', 'corp.vault.yaml'))) {
+    console.error('No large workspace: run `npm run gen:large` first.');
+    process.exit(2);
+  }
+  const loadBefore = os.loadavg()[0];
+  const results: Result[] = [];
+  for (const v of (process.env.BENCH_VARIANTS ?? 'json,yaml').split(',') as ('json' | 'yaml')[]) results.push(await run(v));
+  const loadAfter = os.loadavg()[0];
+  const f = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+  console.log(`\n### bench:lsp — ${new Date().toISOString().slice(0, 10)}`);
+  console.log(`Machine: ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}; load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}.`);
+  console.log('Workspace: `npm run gen:large` (10,000 jump clients, 10,000 endpoints, 50,000 credentials, 5,000 users).\n');
+  console.log('| variant | cold full check | reference (same run) | ratio | target | re-check p50 | p95 | max | target p95 | RSS cold → after edits |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of results) {
+    const ratio = r.coldMs / r.referenceMs;
+    const target = r.variant === 'json' ? ratio <= 0.5 : ratio <= 2;
+    console.log(`| ${r.variant} | ${f(r.coldMs)} ms | ${r.referenceName}: ${f(r.referenceMs)} ms | ${ratio.toFixed(2)} | ${r.variant === 'json' ? '≤ 0.5' : '≤ 2'} ${target ? '✔' : '✘'} | ${f(r.p50)} ms | ${f(r.p95)} ms | ${f(r.max)} ms | < 50 ms ${r.p95 < 50 ? '✔' : '✘'} | ${r.rssColdMb} → ${r.rssAfterMb} MB |`);
+  }
+  console.log(`\n(${EDITS} edits per variant; diagnostics in the workspace at the end: ${results.map((r) => `${r.variant} ${r.diagnostics}`).join(', ')}.)`);
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
