@@ -74,6 +74,7 @@ async function run(variant: 'json' | 'yaml'): Promise<Result> {
   let notify: (() => void) | undefined;
   client.conn.onNotification('ecmkit/status', () => { statuses++; notify?.(); });
   client.conn.onRequest('workspace/codeLens/refresh', () => null);
+  if (process.env.BENCH_LOG) client.conn.onNotification('window/logMessage', (m: { message: string }) => { if (m.message.includes('TIMING')) console.log(m.message); });
   const waitStatus = (n: number) => new Promise<void>((resolve) => { if (statuses >= n) resolve(); else notify = () => { if (statuses >= n) resolve(); }; });
   await waitStatus(1);
   const coldMs = performance.now() - t0;
@@ -112,6 +113,7 @@ async function run(variant: 'json' | 'yaml'): Promise<Result> {
     if (d.length !== expected) throw new Error(`edit ${k}: the PA file has ${d.length} diagnostics, expected ${expected}`);
     await new Promise((r) => setTimeout(r, 200)); // let the typing debounce's own publish pass
   }
+  if (process.env.BENCH_LOG) console.log(`${variant} re-check times (ms): ${times.map((t) => t.toFixed(0)).join(' ')}`);
   const rssAfterMb = rssMb(pid);
   let diagnostics = 0;
   for (const d of client.diagnostics.values()) diagnostics += d.length;

@@ -9,7 +9,7 @@ import { DiagnosticsPublisher } from './features/diagnostics';
 import { hover } from './features/hover';
 import { documentSymbols } from './features/symbols';
 import { registerNavigation } from './features/register';
-import { ChangeTracker } from './features/changeTracking';
+import { ChangeTracker, type PieceDocument } from './features/changeTracking';
 import { registerInjectionRequests } from './features/injectionRequests';
 import { Requests } from './protocol';
 import { promises as fs } from 'node:fs';
@@ -34,7 +34,7 @@ export async function run(_args: string[]): Promise<number> {
     const doc = documents.get(uri);
     const known = ws.get(uri);
     if (doc && (!known || known.version !== doc.version || known.text !== doc.getText())) {
-      const fresh = (known && incremental(known, doc.version, doc.getText())) ?? ParsedFile.create(uri, doc.getText(), doc.version);
+      const fresh = (known && incremental(known, doc)) ?? ParsedFile.create(uri, doc.getText(), doc.version);
       if (fresh) ws.set(fresh);
       return fresh;
     }
@@ -42,12 +42,16 @@ export async function run(_args: string[]): Promise<number> {
   };
 
   /** The next version from the edits the editor sent (only what they touched is parsed again), if known. */
-  const incremental = (known: ParsedFile, version: number, text: string): ParsedFile | undefined => {
-    const edits = changes.take(known.uri, known.version, version);
+  const incremental = (known: ParsedFile, doc: PieceDocument): ParsedFile | undefined => {
+    const edits = changes.take(known.uri, known.version, doc.version);
     if (!edits) return undefined;
     let f = known;
-    edits.forEach((e, i) => { f = ParsedFile.edited(f, e, version, i === edits.length - 1 ? text : undefined); publisher.track(f); });
-    return f.text === text ? f : undefined;
+    edits.forEach((e, i) => {
+      const last = i === edits.length - 1;
+      f = ParsedFile.edited(f, e, doc.version, last ? doc.getText() : undefined, last ? doc.source : undefined, last ? doc.lines : undefined);
+      publisher.track(f);
+    });
+    return f.text === doc.getText() ? f : undefined;
   };
 
   const loadFromDisk = async (uri: string): Promise<void> => {

@@ -152,3 +152,24 @@ describe('cross-file findings after incremental edits = a fresh check', () => {
     assert.ok(compared > 100, `compared ${compared}`);
   });
 });
+
+describe('PieceText = the string it stands for', () => {
+  it('after random edits: text, slices, characters and line breaks', async () => {
+    const { PieceText } = await import('../../server/src/model/pieceText');
+    const rng = new Rng(8);
+    let s = readFileSync(path.join(EXAMPLES, 'corp.vault.yaml'), 'utf8');
+    let p = PieceText.of(s);
+    for (let i = 0; i < 600; i++) {
+      const a = rng.int(s.length + 1), b = Math.min(s.length, a + rng.int(30));
+      const ins = rng.pick(['', 'x', '\n', 'abc\ndef', '  - ', '\n\n']);
+      s = s.slice(0, a) + ins + s.slice(b);
+      p = p.edit(a, b, ins);
+      assert.equal(p.length, s.length);
+      const x = rng.int(s.length + 1), y = x + rng.int(80);
+      assert.equal(p.slice(x, y), s.slice(x, y));
+      assert.equal(p.charCodeAt(x), s.charCodeAt(x));
+      if (x > 0) assert.equal(p.lastNewline(x), s.lastIndexOf('\n', x - 1), `lastNewline(${x})`);
+    }
+    assert.equal(p.toString(), s);
+  });
+});

@@ -2,6 +2,7 @@ import type { Range } from 'vscode-languageserver-types';
 import { classify, type FileKind, type Syntax } from './fileKind';
 import { reparse, type EditInfo, type TextChange } from './incremental';
 import { LineIndex } from './lines';
+import type { PieceText } from './pieceText';
 import { parseJson, type SyntaxProblem } from './parseJson';
 import { parseYaml } from './parseYaml';
 import { nodeAt, toValue, type JsonPath, type Node, type PropertyNode } from './tree';
@@ -21,6 +22,8 @@ export class ParsedFile {
    * what was re-parsed, and the previous version's line index (to move the previous findings).
    */
   readonly edit?: EditInfo & { prevLines: LineIndex };
+  /** The text as the editor's pieces, when it came from an edit: read through them, it is never copied whole. */
+  source?: PieceText;
 
   constructor(readonly uri: string, readonly kind: FileKind, readonly syntax: Syntax, readonly text: string, readonly version = 0, derived?: { root: Node; value: unknown; problems: SyntaxProblem[]; lines: LineIndex; edit: EditInfo & { prevLines: LineIndex } }) {
     this.tooLarge = text.length > ParsedFile.maxChars;
@@ -49,13 +52,15 @@ export class ParsedFile {
    * falls inside items of a top-level list, else a whole parse. This version's tree must not be used
    * afterwards — the next version takes over its unchanged nodes.
    */
-  static edited(prev: ParsedFile, change: TextChange, version: number, newText?: string): ParsedFile {
+  static edited(prev: ParsedFile, change: TextChange, version: number, newText?: string, source?: PieceText, lineIndex?: LineIndex): ParsedFile {
     const text = newText ?? prev.text.slice(0, change.start) + change.text + prev.text.slice(change.end);
     if (!prev.tooLarge && text.length <= ParsedFile.maxChars) {
       const r = reparse(prev, text, change);
       if (r) {
-        const lines = LineIndex.edited(prev.lines, text, change.start, change.end, change.text);
-        return new ParsedFile(prev.uri, prev.kind, prev.syntax, text, version, { root: r.root, value: r.value, problems: r.problems, lines, edit: { ...r.info, prevLines: prev.lines } });
+        const lines = lineIndex ?? LineIndex.edited(prev.lines, text, change.start, change.end, change.text);
+        const next = new ParsedFile(prev.uri, prev.kind, prev.syntax, text, version, { root: r.root, value: r.value, problems: r.problems, lines, edit: { ...r.info, prevLines: prev.lines } });
+        next.source = source;
+        return next;
       }
     }
     return new ParsedFile(prev.uri, prev.kind, prev.syntax, text, version);

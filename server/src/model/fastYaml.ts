@@ -120,6 +120,8 @@ class FastYaml extends NodeFactory {
     while (ls !== -1) {
       if (this.indent(ls) !== indent || !this.isDash(ls + indent)) bail();
       this.unit = new Unit(base);
+      this.unit.dash = ls + indent;
+      this.unit.col = indent;
       items.push(this.seqItem(ls, indent));
       this.unit = undefined;
       this.regionLast = this.lst;
@@ -197,7 +199,7 @@ class FastYaml extends NodeFactory {
     let last = offset;
     let line = ls;
     for (;;) {
-      if (units) this.unit = new Unit();
+      if (units) { this.unit = new Unit(); this.unit.dash = line + n; this.unit.col = n; }
       items.push(this.seqItem(line, n));
       if (units) this.unit = undefined;
       last = this.lst;

@@ -11,7 +11,8 @@ import { parseJson, type SyntaxProblem } from './parseJson';
 import { parseYamlFull } from './parseYaml';
 import type { ArrayNode, JsonPath, Node, ObjectNode, PropertyNode } from './tree';
 import { toValue } from './tree';
-import { shiftNode } from './units';
+import { reader, type PieceText, type TextReader } from './pieceText';
+import { shiftNode, unitOf } from './units';
 
 /** One text change in the previous version's coordinates: [start, end) replaced by `text`. */
 export interface TextChange { start: number; end: number; text: string }
@@ -41,7 +42,7 @@ export const listEdits = new WeakMap<unknown[], ListEdit>();
 
 export interface Reparsed { root: ObjectNode; value: Record<string, unknown>; problems: SyntaxProblem[]; info: EditInfo }
 
-interface Prev { text: string; syntax: 'yaml' | 'json'; root: Node | undefined; value: unknown; problems: readonly SyntaxProblem[] }
+interface Prev { text: string; source?: PieceText; syntax: 'yaml' | 'json'; root: Node | undefined; value: unknown; problems: readonly SyntaxProblem[] }
 
 /**
  * Past this size a whole-file parse of a broken file takes seconds (the full parsers), so the items an
@@ -60,7 +61,9 @@ export function reparse(prev: Prev, text: string, change: TextChange): Reparsed 
     const arr = prop.value;
     if (arr?.type !== 'array' || !arr.items.length) continue;
     if (change.start < arr.offset || change.end > arr.offset + arr.length) continue;
-    const spliced = prev.syntax === 'yaml' ? spliceYaml(prev.text, text.length, arr, change, delta) : spliceJson(prev.text, text.length, arr, change, delta);
+    // The old text is read through its pieces when it has them (reading a spliced string copies it whole).
+    const old = reader(prev.source ?? prev.text);
+    const spliced = prev.syntax === 'yaml' ? spliceYaml(old, text.length, arr, change, delta) : spliceJson(old, text.length, arr, change, delta);
     if (!spliced) return undefined;
     // Syntax errors outside the re-parsed items stay (moved); those inside are replaced by the new ones.
     const problems: SyntaxProblem[] = [];
@@ -88,26 +91,34 @@ interface Spliced {
   problems: SyntaxProblem[];
 }
 
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
+function lineStart(text: TextReader, offset: number): number {
+  return text.lastNewline(offset) + 1;
 }
 
 /**
  * The edited stretch of the new text, [a, b) in the new text's positions, cut from the old text and the
  * change: reading the new text itself would make V8 copy all 17 MB of it (it is a rope after an edit).
  */
-function region(old: string, change: TextChange, a: number, oldEnd: number): string {
+function region(old: TextReader, change: TextChange, a: number, oldEnd: number): string {
   return old.slice(a, change.start) + change.text + old.slice(change.end, oldEnd);
 }
 
 /** YAML block sequence: items are whole lines, from an item's dash line to the next item's. */
-function spliceYaml(old: string, newLength: number, arr: ArrayNode, change: TextChange, delta: number): Spliced | undefined {
+function spliceYaml(old: TextReader, newLength: number, arr: ArrayNode, change: TextChange, delta: number): Spliced | undefined {
   if (old.charCodeAt(arr.offset) !== 45 /* - */) return undefined; // a flow sequence
-  const indent = arr.offset - lineStart(old, arr.offset);
+  const first = unitOf(arr.items[0]);
+  const indent = first && first.col >= 0 ? first.col : arr.offset - lineStart(old, arr.offset);
   const starts: number[] = [];
   for (const item of arr.items) {
-    const ls = lineStart(old, item.offset);
-    if (ls + indent >= old.length || old.charCodeAt(ls + indent) !== 45 || (starts.length && ls <= starts[starts.length - 1])) return undefined;
+    // Each item's dash line: recorded by the fast parser, else looked up (and checked) in the text.
+    const u = unitOf(item);
+    let ls: number;
+    if (u && u.dash >= 0 && u.col === indent) ls = u.dash + u.base - indent;
+    else {
+      ls = lineStart(old, item.offset);
+      if (ls + indent >= old.length || old.charCodeAt(ls + indent) !== 45) return undefined;
+    }
+    if (starts.length && ls <= starts[starts.length - 1]) return undefined;
     starts.push(ls);
   }
   const arrEnd = arr.offset + arr.length;
@@ -127,7 +138,8 @@ function spliceYaml(old: string, newLength: number, arr: ArrayNode, change: Text
   if (!parsed && newLength > LARGE_FILE) ({ parsed, problems } = yamlRegion(text, a));
   if (!parsed || (!parsed.items.length && (j === starts.length - 1 || i === 0))) return undefined;
   const last = j === starts.length - 1;
-  const items = [...arr.items.slice(0, i), ...parsed.items, ...arr.items.slice(j + 1)];
+  const items = arr.items.slice();
+  items.splice(i, j - i + 1, ...parsed.items);
   for (let k = j + 1; k < arr.items.length; k++) shiftNode(arr.items[k], delta);
   const end = last ? parsed.last : arrEnd + delta;
   const offset = i === 0 ? a + text.lastIndexOf('\n', items[0].offset - a - 1) + 1 + indent : arr.offset;
@@ -144,7 +156,7 @@ function yamlRegion(text: string, a: number): { parsed: { items: Node[]; last: n
 }
 
 /** JSON array: items are values separated by commas; the stretch from the first to the last touched item. */
-function spliceJson(old: string, newLength: number, arr: ArrayNode, change: TextChange, delta: number): Spliced | undefined {
+function spliceJson(old: TextReader, newLength: number, arr: ArrayNode, change: TextChange, delta: number): Spliced | undefined {
   const its = arr.items;
   let i = -1;
   for (let k = 0; k < its.length && its[k].offset <= change.start; k++) i = k;
@@ -164,7 +176,8 @@ function spliceJson(old: string, newLength: number, arr: ArrayNode, change: Text
     problems = r.problems.map((p) => ({ ...p, offset: Math.max(a, p.offset + a - 1) }));
   }
   if (!items || !items.length) return undefined;
-  const all = [...its.slice(0, i), ...items, ...its.slice(j + 1)];
+  const all = its.slice();
+  all.splice(i, j - i + 1, ...items);
   for (let k = j + 1; k < its.length; k++) shiftNode(its[k], delta);
   return { first: i, count: j - i + 1, items, array: { type: 'array', offset: arr.offset, length: arr.length + delta, items: all }, regionStart: a, regionOldEnd: oldEnd, problems };
 }

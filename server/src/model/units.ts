@@ -7,6 +7,9 @@
 import type { ArrayNode, Node, ObjectNode, PropertyNode, ScalarNode } from './tree';
 
 export class Unit {
+  /** For a YAML block sequence item: its dash and the dash's column (stored like the nodes' offsets). */
+  dash = -1;
+  col = -1;
   /** Added to every offset stored in the unit: 0 when parsed in place, the region's start when parsed from a region's own string. */
   constructor(public base = 0) {}
 }
