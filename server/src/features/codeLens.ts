@@ -19,7 +19,8 @@ export function codeLenses(ws: Workspace, file: ParsedFile): CodeLens[] {
     if (item.type !== 'object' || nameNode?.type !== 'string') return;
     const s = summaries.get(String(nameNode.value));
     if (!s) return;
-    out.push({ range: file.headRange(item), command: { title: lensTitle(s), command: '' } });
+    // Clicking asks the editor's "Simulate Credential Request" for this jump client (VS Code client).
+    out.push({ range: file.headRange(item), command: { title: lensTitle(s), command: 'ecmkit.simulateRequest', arguments: [{ endpoint: s.jumpClient }] } });
   });
   return out;
 }
