@@ -29,7 +29,7 @@ export function checkFile(file: ParsedFile, previous?: PreviousCheck): Finding[]
 
 function checkEdited(file: ParsedFile, edit: NonNullable<ParsedFile['edit']>, before: Finding[]): Finding[] | undefined {
   const rules = FILE_RULES.filter((r) => r.kinds.includes(file.kind));
-  if (rules.some((r) => !r.checkPath)) return undefined;
+  if (edit.wholeCheck || rules.some((r) => !r.checkPath)) return undefined;
   const { regionStart, checkOldEnd, delta, prevLines } = edit;
   const move = (range: Range): Range | undefined => {
     const s = prevLines.offsetAt(range.start), e = prevLines.offsetAt(range.end);

@@ -6,7 +6,7 @@
  * the caller parses the whole text. Tests hold the result equal to a whole-file parse.
  */
 import { parseJsonValuesAt } from './fastJson';
-import { parseYamlSeqItems } from './fastYaml';
+import { parseYamlFast, parseYamlSeqItems } from './fastYaml';
 import { parseJson, type SyntaxProblem } from './parseJson';
 import { parseYamlFull } from './parseYaml';
 import type { ArrayNode, JsonPath, Node, ObjectNode, PropertyNode } from './tree';
@@ -31,6 +31,8 @@ export interface EditInfo {
   items: JsonPath[];
   /** The end, in the old text, of what `items` cover (the whole rest of the list when indexes moved). */
   checkOldEnd: number;
+  /** A top-level field (not a list item) was re-parsed: the single-file rules must look at the whole file. */
+  wholeCheck?: boolean;
 }
 
 /**
@@ -75,6 +77,81 @@ export function reparse(prev: Prev, text: string, change: TextChange): Reparsed 
     if (problems.length && text.length <= LARGE_FILE) return undefined;
     void text; // only its length is read: the new text may be a rope V8 would copy whole on any read
     return { ...assemble(prev, root, p, spliced, delta), problems };
+  }
+  return reparseField(prev, root, text.length, change, delta);
+}
+
+/** Past this size a top-level field's own text is not worth parsing apart from the file. */
+const MAX_FIELD = 64 * 1024;
+
+/**
+ * An edit inside one top-level field that is not a list (a Vault's `hostname`, a PA `site`…): that
+ * field's lines (YAML) or value (JSON) are parsed alone, so typing in line 1 of a 17 MB inventory does
+ * not parse all of it again — nor, while the line is half-typed, run the full YAML parser on 17 MB.
+ */
+function reparseField(prev: Prev, root: ObjectNode, newLength: number, change: TextChange, delta: number): Reparsed | undefined {
+  const props = root.properties;
+  const old = reader(prev.source ?? prev.text);
+  const rootEnd = root.offset + root.length;
+  for (let p = 0; p < props.length; p++) {
+    const prop = props[p];
+    let a: number, b: number;
+    if (prev.syntax === 'yaml') {
+      a = lineStart(old, prop.keyOffset);
+      b = p + 1 < props.length ? lineStart(old, props[p + 1].keyOffset) : rootEnd;
+      if (a !== prop.keyOffset) return undefined; // a field that is not at column 0
+    } else {
+      if (!prop.value) return undefined;
+      a = prop.value.offset;
+      b = prop.value.offset + prop.value.length;
+    }
+    if (change.start < a || change.end > b) continue;
+    if (b - a > MAX_FIELD || prop.value?.type === 'array') return undefined;
+    const text = region(old, change, a, b);
+    let problems: SyntaxProblem[] = [];
+    let key = prop.key, keyOffset = prop.keyOffset, keyLength = prop.keyLength;
+    let node: Node | undefined;
+    let end: number;
+    if (prev.syntax === 'yaml') {
+      const oldLength = newLength - delta;
+      if (b < oldLength && text.charCodeAt(text.length - 1) !== 10) return undefined; // the field's lines must stay whole lines
+      let r: { root: Node | undefined; problems?: SyntaxProblem[] } | undefined = parseYamlFast(text);
+      if (!r) {
+        if (newLength <= LARGE_FILE) return undefined;
+        r = parseYamlFull(text);
+        problems = (r.problems ?? []).map((x) => ({ ...x, offset: x.offset + a }));
+      }
+      const m = r.root;
+      if (!m || m.type !== 'object' || m.properties.length !== 1) { if (!problems.length) return undefined; }
+      const np = m && m.type === 'object' ? m.properties[0] : undefined;
+      if (!np) return undefined;
+      if (props.some((x, k) => k !== p && x.key === np.key)) return undefined; // a duplicate: the full parser words it
+      if (np.value) shiftNode(np.value, a);
+      key = np.key; keyOffset = np.keyOffset + a; keyLength = np.keyLength;
+      node = np.value;
+      end = m!.offset + m!.length + a;
+    } else {
+      const items = parseJsonValuesAt(text, a);
+      if (!items || items.length !== 1) return undefined;
+      node = items[0];
+      end = rootEnd + delta;
+    }
+    const properties = props.slice();
+    properties[p] = { key, keyOffset, keyLength, value: node };
+    for (let k = p + 1; k < props.length; k++) {
+      props[k].keyOffset += delta;
+      if (props[k].value) shiftNode(props[k].value!, delta);
+    }
+    const last = p === props.length - 1 && prev.syntax === 'yaml';
+    // A YAML mapping starts at its first key, which an edit of the first field may move.
+    const start = p === 0 && prev.syntax === 'yaml' ? keyOffset : root.offset;
+    const newRoot: ObjectNode = { type: 'object', offset: start, length: (last ? end : rootEnd + delta) - start, properties };
+    const oldValue = prev.value as Record<string, unknown>;
+    const value: Record<string, unknown> = {};
+    for (const x of properties) value[x.key] = x === properties[p] ? toValue(node) : oldValue[x.key];
+    const kept = prev.problems.filter((x) => x.offset + x.length <= a || x.offset >= b).map((x) => (x.offset >= b ? { ...x, offset: x.offset + delta } : x));
+    if ((kept.length || problems.length) && newLength <= LARGE_FILE) return undefined;
+    return { root: newRoot, value, problems: [...kept, ...problems], info: { regionStart: a, regionOldEnd: b, regionNewEnd: b + delta, delta, items: [], checkOldEnd: b, wholeCheck: true } };
   }
   return undefined;
 }
