@@ -25,7 +25,7 @@ interface NamePlace { name: string; path: JsonPath | number }
 
 const listNames = new WeakMap<object, Map<string, Map<string, NamePlace[]>>>();
 /** For a name map patched from the previous one: which names left and which arrived (for patching what depends on it). */
-const mapPatches = new WeakMap<Map<string, NamePlace[]>, { prev: Map<string, NamePlace[]>; removed: string[]; added: string[] }>();
+const mapPatches = new WeakMap<Map<string, NamePlace[]>, { prev?: Map<string, NamePlace[]>; removed: string[]; added: string[] }>();
 
 /**
  * The names a declaration site holds (`['endpoints', '*', 'name']` → each endpoint's name), by key. For
@@ -50,13 +50,13 @@ function namesOfSite(file: ParsedFile, pattern: JsonPath, kind: NameKind): Map<s
     };
     // After an edit that replaced items in place (same count), patch the previous list's map.
     const edit = listEdits.get(items);
-    const before = edit && edit.added === edit.removed ? listNames.get(edit.prev)?.get(field) : undefined;
+    const before = edit?.prev && edit.added === edit.removed ? listNames.get(edit.prev)?.get(field) : undefined;
     let map: Map<string, NamePlace[]>;
     if (edit && before) {
       map = new Map(before);
       const removed: string[] = [], added: string[] = [];
       for (let i = edit.first; i < edit.first + edit.removed; i++) {
-        const name = nameOf(i, edit.prev);
+        const name = nameOf(i, edit.prev!);
         if (name === undefined) continue;
         const key = nameKey(kind, name);
         const rest = (map.get(key) ?? []).filter((p) => p.path !== i);
@@ -69,6 +69,8 @@ function namesOfSite(file: ParsedFile, pattern: JsonPath, kind: NameKind): Map<s
         const at = map.get(key);
         if (at) map.set(key, [...at, { name, path: i }]); else { map.set(key, [{ name, path: i }]); added.push(name); }
       }
+      const older = mapPatches.get(before);
+      if (older) older.prev = undefined; // one step back is enough; older maps may go
       mapPatches.set(map, { prev: before, removed, added });
     } else {
       // A list of records: each item's `field`, with its index (the path is built when asked for).

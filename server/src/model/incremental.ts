@@ -39,7 +39,7 @@ export interface EditInfo {
  * For a list value made by an incremental parse: the list it replaces and how (`removed` items from
  * `first` replaced by `added` ones). Lets caches derived from the old list be patched instead of rebuilt.
  */
-export interface ListEdit { prev: unknown[]; first: number; removed: number; added: number }
+export interface ListEdit { prev?: unknown[]; first: number; removed: number; added: number }
 export const listEdits = new WeakMap<unknown[], ListEdit>();
 
 export interface Reparsed { root: ObjectNode; value: Record<string, unknown>; problems: SyntaxProblem[]; info: EditInfo }
@@ -278,7 +278,11 @@ function assemble(prev: Prev, root: ObjectNode, p: number, s: Spliced, delta: nu
   const list = Array.isArray(oldValue[props[p].key]) ? (oldValue[props[p].key] as unknown[]).slice() : s.array.items.map(toValue);
   if (Array.isArray(oldValue[props[p].key])) {
     list.splice(s.first, s.count, ...s.items.map(toValue));
-    listEdits.set(list, { prev: oldValue[props[p].key] as unknown[], first: s.first, removed: s.count, added: s.items.length });
+    const older = oldValue[props[p].key] as unknown[];
+    // One step back is all the caches use; dropping the older link lets earlier versions be collected.
+    const before = listEdits.get(older);
+    if (before) before.prev = undefined;
+    listEdits.set(list, { prev: older, first: s.first, removed: s.count, added: s.items.length });
   }
   value[props[p].key] = list;
   const moved = s.items.length !== s.count;

@@ -128,7 +128,7 @@ function unknownsOf(index: CrossIndex, list: RefList, items: unknown[], maps: Ma
   let base = listStates.get(items);
   if (!base) {
     const edit = listEdits.get(items);
-    const prev = edit && listStates.get(edit.prev);
+    const prev = edit?.prev && listStates.get(edit.prev);
     if (edit && prev && prev.go === go) {
       // The same verdicts for the untouched items (moved), fresh ones for the items the edit replaced.
       const unknowns = new Map<number, ItemRef[]>();
