@@ -1,7 +1,7 @@
 import { crossIndex } from '../engine/crossIndex';
 import { Memo } from '../engine/memo';
 import { vaultUrlKey } from './ecm';
-import { list, type VaultCredential } from '../model/inventory';
+import type { VaultCredential } from '../model/inventory';
 import type { Entry } from '../model/workspace';
 import { isRestricted } from '../vault/permissions';
 import { eachItem, has, names, relatedAt, str } from './crossHelpers';
@@ -57,10 +57,11 @@ export const credentialDomainRule: WorkspaceRule = {
       if (!domain) continue;
       const ecms = matching.filter((e) => servesVault(e, vault, index.vaults.length));
       if (!ecms.length) continue;
-      const related: Related[] = [
+      let related: Related[] | undefined; // built on the first report (a range in a large file costs its line table)
+      const relatedOnce = (): Related[] => (related ??= [
         ...ecms.map((e) => relatedAt(e.file, ['vault', 'enableDomainMatching'], `Domain Matching is on in ECM ${str(e.value.name) ?? ''}`)),
         relatedAt(vault.file, has(vault.file, ['domain']) ? ['domain'] : [], `the Vault host's domain, ${domain}`),
-      ];
+      ]);
       eachItem<VaultCredential>(vault.value.credentials, (c, i) => {
         const cd = str(c.domain)?.trim().toLowerCase();
         if (!cd || cd === domain || !isRestricted(c)) return;
@@ -69,7 +70,7 @@ export const credentialDomainRule: WorkspaceRule = {
           code: 'credential/domain-filtered',
           range: vault.file.rangeAt(['credentials', i, 'domain']),
           message: `Domain Matching is on in ${names(ecms.map((e) => str(e.value.name) ?? '?'))}, and this Restricted credential is from \`${c.domain}\`, not the Vault's domain \`${domain}\`: the ECM withholds it. Move it to ${domain}, make it Shared, or turn enableDomainMatching off.`,
-          related,
+          related: relatedOnce(),
         });
       });
     }

@@ -1,6 +1,6 @@
 import { crossIndex } from '../engine/crossIndex';
 import { Memo } from '../engine/memo';
-import { list, type PaJumpClient } from '../model/inventory';
+import type { PaJumpClient } from '../model/inventory';
 import { eachItem, has, MAX_RELATED, names, occRange, relatedAt, relatedOcc } from './crossHelpers';
 import type { WorkspaceRule } from './types';
 

@@ -19,7 +19,8 @@ export const mappingProviderRule: WorkspaceRule = {
     const providers = index.declared('vaultProvider');
     const known = [...providers.values()].map((d) => d[0].name);
     const home = index.vaults.find((v) => has(v.file, ['securityProviders'])) ?? index.vaults[0];
-    const related = [relatedAt(home.file, has(home.file, ['securityProviders']) ? ['securityProviders'] : [], 'securityProviders of the Vault inventory', 'key')];
+    // Built only when something is reported: a range in a 17 MB file costs its line table.
+    const related = () => [relatedAt(home.file, has(home.file, ['securityProviders']) ? ['securityProviders'] : [], 'securityProviders of the Vault inventory', 'key')];
     const problem = (name: string): { message: string; data?: Record<string, unknown> } | undefined => {
       if (providers.has(nameKey('vaultProvider', name))) return undefined;
       const suggestion = closest(name, known);
@@ -34,11 +35,11 @@ export const mappingProviderRule: WorkspaceRule = {
       for (const line of mappingLines(ecm.file)) {
         if (!line.netbios || !line.netbiosRange) continue;
         const p = problem(line.netbios);
-        if (p) report({ uri: ecm.file.uri, code: 'mapping/unknown-provider', range: line.netbiosRange, related, ...p });
+        if (p) report({ uri: ecm.file.uri, code: 'mapping/unknown-provider', range: line.netbiosRange, related: related(), ...p });
       }
       const def = str(ecm.value.vault?.defaultSecurityProvider)?.trim();
       const p = def && problem(def);
-      if (p) report({ uri: ecm.file.uri, code: 'mapping/unknown-provider', range: ecm.file.rangeAt(['vault', 'defaultSecurityProvider']), related, ...p });
+      if (p) report({ uri: ecm.file.uri, code: 'mapping/unknown-provider', range: ecm.file.rangeAt(['vault', 'defaultSecurityProvider']), related: related(), ...p });
     }
   },
 };
