@@ -34,7 +34,9 @@ export async function run(_args: string[]): Promise<number> {
     const doc = documents.get(uri);
     const known = ws.get(uri);
     if (doc && (!known || known.version !== doc.version || known.text !== doc.getText())) {
-      const fresh = (known && incremental(known, doc)) ?? ParsedFile.create(uri, doc.getText(), doc.version);
+      const fresh = (known && incremental(known, doc))
+        ?? (known && known.text === doc.getText() ? ParsedFile.reversioned(known, doc.version) : undefined) // opened as saved: nothing to parse
+        ?? ParsedFile.create(uri, doc.getText(), doc.version);
       if (fresh) ws.set(fresh);
       return fresh;
     }

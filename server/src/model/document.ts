@@ -47,6 +47,15 @@ export class ParsedFile {
     return c && new ParsedFile(uri, c.kind, c.syntax, text, version);
   }
 
+  /** The same text under a new version (a file opened in the editor as it is on disk): nothing is parsed again. */
+  static reversioned(prev: ParsedFile, version: number): ParsedFile {
+    if (prev.tooLarge || !prev.root) return new ParsedFile(prev.uri, prev.kind, prev.syntax, prev.text, version);
+    const edit = { regionStart: 0, regionOldEnd: 0, regionNewEnd: 0, delta: 0, items: [], checkOldEnd: 0, prevLines: prev.lines };
+    const next = new ParsedFile(prev.uri, prev.kind, prev.syntax, prev.text, version, { root: prev.root, value: prev.value, problems: prev.problems, lines: prev.lines, edit });
+    next.source = prev.source;
+    return next;
+  }
+
   /**
    * The next version after one change ([start, end) of this text replaced): incremental when the change
    * falls inside items of a top-level list, else a whole parse. This version's tree must not be used
