@@ -25,7 +25,9 @@ function assertNothingLost(f: LoadFigures, vanishing = false): void {
   // caller vanished after its HTTP library had read the answer looks delivered: it stays open until it
   // expires (or the broker stops), and only those may be open now.
   assert.ok(f.openLeases <= f.undelivered, `${f.openLeases} leases open, ${f.undelivered} check-outs undelivered`);
-  assert.ok(f.undelivered <= Math.max(2, f.vanished.checkout / 4), `${f.undelivered} of ${f.vanished.checkout} vanished check-outs went unnoticed`);
+  // How many vanished callers the broker notices depends on where each socket died (timing on a loaded CI
+  // machine: 0–4 of 13 seen); every unnoticed one must be a vanished check-out, and is checked in at shutdown below.
+  assert.ok(f.undelivered <= f.vanished.checkout, `${f.undelivered} undelivered but only ${f.vanished.checkout} check-outs vanished`);
   assert.ok(f.openVaultRequests <= f.openLeases);
 }
 
