@@ -519,7 +519,7 @@ export function resolve(s: string): { type: ScalarNode['type']; value: ScalarNod
   return { type: 'string', value: s };
 }
 
-/** The non-blank content lines of a block scalar, each with its own offset (as parseYaml.ts records them). */
+/** The non-blank content lines of a block scalar, each with its own offset, for per-line diagnostics (both YAML readers). */
 export function blockLines(text: string, start: number, end: number): { offset: number; length: number; text: string }[] {
   const lines: { offset: number; length: number; text: string }[] = [];
   let pos = text.indexOf('\n', start);

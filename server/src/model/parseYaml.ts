@@ -1,7 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, isAlias, LineCounter, parseDocument, Scalar, type Node as YamlNode } from 'yaml';
 import type { Node, PropertyNode, ScalarNode } from './tree';
 import type { SyntaxProblem } from './parseJson';
-import { parseYamlFast } from './fastYaml';
+import { blockLines, parseYamlFast } from './fastYaml';
 
 /** Parses YAML into the shared tree. Never throws: problems come back as syntax problems. */
 export function parseYaml(text: string): { root: Node | undefined; problems: SyntaxProblem[] } {
@@ -60,21 +60,4 @@ function scalar(n: Scalar, start: number, end: number, text: string): ScalarNode
   const node: ScalarNode = { type, offset: start, length: end - start, value };
   if (n.type === Scalar.BLOCK_LITERAL || n.type === Scalar.BLOCK_FOLDED) node.lines = blockLines(text, start, end);
   return node;
-}
-
-/** The non-blank content lines of a block scalar, each with its own offset, for per-line diagnostics. */
-function blockLines(text: string, start: number, end: number): { offset: number; length: number; text: string }[] {
-  const lines: { offset: number; length: number; text: string }[] = [];
-  let pos = text.indexOf('\n', start);
-  while (pos !== -1 && pos < end) {
-    const lineStart = pos + 1;
-    let lineEnd = text.indexOf('\n', lineStart);
-    if (lineEnd === -1 || lineEnd > end) lineEnd = Math.min(end, lineEnd === -1 ? text.length : lineEnd);
-    const raw = text.slice(lineStart, lineEnd).replace(/\r$/, '');
-    const lead = raw.length - raw.trimStart().length;
-    const body = raw.trim();
-    if (body) lines.push({ offset: lineStart + lead, length: body.length, text: body });
-    pos = lineEnd < end ? lineEnd : -1;
-  }
-  return lines;
 }
