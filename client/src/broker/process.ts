@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import type { BrokerEvent } from '../../../server/src/broker/log';
+import { pipeLines } from '../pipeLines';
 
 export interface SecretRequest { name: string; required: boolean; purpose: string }
 
@@ -72,7 +73,7 @@ export class BrokerProcess extends EventEmitter {
       resolve();
     }));
     let stderrTail = '';
-    lines(child.stderr, (line) => {
+    pipeLines(child.stderr, (line) => {
       let e: Stamped | undefined;
       try { const v = JSON.parse(line); if (v && typeof v.type === 'string') e = v; } catch { /* a plain line */ }
       if (e) this.emit('event', e);
@@ -127,17 +128,4 @@ export class BrokerProcess extends EventEmitter {
   }
 
   get pid(): number | undefined { return this.child?.pid; }
-}
-
-function lines(stream: NodeJS.ReadableStream | null, line: (s: string) => void): void {
-  let buf = '';
-  stream?.on('data', (d: Buffer) => {
-    buf += d.toString('utf8');
-    let i;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      line(buf.slice(0, i));
-      buf = buf.slice(i + 1);
-    }
-  });
-  stream?.on('end', () => { if (buf) line(buf); });
 }

@@ -4,6 +4,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { pipeLines } from '../pipeLines';
+
+export { pipeLines };
 
 export interface SecretRequest { name: string; required: boolean; purpose: string }
 export type ChildMessage =
@@ -72,18 +75,4 @@ async function offerToStore(ctx: vscode.ExtensionContext, r: SecretRequest, log:
 /** The environment variable the CLI reads for `${secret:NAME}` (FORMATS.md §1). */
 function envName(name: string): string {
   return 'ECMKIT_SECRET_' + name.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
-}
-
-/** Feeds a child's stderr to a log channel line by line. */
-export function pipeLines(stream: NodeJS.ReadableStream | null, line: (s: string) => void): void {
-  let buf = '';
-  stream?.on('data', (d: Buffer) => {
-    buf += d.toString('utf8');
-    let i;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      line(buf.slice(0, i));
-      buf = buf.slice(i + 1);
-    }
-  });
-  stream?.on('end', () => { if (buf) line(buf); });
 }

@@ -16,15 +16,9 @@ import { envSecrets, parseSecretRef } from '../model/secrets';
 import { Workspace } from '../model/workspace';
 import { SandboxKeyError } from '../vault/sandbox';
 import { flag, parseArgs, UsageError } from './args';
-import { askSecrets, closeIpc, ipcOn, parentGone, type SecretRequest } from './ipc';
+import { askSecrets, closingIpc, ipcOn, parentGone, type SecretRequest } from './ipc';
 
-export async function run(argv: string[]): Promise<number> {
-  try {
-    return await runCommand(argv);
-  } finally {
-    if (argv.includes('--ipc')) closeIpc(); // the channel would otherwise keep the process alive
-  }
-}
+export const run = closingIpc(runCommand);
 
 const HELP = `Usage: ecmkit broker [--workspace DIR] [--ecm FILE] [--port N] [--sandbox]
                      [--vault URL] [--ca PEM] [--key-file FILE] [--token-file PATH] [--lease-seconds N] [--log text|json|quiet]

@@ -34,6 +34,17 @@ export function closeIpc(): void {
   if (process.connected) process.disconnect?.();
 }
 
+/** Runs a subcommand and closes the editor's IPC channel after it, which would otherwise keep the process alive. */
+export function closingIpc(runCommand: (argv: string[]) => Promise<number>): (argv: string[]) => Promise<number> {
+  return async (argv) => {
+    try {
+      return await runCommand(argv);
+    } finally {
+      if (argv.includes('--ipc')) closeIpc();
+    }
+  };
+}
+
 /** Asks the editor for these secrets; resolves with a lookup that falls back to the environment. */
 export function askSecrets(requests: SecretRequest[], timeoutMs = 10 * 60_000): Promise<SecretLookup> {
   if (!ipcOn() || requests.length === 0) return Promise.resolve(envSecrets);

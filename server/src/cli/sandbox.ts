@@ -11,15 +11,9 @@ import { parseSecretRef, envSecrets } from '../model/secrets';
 import { list, type VaultCredential } from '../model/inventory';
 import { Workspace } from '../model/workspace';
 import { flag, parseArgs, UsageError } from './args';
-import { askSecrets, closeIpc, ipcOn, parentGone, sendToParent, type SecretRequest } from './ipc';
+import { askSecrets, closingIpc, ipcOn, parentGone, sendToParent, type SecretRequest } from './ipc';
 
-export async function run(argv: string[]): Promise<number> {
-  try {
-    return await runCommand(argv);
-  } finally {
-    if (argv.includes('--ipc')) closeIpc(); // the channel would otherwise keep the process alive
-  }
-}
+export const run = closingIpc(runCommand);
 
 async function runCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: ['workspace', 'port', 'key-file', 'cert-dir'], booleans: ['quiet', 'ipc'] });

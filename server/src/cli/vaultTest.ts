@@ -13,15 +13,9 @@ import { runConnectivityTest } from '../vault/connectivity';
 import { formatText, toContractJson } from '../vault/report';
 import { vaultTestInputs } from '../vault/testInputs';
 import { flag, parseArgs, UsageError } from './args';
-import { askSecrets, closeIpc, ipcOn, sendToParent } from './ipc';
+import { askSecrets, closingIpc, ipcOn, sendToParent } from './ipc';
 
-export async function run(argv: string[]): Promise<number> {
-  try {
-    return await runCommand(argv);
-  } finally {
-    if (argv.includes('--ipc')) closeIpc(); // the channel would otherwise keep the process alive
-  }
-}
+export const run = closingIpc(runCommand);
 
 async function runCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: ['ca', 'timeout', 'user', 'format', 'workspace', 'vault'], booleans: ['tls-only', 'ipc'] });
