@@ -102,11 +102,11 @@ export async function run(_args: string[]): Promise<number> {
     // Index files that are not open, so cross-file rules see the whole workspace.
     const files = await findFiles(folders).catch(() => [] as string[]);
     await Promise.all(files.map((f) => loadFromDisk(pathToFileURL(f).href)));
-    publisher.publishNow();
+    void publisher.publishNow();
   });
 
-  connection.onDidChangeConfiguration(async () => { await loadSettings(); publisher.publishNow(); });
-  connection.onRequest(Requests.recheck, () => { publisher.publishNow(); return null; });
+  connection.onDidChangeConfiguration(async () => { await loadSettings(); void publisher.publishNow(); });
+  connection.onRequest(Requests.recheck, async () => { await publisher.publishNow(); return null; });
 
   documents.onDidChangeContent((e) => {
     if (!classify(e.document.uri)) return;

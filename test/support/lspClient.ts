@@ -13,6 +13,10 @@ export const CLI = path.join(ROOT, 'dist/cli.js');
  */
 export class LspClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** Every publishDiagnostics, in order (with the document version the server checked, if it sent one). */
+  readonly publishes: PublishDiagnosticsParams[] = [];
+  /** The server's log lines (window/logMessage). */
+  readonly logs: string[] = [];
   private waiters: (() => void)[] = [];
   private constructor(readonly proc: ChildProcess, readonly conn: MessageConnection) {}
 
@@ -22,9 +26,10 @@ export class LspClient {
     const client = new LspClient(proc, conn);
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       client.diagnostics.set(p.uri, p.diagnostics);
+      client.publishes.push(p);
       const w = client.waiters; client.waiters = []; w.forEach((f) => f());
     });
-    conn.onNotification('window/logMessage', () => undefined);
+    conn.onNotification('window/logMessage', (p: { message: string }) => { client.logs.push(p.message); });
     conn.onNotification('ecmkit/status', () => undefined);
     conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map((i) => (i.section ? lookup(settings, i.section) : settings)));
     conn.onRequest('client/registerCapability', () => null);
@@ -35,7 +40,7 @@ export class LspClient {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: path.basename(workspaceDir) }],
-      capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
+      capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
     });
     conn.sendNotification('initialized', {});
     return client;

@@ -23,8 +23,16 @@ export interface PreviousCheck { findings: Finding[]; parsed: boolean }
  * is re-checked only there: the other findings are moved through the edit, the same as a whole check.
  */
 export function checkFile(file: ParsedFile, previous?: PreviousCheck): Finding[] {
+  return drain(checkFileSteps(file, previous));
+}
+
+/**
+ * `checkFile` one rule at a time: the generator pauses after each rule, so the server can yield to newer
+ * edits between rules and drop a check they made stale (features/diagnostics.ts). Returns the findings.
+ */
+export function* checkFileSteps(file: ParsedFile, previous?: PreviousCheck): Generator<void, Finding[]> {
   const incremental = previous && file.edit && previous.parsed && !file.problems.length ? checkEdited(file, file.edit, previous.findings) : undefined;
-  return incremental ?? checkWhole(file);
+  return incremental ?? (yield* checkWhole(file));
 }
 
 function checkEdited(file: ParsedFile, edit: NonNullable<ParsedFile['edit']>, before: Finding[]): Finding[] | undefined {
@@ -49,7 +57,7 @@ function checkEdited(file: ParsedFile, edit: NonNullable<ParsedFile['edit']>, be
   return out;
 }
 
-function checkWhole(file: ParsedFile): Finding[] {
+function* checkWhole(file: ParsedFile): Generator<void, Finding[]> {
   const out: Finding[] = [];
   const report: Report = (f) => out.push({ ...f, uri: f.uri ?? file.uri });
   const parses = file.problems.length === 0 && !file.tooLarge;
@@ -57,12 +65,18 @@ function checkWhole(file: ParsedFile): Finding[] {
     if (!rule.kinds.includes(file.kind)) continue;
     if (!parses && rule !== FILE_RULES[0]) break; // a broken file gets only its syntax errors
     runSafely(() => rule.check(file, report));
+    yield;
   }
   return out;
 }
 
 /** Findings of the cross-file rules, grouped by the file they are reported on. */
 export function checkWorkspace(ws: Workspace): Map<string, Finding[]> {
+  return drain(checkWorkspaceSteps(ws));
+}
+
+/** `checkWorkspace` one rule at a time, like `checkFileSteps`. */
+export function* checkWorkspaceSteps(ws: Workspace): Generator<void, Map<string, Finding[]>> {
   const out = new Map<string, Finding[]>();
   const report: Report = (f) => {
     if (!f.uri) return;
@@ -70,8 +84,13 @@ export function checkWorkspace(ws: Workspace): Map<string, Finding[]> {
     list.push(f as Finding);
     out.set(f.uri, list);
   };
-  for (const rule of WORKSPACE_RULES) runSafely(() => rule.check(ws, report));
+  for (const rule of WORKSPACE_RULES) { runSafely(() => rule.check(ws, report)); yield; }
   return out;
+}
+
+/** Runs a check's steps to the end at once. */
+export function drain<T>(steps: Generator<void, T>): T {
+  for (;;) { const step = steps.next(); if (step.done) return step.value; }
 }
 
 function runSafely(fn: () => void): void {
