@@ -4,6 +4,8 @@ import { reparse, type EditInfo, type TextChange } from './incremental';
 import { LineIndex } from './lines';
 import type { PieceText } from './pieceText';
 import { parseJson, type SyntaxProblem } from './parseJson';
+import { parseJsonFast } from './fastJson';
+import { LAZY_MIN_CHARS, LazyJson } from './lazyJson';
 import { parseYaml } from './parseYaml';
 import { nodeAt, toValue, type JsonPath, type Node, type PropertyNode } from './tree';
 
@@ -11,7 +13,11 @@ import { nodeAt, toValue, type JsonPath, type Node, type PropertyNode } from './
 export class ParsedFile {
   /** Files longer than this (in characters) are not parsed: one `file/too-large` diagnostic instead of a frozen editor. */
   static maxChars = 20 * 1024 * 1024;
-  readonly root: Node | undefined;
+  /** JSON files from this many characters get a lazy tree (lazyJson.ts); tests lower it to cover small files too. */
+  static lazyJsonFrom = LAZY_MIN_CHARS;
+  private tree: Node | undefined;
+  /** A large JSON file's tree before anything needed all of it (lazyJson.ts). */
+  private lazy: LazyJson | undefined;
   readonly tooLarge: boolean;
   readonly value: unknown;
   readonly problems: SyntaxProblem[];
@@ -28,18 +34,39 @@ export class ParsedFile {
   constructor(readonly uri: string, readonly kind: FileKind, readonly syntax: Syntax, readonly text: string, readonly version = 0, derived?: { root: Node; value: unknown; problems: SyntaxProblem[]; lines: LineIndex; edit: EditInfo & { prevLines: LineIndex } }) {
     this.tooLarge = text.length > ParsedFile.maxChars;
     if (derived) {
-      this.root = derived.root;
+      this.tree = derived.root;
       this.value = derived.value;
       this.problems = derived.problems;
       this.lines = derived.lines;
       this.edit = derived.edit;
       return;
     }
-    this.lines = LineIndex.of(text);
+    const lazy = !this.tooLarge && syntax === 'json' && text.length >= ParsedFile.lazyJsonFrom ? LazyJson.read(text) : undefined;
+    this.lines = lazy?.lineStarts ? LineIndex.withStarts(text, lazy.lineStarts) : LineIndex.of(text);
+    if (lazy) {
+      this.lazy = lazy.lazy;
+      this.value = lazy.value;
+      this.problems = [];
+      return;
+    }
     const parsed = this.tooLarge ? { root: undefined, problems: [] } : syntax === 'json' ? parseJson(text) : parseYaml(text);
-    this.root = parsed.root;
+    this.tree = parsed.root;
     this.problems = parsed.problems;
     this.value = toValue(parsed.root);
+  }
+
+  /** The syntax tree (built on first use for a large JSON file). */
+  get root(): Node | undefined {
+    if (this.lazy) {
+      this.tree = parseJsonFast(this.text)?.root; // the text parsed cleanly once: the fast parser takes it
+      this.lazy = undefined;
+    }
+    return this.tree;
+  }
+
+  /** The type of the top-level value, without building a lazy tree. */
+  get rootType(): Node['type'] | undefined {
+    return this.lazy ? 'object' : this.tree?.type;
   }
 
   static create(uri: string, text: string, version = 0): ParsedFile | undefined {
@@ -97,12 +124,12 @@ export class ParsedFile {
   }
 
   at(path: JsonPath): ReturnType<typeof nodeAt> {
-    return nodeAt(this.root, path);
+    return this.lazy ? this.lazy.at(path) : nodeAt(this.root, path);
   }
 
   /** The range of the value at `path` (or of its key when the value is empty), else the closest ancestor's key. */
   rangeAt(path: JsonPath, prefer: 'value' | 'key' = 'value'): Range {
-    const { node, prop, depth } = nodeAt(this.root, path);
+    const { node, prop, depth } = this.at(path);
     if (depth === path.length) {
       if (prefer === 'key' && prop) return this.keyRange(prop);
       if (node && (node.length > 0)) return this.nodeRange(node);

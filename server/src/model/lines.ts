@@ -46,6 +46,13 @@ export class LineIndex {
     return new LineIndex(text);
   }
 
+  /** The index of a text whose line starts are known (found by a scan that saw no \r). */
+  static withStarts(text: string, starts: Int32Array): LineIndex {
+    const index = new LineIndex(text, starts);
+    index.cr = false;
+    return index;
+  }
+
   /**
    * The index of `text`, which is `prev`'s text with [start, oldEnd) replaced by `insertedLength`
    * characters. Lines before the edit are kept, lines after it shifted, only the edit rescanned.

@@ -9,7 +9,7 @@ import type { FileRule, Report } from './types';
 export const schemaRule: FileRule = {
   kinds: ['ecm', 'integration', 'vault', 'pa'],
   check(file, report) {
-    if (!file.root || file.root.type !== 'object') return;
+    if (file.rootType !== 'object') return;
     const validate = validatorFor(file.kind);
     validate(file.value);
     reportErrors(file, validate.errors, report);
@@ -17,7 +17,7 @@ export const schemaRule: FileRule = {
   checkPath(file, path, report) {
     // One item of a top-level list, validated against the list's item schema, errors at the same paths.
     const [list, index] = path;
-    if (path.length !== 2 || typeof list !== 'string' || typeof index !== 'number' || !file.root || file.root.type !== 'object') return;
+    if (path.length !== 2 || typeof list !== 'string' || typeof index !== 'number' || file.rootType !== 'object') return;
     const validate = itemValidatorFor(file.kind, list);
     const items = (file.value as Record<string, unknown>)[list];
     if (!validate || !Array.isArray(items)) return;
@@ -79,7 +79,7 @@ function ownerRange(file: ParsedFile, path: JsonPath) {
     if (typeof path[path.length - 1] === 'number' && node) return file.headRange(node);
     if (prop) return file.keyRange(prop);
   }
-  const root = file.root;
+  const root = file.at([]).node;
   if (root?.type === 'object' && root.properties[0]) return file.keyRange(root.properties[0]);
   return file.range(0, 0);
 }

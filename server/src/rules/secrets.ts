@@ -1,6 +1,6 @@
 import { secretPaths } from '../model/schemas';
 import { parseSecretRef } from '../model/secrets';
-import type { JsonPath, Node } from '../model/tree';
+import type { JsonPath } from '../model/tree';
 import type { ParsedFile } from '../model/document';
 import type { FileRule } from './types';
 
@@ -8,22 +8,26 @@ import type { FileRule } from './types';
 export const secretsRule: FileRule = {
   kinds: ['ecm', 'integration', 'vault'],
   check(file, report) {
-    // Only along the secret fields' paths: a 50,000-credential inventory is not walked node by node.
-    for (const pattern of secretPaths(file.kind)) along(file.root, pattern, 0, [], (node, path) => checkSecret(file, node, path, report));
+    // Along the secret fields' paths in the value: a 50,000-credential inventory is not walked node by
+    // node, and a large JSON file's tree is looked up only where a literal is reported (lazyJson.ts).
+    for (const pattern of secretPaths(file.kind)) along(file.value, pattern, 0, [], (value, path) => checkSecret(file, value, path, report));
   },
   checkPath(file, path, report) {
-    const { node, depth } = file.at(path);
-    if (depth !== path.length) return;
+    let value: unknown = file.value;
+    for (const seg of path) value = value && typeof value === 'object' ? (value as Record<string | number, unknown>)[seg] : undefined;
+    if (value === undefined) return;
     for (const pattern of secretPaths(file.kind)) {
       if (pattern.length < path.length || !matches(pattern.slice(0, path.length), path)) continue;
-      along(node, pattern, path.length, path, (n, p) => checkSecret(file, n, p, report));
+      along(value, pattern, path.length, path, (v, p) => checkSecret(file, v, p, report));
     }
   },
 };
 
-function checkSecret(file: ParsedFile, node: Node, path: JsonPath, report: Parameters<FileRule['check']>[1]): void {
-  if (node.type !== 'string' || node.value === '') return;
-  if (parseSecretRef(node.value)) return;
+function checkSecret(file: ParsedFile, value: unknown, path: JsonPath, report: Parameters<FileRule['check']>[1]): void {
+  if (typeof value !== 'string' || value === '') return;
+  if (parseSecretRef(value)) return;
+  const { node, depth } = file.at(path);
+  if (!node || depth !== path.length) return;
   const name = suggestedSecretName(file, path);
   report({
     code: 'secret/plaintext',
@@ -33,16 +37,15 @@ function checkSecret(file: ParsedFile, node: Node, path: JsonPath, report: Param
   });
 }
 
-/** Visits the nodes at `pattern` (from segment `i`, `*` = every list item) under `node`. */
-function along(node: Node | undefined, pattern: JsonPath, i: number, path: JsonPath, visit: (node: Node, path: JsonPath) => void): void {
-  if (!node) return;
-  if (i === pattern.length) { visit(node, path); return; }
+/** Visits the values at `pattern` (from segment `i`, `*` = every list item) under `value`. */
+function along(value: unknown, pattern: JsonPath, i: number, path: JsonPath, visit: (value: unknown, path: JsonPath) => void): void {
+  if (value === undefined || value === null) return;
+  if (i === pattern.length) { visit(value, path); return; }
   const seg = pattern[i];
   if (seg === '*') {
-    if (node.type === 'array') node.items.forEach((item, k) => along(item, pattern, i + 1, [...path, k], visit));
-  } else if (node.type === 'object') {
-    const p = node.properties.find((x) => x.key === seg);
-    if (p) along(p.value, pattern, i + 1, [...path, seg], visit);
+    if (Array.isArray(value)) value.forEach((item, k) => along(item, pattern, i + 1, [...path, k], visit));
+  } else if (typeof value === 'object' && !Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, seg)) {
+    along((value as Record<string, unknown>)[seg], pattern, i + 1, [...path, seg], visit);
   }
 }
 

@@ -15,7 +15,7 @@ export const syntaxRule: FileRule = {
     for (const p of file.problems) {
       report({ code: 'syntax', range: file.range(p.offset, p.length), message: `${p.message} Fix the ${file.syntax === 'json' ? 'JSON' : 'YAML'} so the file parses.` });
     }
-    if (file.problems.length === 0 && file.root && file.root.type !== 'object') {
+    if (file.problems.length === 0 && file.rootType && file.rootType !== 'object' && file.root) {
       report({ code: 'syntax', range: file.headRange(file.root), message: `A ${file.kind} file holds a mapping of fields (key: value) at the top level.` });
     }
   },
