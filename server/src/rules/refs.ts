@@ -77,31 +77,39 @@ const FIELDS: Record<RefList, [string, NameKind, boolean][]> = {
 const itemRefs = new WeakMap<object, ItemRef[]>();
 const NONE: ItemRef[] = [];
 
-/** The names one list item refers to, cached on the item's value. */
+/** The names one list item refers to, cached on the item's value (for the reverse index, built on the first edit that needs it). */
 function refsOf(list: RefList, item: object): ItemRef[] {
-  const hit = itemRefs.get(item);
-  if (hit) return hit;
+  let refs = itemRefs.get(item);
+  if (!refs) itemRefs.set(item, (refs = collectRefs(list, item)));
+  return refs;
+}
+
+/** The names one item refers to, or only those `keep` accepts: a cold check keeps only the unknown ones and allocates nothing for the rest. */
+function collectRefs(list: RefList, item: object, keep?: (kind: NameKind, name: string) => boolean): ItemRef[] {
   let refs: ItemRef[] = NONE;
+  const add = (kind: NameKind, name: string, field: string, idx: number): void => {
+    if (keep && !keep(kind, name)) return;
+    if (refs === NONE) refs = [];
+    refs.push({ kind, name, field, idx });
+  };
   const o = item as Record<string, unknown>;
-  const add = (r: ItemRef): void => { if (refs === NONE) refs = []; refs.push(r); };
   for (const [field, kind, many] of FIELDS[list]) {
     const v = o[field];
     if (many) {
       if (!Array.isArray(v)) continue;
       for (let k = 0; k < v.length; k++) {
         const x = v[k];
-        if (typeof x === 'string' && x.trim()) add({ kind, name: kind === 'endpoint' ? x : x.trim(), field, idx: k });
+        if (typeof x === 'string' && x.trim()) add(kind, kind === 'endpoint' ? x : x.trim(), field, k);
       }
-    } else if (typeof v === 'string' && v.trim()) add({ kind, name: v.trim(), field, idx: -1 });
+    } else if (typeof v === 'string' && v.trim()) add(kind, v.trim(), field, -1);
   }
   if (list === 'credentialPolicies' && Array.isArray(o.permissions)) {
     o.permissions.forEach((perm, k) => {
       const pr = perm && typeof perm === 'object' ? (perm as { principal?: unknown }).principal : undefined;
       const m = typeof pr === 'string' ? /^\s*(user|group|role)\s*:\s*(.*?)\s*$/i.exec(pr) : null;
-      if (m && m[2]) add({ kind: m[1].toLowerCase() as NameKind, name: m[2], field: 'permissions', idx: k });
+      if (m && m[2]) add(m[1].toLowerCase() as NameKind, m[2], 'permissions', k);
     });
   }
-  itemRefs.set(item, refs);
   return refs;
 }
 
@@ -120,10 +128,12 @@ const referrers = new WeakMap<object, Map<string, number[]>>();
  * endpoint re-judges the credentials naming the old or the new name, not all 50,000).
  */
 function unknownsOf(index: CrossIndex, list: RefList, items: unknown[], maps: Map<string, unknown>[][], go: boolean): Map<number, ItemRef[]> {
+  const unknownName = (kind: NameKind, name: string): boolean => !(kind === 'endpoint' && go) && !index.has(kind, name);
   const judge = (i: number): ItemRef[] => {
     const item = items[i];
     if (!item || typeof item !== 'object') return NONE;
-    return refsOf(list, item).filter((r) => !(r.kind === 'endpoint' && go) && !index.has(r.kind, r.name));
+    const refs = itemRefs.get(item);
+    return refs ? refs.filter((r) => unknownName(r.kind, r.name)) : collectRefs(list, item, unknownName);
   };
   let base = listStates.get(items);
   if (!base) {
