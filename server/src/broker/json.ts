@@ -1,19 +1,34 @@
 /**
- * A find answer explains every credential, so its trace is most of the body (tens of KB in a large
- * inventory). The files' steps are the same objects from one request to the next (the broker caches the
- * resolution), so each is serialized once and reused; only the Vault steps are new each time.
+ * A find answer explains every credential, so its trace is most of the body (20 KB for 66 credentials,
+ * tens of KB in a large inventory). The files' steps are the same objects from one request to the next
+ * (the broker caches the resolution), so each is serialized and UTF-8-encoded once and its bytes reused:
+ * a find copies cached bytes instead of building, flattening and encoding the whole text again. Only the
+ * Vault steps, the cross-check and the result are new each time.
  */
 import type { TraceStep } from '../engine/injection';
 
-const cache = new WeakMap<TraceStep, string>();
+const cache = new WeakMap<TraceStep, Buffer>();
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
 
-export function traceJson(steps: TraceStep[]): string {
-  let out = '[';
+function stepBytes(s: TraceStep): Buffer {
+  let b = cache.get(s);
+  if (b === undefined) cache.set(s, (b = Buffer.from(JSON.stringify(s))));
+  return b;
+}
+
+/** `head` + the trace as a JSON array + `tail`, as one buffer (head and tail are JSON text). */
+export function withTrace(head: string, steps: TraceStep[], tail: string): Buffer {
+  const parts: Buffer[] = [Buffer.from(head + '[')];
   for (let i = 0; i < steps.length; i++) {
-    const s = steps[i];
-    let j = cache.get(s);
-    if (j === undefined) cache.set(s, (j = JSON.stringify(s)));
-    out += (i ? ',' : '') + j;
+    if (i) parts.push(COMMA);
+    parts.push(stepBytes(steps[i]));
   }
-  return out + ']';
+  parts.push(CLOSE, Buffer.from(tail));
+  return Buffer.concat(parts);
+}
+
+/** The trace alone, as JSON text. */
+export function traceJson(steps: TraceStep[]): string {
+  return withTrace('', steps, '').toString('utf8');
 }

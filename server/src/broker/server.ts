@@ -7,7 +7,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Broker } from './broker';
 import { BrokerError } from './errors';
-import { traceJson } from './json';
+import { withTrace } from './json';
 import type { BrokerLog } from './log';
 
 const MAX_BODY = 64 * 1024;
@@ -89,7 +89,7 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
       setSummary(describe(body), endpointOf(body));
       const r = await broker.find(body);
       log.emit({ type: 'trace', id, ecm: r.ecm, runAs: r.runAs, endpoint: endpointOf(body), steps: r.trace });
-      const json = `{"credentials":${JSON.stringify(r.credentials)},"trace":${traceJson(r.trace)},"ecm":${JSON.stringify(r.ecm)},"runAs":${JSON.stringify(r.runAs ?? null)}}`;
+      const json = withTrace(`{"credentials":${JSON.stringify(r.credentials)},"trace":`, r.trace, `,"ecm":${JSON.stringify(r.ecm)},"runAs":${JSON.stringify(r.runAs ?? null)}}`);
       return { status: 200, body: new RawJson(json) };
     }
     if (path === '/v1/credentials/checkout') {
@@ -155,9 +155,16 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
 function checkHost(req: IncomingMessage, port: number): void {
   const host = (req.headers.host ?? '').toLowerCase();
   // One Host header only (RFC 9112 §3.2); Node keeps the first of several, which must not decide alone.
-  if ((req.headersDistinct.host?.length ?? 0) > 1) throw new BrokerError(400, 'bad-request', 'The request carries more than one Host header.');
+  // Counted in rawHeaders: req.headersDistinct would build a second copy of every header per request.
+  if (hostCount(req.rawHeaders) > 1) throw new BrokerError(400, 'bad-request', 'The request carries more than one Host header.');
   const ok = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host);
   if (!ok) throw new BrokerError(403, 'forbidden-host', `Host "${host.slice(0, 60)}" is not the broker's loopback address.`);
+}
+
+function hostCount(raw: string[]): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') n++;
+  return n;
 }
 
 function checkToken(req: IncomingMessage, digest: Buffer): void {
@@ -190,16 +197,28 @@ function checkBodyHeaders(req: IncomingMessage, max: number): void {
   if (length > max) throw new BrokerError(413, 'too-large', `The body is over ${Math.round(max / 1024)} KB.`);
 }
 
-async function readBody(req: IncomingMessage, max: number): Promise<string> {
+/** The whole body, at most `max` bytes. Plain stream events: an async iterator per request costs more than the read. */
+function readBody(req: IncomingMessage, max: number): Promise<string> {
   checkBodyHeaders(req, max);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > max) throw new BrokerError(413, 'too-large', `The body is over ${Math.round(max / 1024)} KB.`);
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  if (req.complete && req.readableLength === 0) { req.resume(); return Promise.resolve(''); }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (e?: Error): void => {
+      req.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
+      if (e) reject(e);
+      else resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    };
+    const onData = (c: Buffer): void => {
+      size += c.length;
+      if (size > max) { req.pause(); done(new BrokerError(413, 'too-large', `The body is over ${Math.round(max / 1024)} KB.`)); return; }
+      chunks.push(c);
+    };
+    const onEnd = (): void => done();
+    // The caller went away before the body was complete (for await would reject with a premature close).
+    const onClose = (): void => { if (!req.complete) done(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })); };
+    req.on('data', onData).on('end', onEnd).on('error', done).on('close', onClose);
+  });
 }
 
 async function drain(req: IncomingMessage, max: number): Promise<void> {
@@ -228,9 +247,9 @@ function endpointOf(body: unknown): string {
   return typeof e === 'string' ? e.slice(0, 80) : '';
 }
 
-/** A body already serialized (see json.ts). */
+/** A body already serialized to UTF-8 (see json.ts). */
 class RawJson {
-  constructor(readonly text: string) {}
+  constructor(readonly bytes: Buffer) {}
 }
 
 function send(res: ServerResponse, status: number, body?: unknown): void {
@@ -240,7 +259,7 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
     res.end();
     return;
   }
-  const text = body instanceof RawJson ? body.text : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
-  res.end(text);
+  const data = body instanceof RawJson ? body.bytes : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(data), 'cache-control': 'no-store' });
+  res.end(data);
 }
