@@ -11,6 +11,7 @@ import type { Entry, Workspace } from '../model/workspace';
 import { isRestricted } from '../vault/permissions';
 import { listEdits } from '../model/incremental';
 import { Memo } from './memo';
+import { ChunkedMap, type ReadonlyNameMap } from './chunkedMap';
 import { declSites, forEachNameValue, nameKey, occurrenceAtPath, type NameKind, type Occurrence } from './names';
 import { mapProvider, type ProviderMapping } from './provider';
 import { bindEcm, siteKey, siteOfPa, type EcmBinding } from './site';
@@ -23,15 +24,16 @@ export interface VaultUserRef { vault: Entry<'vault'>; index: number; user: Vaul
 export interface DeclRef { file: ParsedFile; name: string; path: JsonPath }
 interface NamePlace { name: string; path: JsonPath | number }
 
-const listNames = new WeakMap<object, Map<string, Map<string, NamePlace[]>>>();
+type NameMap = ChunkedMap<NamePlace[]>;
+const listNames = new WeakMap<object, Map<string, NameMap>>();
 /** For a name map patched from the previous one: which names left and which arrived (for patching what depends on it). */
-const mapPatches = new WeakMap<Map<string, NamePlace[]>, { prev?: Map<string, NamePlace[]>; removed: string[]; added: string[] }>();
+const mapPatches = new WeakMap<NameMap, { prev?: NameMap; removed: string[]; added: string[] }>();
 
 /**
  * The names a declaration site holds (`['endpoints', '*', 'name']` → each endpoint's name), by key. For
  * a list, cached on the list's value, which stays the same object while nothing in the list changes.
  */
-function namesOfSite(file: ParsedFile, pattern: JsonPath, kind: NameKind): Map<string, NamePlace[]> {
+function namesOfSite(file: ParsedFile, pattern: JsonPath, kind: NameKind): NameMap {
   const value = file.value as Record<string, unknown> | null;
   const list = value && typeof value === 'object' ? value[pattern[0] as string] : undefined;
   const cacheable = pattern.length === 3 && pattern[1] === '*' && Array.isArray(list);
@@ -51,9 +53,9 @@ function namesOfSite(file: ParsedFile, pattern: JsonPath, kind: NameKind): Map<s
     // After an edit that replaced items in place (same count), patch the previous list's map.
     const edit = listEdits.get(items);
     const before = edit?.prev && edit.added === edit.removed ? listNames.get(edit.prev)?.get(field) : undefined;
-    let map: Map<string, NamePlace[]>;
+    let map: NameMap;
     if (edit && before) {
-      map = new Map(before);
+      map = before.copy();
       const removed: string[] = [], added: string[] = [];
       for (let i = edit.first; i < edit.first + edit.removed; i++) {
         const name = nameOf(i, edit.prev!);
@@ -74,7 +76,7 @@ function namesOfSite(file: ParsedFile, pattern: JsonPath, kind: NameKind): Map<s
       mapPatches.set(map, { prev: before, removed, added });
     } else {
       // A list of records: each item's `field`, with its index (the path is built when asked for).
-      map = new Map();
+      map = ChunkedMap.empty();
       for (let i = 0; i < items.length; i++) {
         const name = nameOf(i);
         if (name === undefined) continue;
@@ -87,7 +89,7 @@ function namesOfSite(file: ParsedFile, pattern: JsonPath, kind: NameKind): Map<s
     byField.set(field, map);
     return map;
   }
-  const map = new Map<string, NamePlace[]>();
+  const map: NameMap = ChunkedMap.empty();
   forEachNameValue(file.kind, file.value, (_k, name, _role, path) => {
     const p = path();
     if (p[0] !== pattern[0] || (pattern.length > 1 && p.length !== pattern.length) || (pattern.length === 3 && p[2] !== pattern[2])) return;
@@ -100,7 +102,7 @@ function namesOfSite(file: ParsedFile, pattern: JsonPath, kind: NameKind): Map<s
 
 /** The name keys that differ between two name maps when one was patched from the other, else undefined. */
 export function patchedKeys(kind: NameKind, before: unknown, after: unknown): string[] | undefined {
-  const p = mapPatches.get(after as Map<string, NamePlace[]>);
+  const p = mapPatches.get(after as NameMap);
   return p && p.prev === before ? [...p.removed, ...p.added].map((n) => nameKey(kind, n)) : undefined;
 }
 
@@ -118,8 +120,8 @@ export class CrossIndex {
   readonly pas: Entry<'pa'>[];
   /** Vault inventories where endpoints matter (Vault Go! needs none). */
   readonly endpointVaults: Entry<'vault'>[];
-  private readonly declCache = new Map<NameKind, { file: ParsedFile; pattern: JsonPath; map: Map<string, NamePlace[]> }[]>();
-  private variantCache?: { full: Map<string, string[]>; label: Map<string, string[]> };
+  private readonly declCache = new Map<NameKind, { file: ParsedFile; pattern: JsonPath; map: NameMap }[]>();
+  private variantCache?: Variants;
   private mergedCache?: VaultInventory;
   private granteesCache?: Set<string>;
   private readonly bindings = new Map<Entry<'pa'> | undefined, EcmBinding | undefined>();
@@ -139,7 +141,7 @@ export class CrossIndex {
    * The map of each declaring list is cached on the list's value, which an edit of another list leaves
    * as it was (incremental.ts): editing a credential does not re-read 10,000 endpoints.
    */
-  private declLists(kind: NameKind): { file: ParsedFile; pattern: JsonPath; map: Map<string, NamePlace[]> }[] {
+  private declLists(kind: NameKind): { file: ParsedFile; pattern: JsonPath; map: NameMap }[] {
     let lists = this.declCache.get(kind);
     if (!lists) {
       lists = [];
@@ -155,7 +157,7 @@ export class CrossIndex {
   }
 
   /** The name maps behind `has` for a kind: the same objects while no declaring list changed (for Memo deps). */
-  declMaps(kind: NameKind): Map<string, unknown>[] {
+  declMaps(kind: NameKind): ReadonlyNameMap<unknown>[] {
     return this.declLists(kind).map((l) => l.map);
   }
 
@@ -239,27 +241,27 @@ export class CrossIndex {
     return [...out].flatMap((n) => this.declsOf('endpoint', n));
   }
 
-  private variants(): { full: Map<string, string[]>; label: Map<string, string[]> } {
+  private variants(): Variants {
     if (!this.variantCache) {
       const maps = this.declLists('endpoint').map((l) => l.map);
       this.variantCache = variantMemo.get(maps[0] ?? variantMemo, maps, () => {
         // One Vault file whose endpoint names changed by a few: patch the previous variant maps.
         const patch = maps.length === 1 ? mapPatches.get(maps[0]) : undefined;
         const prev = patch && lastVariants?.source === patch.prev ? lastVariants : undefined;
-        let full: Map<string, string[]>, label: Map<string, string[]>;
-        const push = (m: Map<string, string[]>, k: string, n: string): void => { m.set(k, [...(m.get(k) ?? []), n]); };
-        const drop = (m: Map<string, string[]>, k: string, n: string): void => {
+        let full: ChunkedMap<string[]>, label: ChunkedMap<string[]>;
+        const push = (m: ChunkedMap<string[]>, k: string, n: string): void => { m.set(k, [...(m.get(k) ?? []), n]); };
+        const drop = (m: ChunkedMap<string[]>, k: string, n: string): void => {
           const rest = (m.get(k) ?? []).filter((x) => x !== n);
           if (rest.length) m.set(k, rest); else m.delete(k);
         };
         if (patch && prev) {
-          full = new Map(prev.full);
-          label = new Map(prev.label);
+          full = prev.full.copy();
+          label = prev.label.copy();
           for (const name of patch.removed) { drop(full, loose(name), name); if (hasDomain(name)) drop(label, loose(firstLabel(name)), name); }
           for (const name of patch.added) { push(full, loose(name), name); if (hasDomain(name)) push(label, loose(firstLabel(name)), name); }
         } else {
-          full = new Map();
-          label = new Map();
+          full = ChunkedMap.empty();
+          label = ChunkedMap.empty();
           for (const map of maps) {
             for (const name of map.keys()) {
               push(full, loose(name), name);
@@ -393,8 +395,10 @@ export class CrossIndex {
   }
 }
 
-const variantMemo = new Memo<{ full: Map<string, string[]>; label: Map<string, string[]> }>();
-let lastVariants: { source: Map<string, NamePlace[]>; full: Map<string, string[]>; label: Map<string, string[]> } | undefined;
+/** Endpoint names by loose form (`full`) and by loose first DNS label of FQDNs (`label`). */
+interface Variants { full: ChunkedMap<string[]>; label: ChunkedMap<string[]> }
+const variantMemo = new Memo<Variants>();
+let lastVariants: { source: NameMap; full: ChunkedMap<string[]>; label: ChunkedMap<string[]> } | undefined;
 const usersIndex = new WeakMap<object, Map<string, number[]>>();
 
 /** Positions of the users of a `users` list by name key, cached on the list's value. */

@@ -1,3 +1,4 @@
+import type { ReadonlyNameMap } from '../engine/chunkedMap';
 import { crossIndex, patchedKeys, type CrossIndex } from '../engine/crossIndex';
 import { listEdits } from '../model/incremental';
 import { DECLARED_IN, forEachNameValue, KIND_LABEL, nameKey, occurrenceAtPath, type NameKind } from '../engine/names';
@@ -116,7 +117,7 @@ function collectRefs(list: RefList, item: object, keep?: (kind: NameKind, name: 
 const DEP_KINDS: NameKind[] = ['endpoint', 'endpointGroup', 'user', 'policy', 'group', 'role', 'vaultProvider'];
 
 /** The unknown names of one list, and the declarations they were judged against. */
-interface ListState { maps: Map<string, unknown>[][]; go: boolean; unknowns: Map<number, ItemRef[]> }
+interface ListState { maps: ReadonlyNameMap<unknown>[][]; go: boolean; unknowns: Map<number, ItemRef[]> }
 const listStates = new WeakMap<object, ListState>();
 /** Per list: which items refer to a name (`kind` + NUL + key) — to re-judge only those when declarations change. */
 const referrers = new WeakMap<object, Map<string, number[]>>();
@@ -127,7 +128,7 @@ const referrers = new WeakMap<object, Map<string, number[]>>();
  * when declarations changed, only the items naming an added or removed name are judged again (a renamed
  * endpoint re-judges the credentials naming the old or the new name, not all 50,000).
  */
-function unknownsOf(index: CrossIndex, list: RefList, items: unknown[], maps: Map<string, unknown>[][], go: boolean): Map<number, ItemRef[]> {
+function unknownsOf(index: CrossIndex, list: RefList, items: unknown[], maps: ReadonlyNameMap<unknown>[][], go: boolean): Map<number, ItemRef[]> {
   const unknownName = (kind: NameKind, name: string): boolean => !(kind === 'endpoint' && go) && !index.has(kind, name);
   const judge = (i: number): ItemRef[] => {
     const item = items[i];
@@ -169,7 +170,7 @@ function unknownsOf(index: CrossIndex, list: RefList, items: unknown[], maps: Ma
 }
 
 /** `kind` + NUL + key of every name declared in one set of maps and not the other, for kinds whose maps changed. */
-function changedKeys(before: Map<string, unknown>[][], after: Map<string, unknown>[][]): Set<string> {
+function changedKeys(before: ReadonlyNameMap<unknown>[][], after: ReadonlyNameMap<unknown>[][]): Set<string> {
   const out = new Set<string>();
   DEP_KINDS.forEach((kind, k) => {
     const a = before[k], b = after[k];
