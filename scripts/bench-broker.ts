@@ -285,8 +285,10 @@ async function main(): Promise<void> {
     };
     const forwarder: Partial<Record<Via, ChildProcess>> = { floor: floor.child, broker: br.child, 'slow-broker': slowBr.child };
 
-    // Warm-up: JIT, TLS sessions, connection pools, on every path.
-    for (const via of Object.keys(ops) as Via[]) for (const op of OPS) await measure(16, 1, ops[via][op]);
+    // Warm-up: TLS sessions, connection pools and above all the JIT, on every path and at full load: the
+    // broker has the most code to compile, and at a slow Vault's pace that would otherwise be spread over
+    // the measured slices (a few ms of compiler time per request at one client).
+    for (const via of Object.keys(ops) as Via[]) for (const op of OPS) await measure(CLIENTS, 2, ops[via][op]);
 
     // The paths compared alternate within each round (order rotated every round), so they see the same
     // machine load; throughput is total ops over total time, latency percentiles over every op of every slice.
