@@ -1,14 +1,20 @@
 import { isMap, isPair, isScalar, isSeq, isAlias, LineCounter, parseDocument, Scalar, type Node as YamlNode } from 'yaml';
 import type { Node, PropertyNode, ScalarNode } from './tree';
 import type { SyntaxProblem } from './parseJson';
+import { parseYamlChunked } from './chunkedYaml';
 import { blockLines, parseYamlFast } from './fastYaml';
 
 /** Parses YAML into the shared tree. Never throws: problems come back as syntax problems. */
 export function parseYaml(text: string): { root: Node | undefined; problems: SyntaxProblem[] } {
   const fast = parseYamlFast(text); // the same tree for the usual subset, an order of magnitude faster (fastYaml.ts)
   if (fast) return { root: fast.root, problems: [] };
-  return parseYamlFull(text);
+  // A large file with an error: piece by piece, so the `yaml` package reads only the broken piece.
+  const chunked = text.length > yamlLimits.chunkedFrom ? parseYamlChunked(text, parseYamlFull) : undefined;
+  return chunked ?? parseYamlFull(text);
 }
+
+/** From this size the whole-file `yaml` parse takes seconds (tests lower it to cover small files). */
+export const yamlLimits = { chunkedFrom: 1_000_000 };
 
 /** The `yaml` package's parse, converted: for everything the fast path leaves (and every error message). */
 export function parseYamlFull(text: string): { root: Node | undefined; problems: SyntaxProblem[] } {
