@@ -156,6 +156,31 @@ describe('cross-file findings after incremental edits = a fresh check', () => {
   });
 });
 
+describe('renaming a Vault endpoint back and forth = a fresh check', () => {
+  it('the jump client of that name loses and regains its endpoint (the patched verdicts of engine/crossIndex.ts and rules/endpoint.ts)', async () => {
+    const { Workspace } = await import('../../server/src/model/workspace');
+    const { checkWorkspace } = await import('../../server/src/engine/check');
+    const live = new Workspace();
+    for (const n of readdirSync(EXAMPLES)) live.set(ParsedFile.create(`file:///ws/${n}`, readFileSync(path.join(EXAMPLES, n), 'utf8'))!);
+    const codesOn = (m: Map<string, { code: string }[]>, name: string) => (m.get(`file:///ws/${name}`) ?? []).map((f) => f.code).sort();
+    const vaultUri = 'file:///ws/corp.vault.yaml';
+    const baseline = codesOn(checkWorkspace(live), 'site.pa.yaml');
+    for (let i = 0; i < 6; i++) {
+      const f = live.get(vaultUri)!;
+      const at = f.text.indexOf(i % 2 ? '{ name: WEB01x,' : '{ name: WEB01,') + '{ name: '.length;
+      live.set(ParsedFile.edited(f, i % 2 ? { start: at, end: at + 6, text: 'WEB01' } : { start: at, end: at + 5, text: 'WEB01x' }, i + 1));
+      const a = checkWorkspace(live);
+      const fresh = new Workspace();
+      for (const file of live.all()) fresh.set(ParsedFile.create(file.uri, file.text)!);
+      const b = checkWorkspace(fresh);
+      for (const uri of new Set([...a.keys(), ...b.keys()])) assert.deepEqual(toDiagnostics(a.get(uri) ?? []), toDiagnostics(b.get(uri) ?? []), `edit ${i}, ${uri}`);
+      const pa = codesOn(a, 'site.pa.yaml');
+      if (i % 2) assert.deepEqual(pa, baseline);
+      else assert.ok(pa.length > baseline.length && pa.some((c) => c.startsWith('endpoint/')), `WEB01 has no exact endpoint: ${pa}`);
+    }
+  });
+});
+
 describe('PieceText = the string it stands for', () => {
   it('after random edits: text, slices, characters and line breaks', async () => {
     const { PieceText } = await import('../../server/src/model/pieceText');

@@ -6,10 +6,11 @@
 export class Memo<T> {
   private readonly cache = new WeakMap<object, { deps: readonly unknown[]; value: T }>();
 
-  get(key: object, deps: readonly unknown[], compute: () => T): T {
+  /** `compute` gets the result for the same key under older inputs, to patch rather than redo. */
+  get(key: object, deps: readonly unknown[], compute: (prev?: { deps: readonly unknown[]; value: T }) => T): T {
     const hit = this.cache.get(key);
     if (hit && sameDeps(hit.deps, deps)) return hit.value;
-    const value = compute();
+    const value = compute(hit);
     this.cache.set(key, { deps, value });
     return value;
   }

@@ -1,4 +1,4 @@
-import { crossIndex } from '../engine/crossIndex';
+import { crossIndex, patchedKeys } from '../engine/crossIndex';
 import { Memo } from '../engine/memo';
 import type { PaJumpClient } from '../model/inventory';
 import { eachItem, has, MAX_RELATED, names, occRange, relatedAt, relatedOcc } from './crossHelpers';
@@ -11,6 +11,18 @@ import type { WorkspaceRule } from './types';
  */
 const inexact = new Memo<number[]>();
 
+/** Jump client indexes by exact name, cached on the list. */
+const byNameCache = new WeakMap<object, Map<string, number[]>>();
+function jumpClientsByName(list: unknown[]): Map<string, number[]> {
+  let m = byNameCache.get(list);
+  if (!m) {
+    const map = new Map<string, number[]>();
+    eachItem<PaJumpClient>(list, (jc, i) => { if (typeof jc.name === 'string') map.set(jc.name, [...(map.get(jc.name) ?? []), i]); });
+    byNameCache.set(list, (m = map));
+  }
+  return m;
+}
+
 export const endpointRule: WorkspaceRule = {
   check(ws, report) {
     const index = crossIndex(ws);
@@ -19,11 +31,19 @@ export const endpointRule: WorkspaceRule = {
     const deps = index.declMaps('endpoint');
     for (const pa of index.pas) {
       // Which jump clients have no exact Vault endpoint: kept while the jump clients and endpoints are unchanged.
-      const missing = Array.isArray(pa.value.jumpClients) ? inexact.get(pa.value.jumpClients, deps, () => {
+      const list = pa.value.jumpClients;
+      const lacks = (jc: PaJumpClient): boolean => typeof jc.name === 'string' && !!jc.name.trim() && jc.credentialInjection !== false && !index.has('endpoint', jc.name);
+      const missing = Array.isArray(list) ? inexact.get(list, deps, (prev) => {
+        // Vault endpoints renamed, added or removed by an edit: only the jump clients of those names change.
+        const changed = prev?.deps.length === 1 && deps.length === 1 ? patchedKeys('endpoint', prev.deps[0], deps[0]) : undefined;
+        if (prev && changed) {
+          const out = new Set(prev.value);
+          const byName = jumpClientsByName(list);
+          for (const name of changed) for (const i of byName.get(name) ?? []) { if (lacks(list[i] as PaJumpClient)) out.add(i); else out.delete(i); }
+          return [...out].sort((a, b) => a - b);
+        }
         const out: number[] = [];
-        eachItem<PaJumpClient>(pa.value.jumpClients, (jc, i) => {
-          if (typeof jc.name === 'string' && jc.name.trim() && jc.credentialInjection !== false && !index.has('endpoint', jc.name)) out.push(i);
-        });
+        eachItem<PaJumpClient>(list, (jc, i) => { if (lacks(jc)) out.push(i); });
         return out;
       }) : [];
       for (const i of missing) {
