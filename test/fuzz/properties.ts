@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkFile, checkWorkspace, toDiagnostics } from '../../server/src/engine/check';
 import { ParsedFile } from '../../server/src/model/document';
+import { yamlLimits } from '../../server/src/model/parseYaml';
 import { Workspace } from '../../server/src/model/workspace';
 import { complete } from '../../server/src/features/completion';
 import { hover } from '../../server/src/features/hover';
@@ -71,6 +72,15 @@ function inside(file: ParsedFile, r: { start: { line: number; character: number 
  * every diagnostic has a known code and a message.
  */
 export function checkDocument(doc: { name: string; text: string }, workspace: Workspace): void {
+  checkDocumentOnce(doc, workspace);
+  // Again as a large file would be read: the lazy JSON tree and the piece-by-piece YAML reader.
+  const saved = [ParsedFile.lazyJsonFrom, yamlLimits.chunkedFrom] as const;
+  ParsedFile.lazyJsonFrom = 0;
+  yamlLimits.chunkedFrom = 0;
+  try { checkDocumentOnce(doc, workspace); } finally { [ParsedFile.lazyJsonFrom, yamlLimits.chunkedFrom] = saved; }
+}
+
+function checkDocumentOnce(doc: { name: string; text: string }, workspace: Workspace): void {
   const uri = `file:///fuzz/${doc.name}`;
   const file = ParsedFile.create(uri, doc.text)!;
   workspace.set(file);
