@@ -28,10 +28,20 @@ function scanLines(text: string, from: number, to: number, base: number, out: nu
   }
 }
 
+/** Edits that kept the line count but moved later lines, not yet written into the start table. */
+const MAX_SHIFTS = 16;
+
 export class LineIndex {
   private starts: Int32Array | undefined;
   /** Whether the text has a \r (else no offset needs moving back over a line end, and the text is never read). */
   private cr: boolean | undefined;
+  /**
+   * Pending moves, sorted by line: from `lines[k]` on, starts move by `totals[k]` (the sum of this and
+   * the earlier moves). Typing within a line moves every later line start by one; writing 1.4 million
+   * starts into a fresh table per keystroke was a 5.6 MB copy, so up to 16 such moves wait here.
+   */
+  private lines: number[] = [];
+  private totals: number[] = [];
 
   private constructor(private readonly text: string, starts?: Int32Array) {
     this.starts = starts;
@@ -54,24 +64,37 @@ export class LineIndex {
   }
 
   /**
-   * The index of `text`, which is `prev`'s text with [start, oldEnd) replaced by `insertedLength`
-   * characters. Lines before the edit are kept, lines after it shifted, only the edit rescanned.
+   * The index of `text`, which is `prev`'s text with [start, oldEnd) replaced by `inserted`. Lines
+   * before the edit are kept, lines after it shifted, only the inserted text scanned (reading `text`
+   * would copy the whole new text out of its rope).
    */
   static edited(prev: LineIndex, text: string, start: number, oldEnd: number, inserted: string): LineIndex {
-    const old = prev.starts;
-    if (!old || prev.hasCr || inserted.includes('\r')) return new LineIndex(text);
+    if (!prev.starts || prev.hasCr || inserted.includes('\r')) return new LineIndex(text);
     const delta = inserted.length - (oldEnd - start);
     // Lines starting at or before `start` are unchanged; those starting after `oldEnd` move by delta.
-    // Only the inserted text is scanned (reading `text` would copy the whole new text out of its rope).
-    const lo = upperBound(old, start); // first line start > start
-    const hi = upperBound(old, oldEnd); // first line start > oldEnd
+    const lo = prev.upperBound(start); // first line start > start
+    const hi = prev.upperBound(oldEnd); // first line start > oldEnd
     const mid: number[] = [];
     scanLines(inserted, 0, inserted.length, start, mid);
-    const out = new Int32Array(lo + mid.length + (old.length - hi));
-    out.set(old.subarray(0, lo), 0);
+    if (lo === hi && !mid.length && prev.lines.length < MAX_SHIFTS) {
+      // Same lines, later ones moved: share the table, note the move.
+      const next = new LineIndex(text, prev.starts);
+      next.cr = false;
+      next.lines = prev.lines.slice();
+      const deltas = prev.lines.map((_, k) => prev.totals[k] - (k ? prev.totals[k - 1] : 0));
+      const at = upperBoundArray(next.lines, lo - 1);
+      next.lines.splice(at, 0, lo);
+      deltas.splice(at, 0, delta);
+      let sum = 0;
+      next.totals = deltas.map((d) => (sum += d));
+      return next;
+    }
+    const count = prev.lineStarts.length;
+    const out = new Int32Array(lo + mid.length + (count - hi));
+    for (let i = 0; i < lo; i++) out[i] = prev.startOf(i);
     for (let i = 0; i < mid.length; i++) out[lo + i] = mid[i];
     let k = lo + mid.length;
-    for (let i = hi; i < old.length; i++) out[k++] = old[i] + delta;
+    for (let i = hi; i < count; i++) out[k++] = prev.startOf(i) + delta;
     const next = new LineIndex(text, out);
     next.cr = false; // neither the old text nor the inserted one has a \r
     return next;
@@ -84,6 +107,28 @@ export class LineIndex {
       this.starts = Int32Array.from(out);
     }
     return this.starts;
+  }
+
+  /** Where line `i` starts, pending moves included. */
+  private startOf(i: number): number {
+    const base = this.lineStarts[i];
+    const lines = this.lines;
+    if (!lines.length || i < lines[0]) return base;
+    let k = lines.length - 1;
+    while (lines[k] > i) k--;
+    return base + this.totals[k];
+  }
+
+  /** The first line whose start is greater than `x`. */
+  private upperBound(x: number): number {
+    const starts = this.lineStarts;
+    if (!this.lines.length) return upperBound(starts, x);
+    let lo = 0, hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.startOf(mid) > x) hi = mid; else lo = mid + 1;
+    }
+    return lo;
   }
 
   get lineCount(): number {
@@ -99,21 +144,31 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     offset = Math.max(Math.min(offset, this.text.length), 0);
-    const starts = this.lineStarts;
-    const line = upperBound(starts, offset) - 1;
-    offset = this.beforeEol(offset, starts[line]);
-    return { line, character: offset - starts[line] };
+    const line = this.upperBound(offset) - 1;
+    const lineStart = this.startOf(line);
+    offset = this.beforeEol(offset, lineStart);
+    return { line, character: offset - lineStart };
   }
 
   offsetAt(position: { line: number; character: number }): number {
-    const starts = this.lineStarts;
-    if (position.line >= starts.length) return this.text.length;
+    const count = this.lineStarts.length;
+    if (position.line >= count) return this.text.length;
     if (position.line < 0) return 0;
-    const lineStart = starts[position.line];
+    const lineStart = this.startOf(position.line);
     if (position.character <= 0) return lineStart;
-    const next = position.line + 1 < starts.length ? starts[position.line + 1] : this.text.length;
+    const next = position.line + 1 < count ? this.startOf(position.line + 1) : this.text.length;
     return this.beforeEol(Math.min(lineStart + position.character, next), lineStart);
   }
+}
+
+/** The first index whose value is greater than `x` in an ascending plain array. */
+function upperBoundArray(a: number[], x: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] > x) hi = mid; else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** The first index whose value is greater than `x` (values ascending). */
