@@ -10,7 +10,8 @@ interface CliDiagnostic { file: string; range: { start: { line: number; characte
 
 /**
  * A large JSON workspace over real LSP: the server reads its 3.8 MB Vault inventory with the lazy tree
- * (model/lazyJson.ts) and must publish exactly what `ecmkit check` prints, at the same places (one engine, and the lazy lookups give the ranges the whole tree would).
+ * (model/lazyJson.ts) and must publish exactly what `ecmkit check` prints, at the same places: one
+ * engine, and the lazy lookups give the ranges the whole tree would.
  */
 describe('a large JSON workspace: the server publishes what ecmkit check prints', () => {
   let dir: string;
