@@ -1,6 +1,5 @@
-import { isIP } from 'node:net';
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
+import validators from './generated/validators';
 import ecm from '../../../schemas/ecm.schema.json';
 import integration from '../../../schemas/integration.schema.json';
 import pa from '../../../schemas/pa.schema.json';
@@ -29,65 +28,14 @@ export function schemaFor(kind: FileKind): Schema {
   return SCHEMAS[kind];
 }
 
-export function isIpOrCidr(s: string): boolean {
-  const [addr, prefix, ...rest] = s.split('/');
-  const v = isIP(addr);
-  if (!v || rest.length) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (v === 4 ? 32 : 128);
-}
-
-/** A PA site: a hostname, or an https URL with nothing but a host (and port). */
-export function isSite(s: string): boolean {
-  const host = /^https:\/\//i.test(s) ? safeHost(s) : s;
-  return !!host && (/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(host) || isIP(host) > 0);
-}
-
-function safeHost(s: string): string | undefined {
-  try {
-    const u = new URL(s);
-    return u.pathname === '/' && !u.search ? u.hostname : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-let ajv: Ajv | undefined;
-const validators = new Map<FileKind, ValidateFunction>();
-
+/** A kind's validator, compiled at build time (scripts/gen-validators.ts → generated/validators.js). */
 export function validatorFor(kind: FileKind): ValidateFunction {
-  let v = validators.get(kind);
-  if (!v) {
-    if (!ajv) {
-      // Unoptimized code compiles a quarter faster (on the first check's path) and validates as fast here.
-      ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, code: { optimize: false } });
-      addFormats(ajv, ['email', 'hostname', 'ipv4', 'ipv6', 'uri']);
-      ajv.addFormat('ip', { type: 'string', validate: (s: string) => isIP(s) > 0 });
-      ajv.addFormat('ip-or-cidr', { type: 'string', validate: isIpOrCidr });
-      ajv.addFormat('site', { type: 'string', validate: isSite });
-      ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
-    }
-    v = ajv.compile(SCHEMAS[kind]);
-    validators.set(kind, v);
-  }
-  return v;
+  return validators[kind]!;
 }
 
-const itemValidators = new Map<string, ValidateFunction | null>();
-
-/** The validator of one item of a top-level list (`credentials`, `users`…), sharing the kind's compiled schema. */
+/** The validator of one item of a top-level list (`credentials`, `users`…), reporting at the same paths as the whole file's. */
 export function itemValidatorFor(kind: FileKind, list: string): ValidateFunction | undefined {
-  const key = `${kind}/${list}`;
-  let v = itemValidators.get(key);
-  if (v === undefined) {
-    validatorFor(kind); // compiles and registers the kind's schema under its $id
-    const id = SCHEMAS[kind].$id as string | undefined;
-    const items = SCHEMAS[kind].properties?.[list]?.items;
-    v = id && items && ajv ? (ajv.getSchema(`${id}#/properties/${list}/items`) ?? null) : null;
-    itemValidators.set(key, v);
-  }
-  return v ?? undefined;
+  return Object.prototype.hasOwnProperty.call(validators, `${kind}/${list}`) ? validators[`${kind}/${list}`] : undefined;
 }
 
 function deref(root: Schema, s: Schema | undefined): Schema | undefined {
