@@ -197,3 +197,14 @@ describe('file/too-large', () => {
     }
   });
 });
+
+describe('suggestions stay cheap', () => {
+  it('a pasted 100 KB blob where a name belongs gets no suggestion, at once (found by npm run fuzz)', async () => {
+    const { closest } = await import('../../server/src/rules/closest');
+    const blob = 'x'.repeat(100_000);
+    const t = Date.now();
+    assert.equal(closest(blob, [blob + 'y', 'CORP', 'EMEA']), undefined);
+    assert.equal(closest('CORPP', [blob, 'CORP']), 'CORP');
+    assert.ok(Date.now() - t < 200, `took ${Date.now() - t} ms`);
+  });
+});

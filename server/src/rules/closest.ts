@@ -12,15 +12,24 @@ export function distance(a: string, b: string): number {
   return prev[n];
 }
 
+/**
+ * Names longer than this get no suggestion. Edit distance is quadratic: a pasted 100 KB blob where a name
+ * belongs, compared with another such blob, would hold the server for minutes (found by `npm run fuzz`).
+ */
+const MAX_SUGGEST_LENGTH = 64;
+
 /** The candidate closest to `word` (case-insensitive), if it is close enough to be a plausible typo. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  if (word.length > MAX_SUGGEST_LENGTH) return undefined;
   let best: string | undefined;
   let bestD = Infinity;
   const w = word.toLowerCase();
   for (const c of candidates) {
+    // A length difference beyond the limit is already too far: skip the quadratic comparison.
+    if (c.length > MAX_SUGGEST_LENGTH || Math.abs(c.length - word.length) > limit) continue;
     const d = distance(w, c.toLowerCase());
     if (d < bestD) { best = c; bestD = d; }
   }
-  const limit = Math.max(2, Math.floor(word.length / 3));
   return best !== undefined && bestD <= limit ? best : undefined;
 }
