@@ -133,7 +133,7 @@ export class DiagnosticsPublisher {
 
   private followsLast(file: ParsedFile): boolean {
     const last = this.lastChecked.get(file.uri);
-    return !!last && file.follows(last.file) && !!file.edit;
+    return !!last && file.follows(last.file);
   }
 
   /** The steps of checking one file, cached when they complete; incremental when it follows the last check. */

@@ -11,6 +11,7 @@ import { parseJson, type SyntaxProblem } from './parseJson';
 import { parseYamlFull } from './parseYaml';
 import type { ArrayNode, JsonPath, Node, ObjectNode, PropertyNode } from './tree';
 import { toValue } from './tree';
+import { upperBound } from './lines';
 import { reader, type PieceText, type TextReader } from './pieceText';
 import { shiftNode, unitOf } from './units';
 
@@ -301,13 +302,4 @@ function assemble(prev: Prev, root: ObjectNode, p: number, s: Spliced, delta: nu
       checkOldEnd: moved ? Math.max(s.regionOldEnd, arrOldEnd) : s.regionOldEnd,
     },
   };
-}
-
-function upperBound(a: number[], x: number): number {
-  let lo = 0, hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] > x) hi = mid; else lo = mid + 1;
-  }
-  return lo;
 }

@@ -82,7 +82,7 @@ export class LineIndex {
       next.cr = false;
       next.lines = prev.lines.slice();
       const deltas = prev.lines.map((_, k) => prev.totals[k] - (k ? prev.totals[k - 1] : 0));
-      const at = upperBoundArray(next.lines, lo - 1);
+      const at = upperBound(next.lines, lo - 1);
       next.lines.splice(at, 0, lo);
       deltas.splice(at, 0, delta);
       let sum = 0;
@@ -161,18 +161,8 @@ export class LineIndex {
   }
 }
 
-/** The first index whose value is greater than `x` in an ascending plain array. */
-function upperBoundArray(a: number[], x: number): number {
-  let lo = 0, hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] > x) hi = mid; else lo = mid + 1;
-  }
-  return lo;
-}
-
 /** The first index whose value is greater than `x` (values ascending). */
-function upperBound(a: Int32Array, x: number): number {
+export function upperBound(a: ArrayLike<number>, x: number): number {
   let lo = 0, hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
