@@ -1,6 +1,6 @@
 // Bundles the VS Code client and the server/CLI with esbuild. `--dev` keeps them readable.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, readdirSync, rmSync } from 'node:fs';
 
 const dev = process.argv.includes('--dev');
 const common = {
@@ -19,6 +19,10 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   // One bundle serves the CLI and the language server (`ecmkit lsp`), so they cannot drift apart.
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/ecmkit.js' }),
+  // `dist/cli.js` starts it through a V8 code cache (launcher.ts).
+  build({ ...common, entryPoints: ['server/src/cli/launcher.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
+// A new bundle makes old caches useless (V8 would reject most of them anyway): start clean.
+for (const f of readdirSync('dist')) if (f.endsWith('.codecache')) rmSync(`dist/${f}`);
 chmodSync('dist/cli.js', 0o755);

@@ -2,6 +2,7 @@ import { createConnection, FileChangeType, ProposedFeatures, TextDocuments, Text
 import { ParsedFile } from './model/document';
 import { classify } from './model/fileKind';
 import { findFiles, uriToPath, Workspace } from './model/workspace';
+import { readText } from './model/readText';
 import { parseOverrides } from './rules/codes';
 import { codeActions } from './features/codeActions';
 import { complete } from './features/completion';
@@ -12,7 +13,6 @@ import { registerNavigation } from './features/register';
 import { ChangeTracker, type PieceDocument } from './features/changeTracking';
 import { registerInjectionRequests } from './features/injectionRequests';
 import { Requests } from './protocol';
-import { promises as fs } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 /** `ecmkit lsp --stdio` (or `--node-ipc` from VS Code): the language server. Resolves never; the connection owns the process. */
@@ -59,7 +59,7 @@ export async function run(_args: string[]): Promise<number> {
   const loadFromDisk = async (uri: string): Promise<void> => {
     if (documents.get(uri)) return; // the editor's copy wins
     try {
-      const file = ParsedFile.create(uri, await fs.readFile(uriToPath(uri), 'utf8'));
+      const file = ParsedFile.create(uri, await readText(uriToPath(uri)));
       if (file) ws.set(file);
     } catch {
       ws.delete(uri);

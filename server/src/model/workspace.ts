@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ParsedFile } from './document';
 import { classify, type FileKind } from './fileKind';
+import { readText } from './readText';
 import type { KindValues } from './inventory';
 
 export interface Entry<K extends FileKind> {
@@ -49,7 +50,7 @@ export class Workspace {
   static async load(paths: string[]): Promise<Workspace> {
     const ws = new Workspace();
     for (const file of await findFiles(paths)) {
-      const text = await fs.readFile(file, 'utf8');
+      const text = await readText(file);
       const parsed = ParsedFile.create(pathToFileURL(file).href, text);
       if (parsed) ws.set(parsed);
     }

@@ -1,0 +1,49 @@
+/**
+ * `dist/cli.js`: starts the engine bundle (`dist/ecmkit.js`: CLI and language server) through a V8 code
+ * cache. Compiling the 1.4 MB bundle, and then each function the first time it runs, is a fixed cost of
+ * every start (~60–90 ms on the benchmark machine, BENCHMARKS.md "Scale"); with the cache V8 takes the
+ * bytecode as it was left by an earlier run. Node 20 has no built-in compile cache for CommonJS (22 does).
+ *
+ * Why next to the bundle only: a code cache is code. V8 checks that it belongs to this V8 version, these
+ * flags and a source of this length — not who wrote it — so it may only live where the bundle itself
+ * lives: whoever can write there can already change the bundle. Where that folder is not writable
+ * (an installation owned by another user) there is simply no cache. `ECMKIT_NO_CODE_CACHE=1` turns it off.
+ */
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import path from 'node:path';
+import { Script } from 'node:vm';
+
+const bundle = path.join(__dirname, 'ecmkit.js');
+const source = readFileSync(bundle, 'utf8');
+const useCache = !process.env.ECMKIT_NO_CODE_CACHE;
+const cacheFile = path.join(__dirname, `ecmkit.${process.versions.v8}.${process.arch}.codecache`);
+
+let cached: Buffer | undefined;
+if (useCache) try { cached = readFileSync(cacheFile); } catch { /* the first run, or no cache here */ }
+
+const script = new Script(Module.wrap(source), { filename: bundle, cachedData: cached });
+const accepted = cached !== undefined && !script.cachedDataRejected;
+
+if (useCache) process.once('exit', () => saveCache(accepted ? cached!.length : 0));
+(script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, require, module, bundle, __dirname);
+
+/**
+ * At exit the cache holds every function this run compiled. It replaces the file when there is none (or V8
+ * rejected it) or when this run compiled clearly more — a language server or a check after a `--version`
+ * — so the cache converges on what the commands that matter run. Written whole, then renamed: processes
+ * that exit together never leave half a file.
+ */
+function saveCache(previous: number): void {
+  // Short runs compiled little; producing the data is not worth their exit time once a cache exists.
+  if (previous > 0 && process.uptime() < 1) return;
+  const tmp = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    const data = script.createCachedData();
+    if (data.length <= previous * 1.2) return;
+    writeFileSync(tmp, data, { mode: 0o644 });
+    renameSync(tmp, cacheFile);
+  } catch {
+    try { unlinkSync(tmp); } catch { /* nothing was written */ }
+  }
+}
