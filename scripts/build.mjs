@@ -18,9 +18,11 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  // One bundle serves the CLI and the language server (`ecmkit lsp`), so they cannot drift apart.
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/ecmkit.js' }),
-  // `dist/cli.js` starts it through a V8 code cache (launcher.ts).
+  // The CLI and the language server (`ecmkit lsp`) are built from one entry point, so they cannot drift apart.
+  // The core bundle (check, lsp) leaves out the networked commands; `dist/cli.js` picks the bundle for the
+  // command and starts it through a V8 code cache (server/src/cli/launcher.ts).
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/ecmkit.js', define: { 'globalThis.ECMKIT_CORE_BUNDLE': 'true' } }),
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/ecmkit-net.js', define: { 'globalThis.ECMKIT_CORE_BUNDLE': 'false' } }),
   build({ ...common, entryPoints: ['server/src/cli/launcher.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
 // A new bundle makes old caches useless (V8 would reject most of them anyway): start clean.

@@ -60,6 +60,7 @@ export async function run(_args: string[]): Promise<number> {
     if (documents.get(uri)) return; // the editor's copy wins
     try {
       const file = ParsedFile.create(uri, await readText(uriToPath(uri)));
+      if (documents.get(uri)) return; // opened while it was read
       if (file) ws.set(file);
     } catch {
       ws.delete(uri);

@@ -1,8 +1,10 @@
 /**
- * `dist/cli.js`: starts the engine bundle (`dist/ecmkit.js`: CLI and language server) through a V8 code
- * cache. Compiling the 1.4 MB bundle, and then each function the first time it runs, is a fixed cost of
- * every start (~60–90 ms on the benchmark machine, BENCHMARKS.md "Scale"); with the cache V8 takes the
- * bytecode as it was left by an earlier run. Node 20 has no built-in compile cache for CommonJS (22 does).
+ * `dist/cli.js`: starts an engine bundle through a V8 code cache. `check` and `lsp` run the core bundle
+ * (`dist/ecmkit.js`, 0.6 MB), every other command the full one (`dist/ecmkit-net.js`, with the Vault
+ * client's undici and the sandbox's node-forge: 1.4 MB); both are built from cli/main.ts. Compiling a
+ * bundle, and then each function the first time it runs, is a fixed cost of every start (~60–90 ms on
+ * the benchmark machine, BENCHMARKS.md "Scale"); with the cache V8 takes the bytecode as an earlier run
+ * left it. Node 20 has no built-in compile cache for CommonJS (22 does).
  *
  * Why next to the bundle only: a code cache is code. V8 checks that it belongs to this V8 version, these
  * flags and a source of this length — not who wrote it — so it may only live where the bundle itself
@@ -13,11 +15,13 @@ import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import { Script } from 'node:vm';
+import { CORE_COMMANDS } from './coreCommands';
 
-const bundle = path.join(__dirname, 'ecmkit.js');
+const name = CORE_COMMANDS.includes(process.argv[2]) ? 'ecmkit' : 'ecmkit-net';
+const bundle = path.join(__dirname, `${name}.js`);
 const source = readFileSync(bundle, 'utf8');
 const useCache = !process.env.ECMKIT_NO_CODE_CACHE;
-const cacheFile = path.join(__dirname, `ecmkit.${process.versions.v8}.${process.arch}.codecache`);
+const cacheFile = path.join(__dirname, `${name}.${process.versions.v8}.${process.arch}.codecache`);
 
 let cached: Buffer | undefined;
 if (useCache) try { cached = readFileSync(cacheFile); } catch { /* the first run, or no cache here */ }

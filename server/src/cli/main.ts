@@ -17,13 +17,23 @@ Commands:
 
 type Command = (args: string[]) => Promise<number>;
 
+/**
+ * Defined by the build (scripts/build.mjs): true in the core bundle, which holds check and the language
+ * server but not the networked commands — their undici and node-forge are half the code, which every
+ * start would read. dist/cli.js (launcher.ts) sends those commands to the full bundle.
+ */
+declare global { var ECMKIT_CORE_BUNDLE: boolean | undefined }
+
 /** Subcommands load lazily, so `ecmkit check` does not pay for the broker's code. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  // The core bundle's commands: CORE_COMMANDS (coreCommands.ts).
   check: async () => (await import('./check')).run,
-  'vault-test': async () => (await import('./vaultTest')).run,
-  sandbox: async () => (await import('./sandbox')).run,
   lsp: async () => (await import('../server')).run,
-  broker: async () => (await import('./broker')).run,
+  ...(globalThis.ECMKIT_CORE_BUNDLE ? {} : {
+    'vault-test': async () => (await import('./vaultTest')).run,
+    sandbox: async () => (await import('./sandbox')).run,
+    broker: async () => (await import('./broker')).run,
+  }),
 };
 
 export async function main(argv: string[]): Promise<number> {

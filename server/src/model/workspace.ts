@@ -50,8 +50,7 @@ export class Workspace {
   static async load(paths: string[]): Promise<Workspace> {
     const ws = new Workspace();
     for (const file of await findFiles(paths)) {
-      const text = await readText(file);
-      const parsed = ParsedFile.create(pathToFileURL(file).href, text);
+      const parsed = ParsedFile.create(pathToFileURL(file).href, await readText(file));
       if (parsed) ws.set(parsed);
     }
     return ws;
