@@ -181,6 +181,51 @@ describe('renaming a Vault endpoint back and forth = a fresh check', () => {
   });
 });
 
+describe('references re-judged after edits of the referring list = a fresh check', () => {
+  it('endpoints naming a group: one inserted, then the group renamed to its name and back (rules/refs.ts carries its reverse index through the edits)', async () => {
+    const { Workspace } = await import('../../server/src/model/workspace');
+    const { checkWorkspace } = await import('../../server/src/engine/check');
+    const live = new Workspace();
+    for (const n of readdirSync(EXAMPLES)) live.set(ParsedFile.create(`file:///ws/${n}`, readFileSync(path.join(EXAMPLES, n), 'utf8'))!);
+    const vaultUri = 'file:///ws/corp.vault.yaml';
+    let version = 0;
+    /** Replaces `part` of the first `find` in the Vault file (all of it by default), incrementally. */
+    const edit = (find: string, replace: string, part = find): void => {
+      const f = live.get(vaultUri)!;
+      assert.ok(f.text.includes(find), `${find} is in the Vault file`);
+      const start = f.text.indexOf(find) + find.indexOf(part);
+      const next = ParsedFile.edited(f, { start, end: start + part.length, text: replace }, ++version);
+      assert.ok(next.follows(f), `the edit to ${JSON.stringify(replace)} is incremental`);
+      live.set(next);
+    };
+    /** The names `ref/unknown` reports in the Vault file, after checking that the live workspace reports what a fresh one does. */
+    const unknownNames = (): string[] => {
+      const a = checkWorkspace(live);
+      const fresh = new Workspace();
+      for (const file of live.all()) fresh.set(ParsedFile.create(file.uri, file.text)!);
+      const b = checkWorkspace(fresh);
+      for (const uri of new Set([...a.keys(), ...b.keys()])) assert.deepEqual(toDiagnostics(a.get(uri) ?? []), toDiagnostics(b.get(uri) ?? []), `edit ${version}, ${uri}`);
+      return (a.get(vaultUri) ?? []).filter((d) => d.code === 'ref/unknown').map((d) => /`([^`]+)`/.exec(d.message)![1]).sort();
+    };
+    assert.deepEqual(unknownNames(), []);
+    // Each edit below also changes a declaration, so every version of the endpoint list gets its reverse index.
+    edit('{ name: WEB02,', 'WEB02x', 'WEB02');
+    assert.deepEqual(unknownNames(), []);
+    edit('ip: 10.1.2.3, groups: [Web servers] }', ' }\n  - { name: WEB03, type: Windows, network: DMZ, ip: 10.1.2.5, groups: [Web serverz] }', ' }');
+    assert.deepEqual(unknownNames(), ['Web serverz']);
+    // Now the list's index is the one above with the insertion laid over it: WEB03 names the new group,
+    // WEB01 and WEB02x (moved one down) the old one, as does the credential web-deploy.
+    edit('  - name: Web servers', 'Web serverz', 'Web servers');
+    assert.deepEqual(unknownNames(), ['Web servers', 'Web servers', 'Web servers']);
+    edit('  - name: Web serverz', 'Web servers', 'Web serverz');
+    assert.deepEqual(unknownNames(), ['Web serverz']);
+    // One more layer, after the items before it: WEB01 (before the edit) must still be found by its group.
+    edit('{ name: WEB02x,', 'WEB02', 'WEB02x');
+    edit('  - name: Web servers', 'Web serverz', 'Web servers');
+    assert.deepEqual(unknownNames(), ['Web servers', 'Web servers', 'Web servers']);
+  });
+});
+
 describe('PieceText = the string it stands for', () => {
   it('after random edits: text, slices, characters and line breaks', async () => {
     const { PieceText } = await import('../../server/src/model/pieceText');
