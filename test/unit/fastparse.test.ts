@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { parseJsonFast } from '../../server/src/model/fastJson';
 import { parseYamlFast } from '../../server/src/model/fastYaml';
 import { ParsedFile } from '../../server/src/model/document';
-import { checkFile, toDiagnostics } from '../../server/src/engine/check';
+import { checkFile, checkWorkspace, toDiagnostics } from '../../server/src/engine/check';
+import { Workspace } from '../../server/src/model/workspace';
 import { parseYamlFull } from '../../server/src/model/parseYaml';
 import { EXAMPLES } from '../support/fixtures';
 import { ROOT } from '../support/lspClient';
@@ -116,14 +117,25 @@ describe('incremental re-parse = whole parse', () => {
   });
 });
 
+/** The examples as a workspace that edits will change (files named file:///ws/NAME). */
+function examplesWorkspace(): Workspace {
+  const ws = new Workspace();
+  for (const n of readdirSync(EXAMPLES)) ws.set(ParsedFile.create(`file:///ws/${n}`, readFileSync(path.join(EXAMPLES, n), 'utf8'))!);
+  return ws;
+}
+
+/** The cross-file check of `live`, after asserting it reports what the same texts parsed afresh report. */
+function checkedLikeFresh(live: Workspace, what: string): ReturnType<typeof checkWorkspace> {
+  const fresh = new Workspace();
+  for (const file of live.all()) fresh.set(ParsedFile.create(file.uri, file.text)!);
+  const a = checkWorkspace(live), b = checkWorkspace(fresh);
+  for (const uri of new Set([...a.keys(), ...b.keys()])) assert.deepEqual(toDiagnostics(a.get(uri) ?? []), toDiagnostics(b.get(uri) ?? []), `${what}, ${uri}`);
+  return a;
+}
+
 describe('cross-file findings after incremental edits = a fresh check', () => {
   it('on random edits of the Vault and PA files of the examples', async () => {
-    const { Workspace } = await import('../../server/src/model/workspace');
-    const { checkWorkspace } = await import('../../server/src/engine/check');
-    const names = readdirSync(EXAMPLES);
-    const load = (ws: InstanceType<typeof Workspace>, name: string, text: string) => ws.set(ParsedFile.create(`file:///ws/${name}`, text)!);
-    const live = new Workspace();
-    for (const n of names) load(live, n, readFileSync(path.join(EXAMPLES, n), 'utf8'));
+    const live = examplesWorkspace();
     const rng = new Rng(21);
     const renames = ['WEB01', 'WEB02', 'Support', 'Databases', 'jdoe', 'CORP', 'Rep'];
     let compared = 0;
@@ -144,12 +156,7 @@ describe('cross-file findings after incremental edits = a fresh check', () => {
       // going back means parsing the old text anew.
       if (whole.problems.length) { live.set(ParsedFile.create(f.uri, before)!); continue; }
       live.set(next);
-      const fresh = new Workspace();
-      for (const file of live.all()) fresh.set(ParsedFile.create(file.uri, file.text)!);
-      const a = checkWorkspace(live), b = checkWorkspace(fresh);
-      for (const uri of new Set([...a.keys(), ...b.keys()])) {
-        assert.deepEqual(toDiagnostics(a.get(uri) ?? []), toDiagnostics(b.get(uri) ?? []), `after ${JSON.stringify(change)} in ${name}`);
-      }
+      checkedLikeFresh(live, `after ${JSON.stringify(change)} in ${name}`);
       compared++;
     }
     assert.ok(compared > 100, `compared ${compared}`);
@@ -158,10 +165,7 @@ describe('cross-file findings after incremental edits = a fresh check', () => {
 
 describe('renaming a Vault endpoint back and forth = a fresh check', () => {
   it('the jump client of that name loses and regains its endpoint (the patched verdicts of engine/crossIndex.ts and rules/endpoint.ts)', async () => {
-    const { Workspace } = await import('../../server/src/model/workspace');
-    const { checkWorkspace } = await import('../../server/src/engine/check');
-    const live = new Workspace();
-    for (const n of readdirSync(EXAMPLES)) live.set(ParsedFile.create(`file:///ws/${n}`, readFileSync(path.join(EXAMPLES, n), 'utf8'))!);
+    const live = examplesWorkspace();
     const codesOn = (m: Map<string, { code: string }[]>, name: string) => (m.get(`file:///ws/${name}`) ?? []).map((f) => f.code).sort();
     const vaultUri = 'file:///ws/corp.vault.yaml';
     const baseline = codesOn(checkWorkspace(live), 'site.pa.yaml');
@@ -169,12 +173,7 @@ describe('renaming a Vault endpoint back and forth = a fresh check', () => {
       const f = live.get(vaultUri)!;
       const at = f.text.indexOf(i % 2 ? '{ name: WEB01x,' : '{ name: WEB01,') + '{ name: '.length;
       live.set(ParsedFile.edited(f, i % 2 ? { start: at, end: at + 6, text: 'WEB01' } : { start: at, end: at + 5, text: 'WEB01x' }, i + 1));
-      const a = checkWorkspace(live);
-      const fresh = new Workspace();
-      for (const file of live.all()) fresh.set(ParsedFile.create(file.uri, file.text)!);
-      const b = checkWorkspace(fresh);
-      for (const uri of new Set([...a.keys(), ...b.keys()])) assert.deepEqual(toDiagnostics(a.get(uri) ?? []), toDiagnostics(b.get(uri) ?? []), `edit ${i}, ${uri}`);
-      const pa = codesOn(a, 'site.pa.yaml');
+      const pa = codesOn(checkedLikeFresh(live, `edit ${i}`), 'site.pa.yaml');
       if (i % 2) assert.deepEqual(pa, baseline);
       else assert.ok(pa.length > baseline.length && pa.some((c) => c.startsWith('endpoint/')), `WEB01 has no exact endpoint: ${pa}`);
     }
@@ -183,10 +182,7 @@ describe('renaming a Vault endpoint back and forth = a fresh check', () => {
 
 describe('references re-judged after edits of the referring list = a fresh check', () => {
   it('endpoints naming a group: one inserted, then the group renamed to its name and back (rules/refs.ts carries its reverse index through the edits)', async () => {
-    const { Workspace } = await import('../../server/src/model/workspace');
-    const { checkWorkspace } = await import('../../server/src/engine/check');
-    const live = new Workspace();
-    for (const n of readdirSync(EXAMPLES)) live.set(ParsedFile.create(`file:///ws/${n}`, readFileSync(path.join(EXAMPLES, n), 'utf8'))!);
+    const live = examplesWorkspace();
     const vaultUri = 'file:///ws/corp.vault.yaml';
     let version = 0;
     /** Replaces `part` of the first `find` in the Vault file (all of it by default), incrementally. */
@@ -199,14 +195,8 @@ describe('references re-judged after edits of the referring list = a fresh check
       live.set(next);
     };
     /** The names `ref/unknown` reports in the Vault file, after checking that the live workspace reports what a fresh one does. */
-    const unknownNames = (): string[] => {
-      const a = checkWorkspace(live);
-      const fresh = new Workspace();
-      for (const file of live.all()) fresh.set(ParsedFile.create(file.uri, file.text)!);
-      const b = checkWorkspace(fresh);
-      for (const uri of new Set([...a.keys(), ...b.keys()])) assert.deepEqual(toDiagnostics(a.get(uri) ?? []), toDiagnostics(b.get(uri) ?? []), `edit ${version}, ${uri}`);
-      return (a.get(vaultUri) ?? []).filter((d) => d.code === 'ref/unknown').map((d) => /`([^`]+)`/.exec(d.message)![1]).sort();
-    };
+    const unknownNames = (): string[] =>
+      (checkedLikeFresh(live, `edit ${version}`).get(vaultUri) ?? []).filter((d) => d.code === 'ref/unknown').map((d) => /`([^`]+)`/.exec(d.message)![1]).sort();
     assert.deepEqual(unknownNames(), []);
     // Each edit below also changes a declaration, so every version of the endpoint list gets its reverse index.
     edit('{ name: WEB02,', 'WEB02x', 'WEB02');
