@@ -4,7 +4,7 @@ import { classify } from './model/fileKind';
 import { findFiles, uriToPath, Workspace } from './model/workspace';
 import { readText } from './model/readText';
 import { parseOverrides } from './rules/codes';
-import { codeActions } from './features/codeActions';
+import { codeActions, diagnosticsToFix } from './features/codeActions';
 import { complete } from './features/completion';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { hover } from './features/hover';
@@ -142,9 +142,11 @@ export async function run(_args: string[]): Promise<number> {
     const file = parsed(textDocument.uri);
     return file ? documentSymbols(file) : [];
   });
-  connection.onCodeAction(({ textDocument, context }) => {
+  connection.onCodeAction(({ textDocument, range, context }) => {
     const file = parsed(textDocument.uri);
-    return file ? codeActions(file, context.diagnostics, ws) : [];
+    if (!file) return [];
+    if (context.only && !context.only.some((kind) => kind === 'quickfix' || kind.startsWith('quickfix.'))) return [];
+    return codeActions(file, diagnosticsToFix(range, context.diagnostics, publisher.publishedFor(file.uri, file.version || undefined)), ws);
   });
   registerNavigation(connection, ws, parsed, publisher, loadFromDisk, () => documents.all().map((d) => d.uri));
 

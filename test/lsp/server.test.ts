@@ -45,6 +45,18 @@ describe('ecmkit lsp --stdio', () => {
     assert.deepEqual(actions[0].command, { title: 'Store Secret…', command: 'ecmkit.storeSecret', arguments: ['ecm-01.clientSecret', 'hunter2-literal'] });
   });
 
+  it('offers the fix with the cursor on the problem even when the request carries no diagnostics (the editor\'s markers lagging a publish), and not for other kinds', async () => {
+    const d = client.diagnostics.get(ecmUri)!;
+    const cursor = { start: d[1].range.start, end: d[1].range.start };
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: ecmUri }, range: cursor, context: { diagnostics: [] } });
+    assert.deepEqual(actions.map((a) => a.title), ['Replace with ${secret:ecm-01.clientSecret} and store the value']);
+    assert.deepEqual(actions[0].diagnostics?.map((x) => x.code), ['secret/plaintext']);
+    const elsewhere = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: ecmUri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
+    assert.deepEqual(elsewhere, []);
+    const sourceOnly = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: ecmUri }, range: cursor, context: { diagnostics: [], only: ['source.organizeImports'] } });
+    assert.deepEqual(sourceOnly, []);
+  });
+
   it('didChange → updated diagnostics; the fix clears them', async () => {
     client.change(ecmUri, 2, ecmText.replace('port: 443', 'port: 70000'));
     let d = await client.waitFor(ecmUri, (x) => x.length === 1);

@@ -1,9 +1,25 @@
-import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-types';
+import { CodeActionKind, type CodeAction, type Diagnostic, type Position, type Range } from 'vscode-languageserver-types';
 import type { ParsedFile } from '../model/document';
 import type { Workspace } from '../model/workspace';
 import { crossFixes } from './crossFixes';
 
-/** Quick fixes for the diagnostics in the request's context (FORMATS.md codes carry what they need in `data`). */
+/**
+ * The diagnostics to fix at `range`: those the editor sent, and those the server last published there for
+ * this version that the editor's request did not carry yet (its markers lag a publish, on a busy machine
+ * long enough for a Ctrl+. to show no fix).
+ */
+export function diagnosticsToFix(range: Range, sent: Diagnostic[], published: Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic) => `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`;
+  const seen = new Set(sent.map(key));
+  return [...sent, ...published.filter((d) => !seen.has(key(d)) && touches(d.range, range))];
+}
+
+function touches(a: Range, b: Range): boolean {
+  const before = (p: Position, q: Position) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+/** Quick fixes for the given diagnostics (FORMATS.md codes carry what they need in `data`). */
 export function codeActions(file: ParsedFile, diagnostics: Diagnostic[], ws?: Workspace): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of diagnostics) {

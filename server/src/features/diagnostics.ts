@@ -23,6 +23,8 @@ const PROGRESS_CHARS = 1024 * 1024;
 export class DiagnosticsPublisher {
   private readonly fileFindings = new WeakMap<ParsedFile, Finding[]>();
   private readonly published = new Map<string, string>();
+  /** The same, as sent, with the document version they were computed for (the same findings re-sent for a newer version count for it). */
+  private readonly shown = new Map<string, { diagnostics: Diagnostic[]; version?: number }>();
   /** The last checked version of each file, the base for checking the next one incrementally. */
   private readonly lastChecked = new Map<string, { file: ParsedFile; findings: Finding[] }>();
   private timer: NodeJS.Timeout | undefined;
@@ -148,7 +150,17 @@ export class DiagnosticsPublisher {
     return findings;
   }
 
+  /**
+   * The diagnostics last published for `uri`, if they were computed for this document version — for code
+   * actions: the editor's request can carry none while its markers are still catching up with a publish.
+   */
+  publishedFor(uri: string, version: number | undefined): Diagnostic[] {
+    const shown = this.shown.get(uri);
+    return shown && shown.version === version ? shown.diagnostics : [];
+  }
+
   private send(uri: string, diagnostics: Diagnostic[], version?: number): void {
+    if (diagnostics.length) this.shown.set(uri, { diagnostics, version }); else this.shown.delete(uri);
     const key = JSON.stringify(diagnostics);
     if (this.published.get(uri) === key) return;
     if (diagnostics.length) this.published.set(uri, key); else this.published.delete(uri);
