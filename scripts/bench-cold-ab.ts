@@ -40,7 +40,10 @@ async function coldStart(cli: string, dir: string): Promise<{ wallMs: number; cp
   return { wallMs, cpuMs };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
 
 async function main(): Promise<void> {
   const [other, runsArg, variant = 'json'] = process.argv.slice(2);

@@ -1,5 +1,5 @@
-// Creates the language client. The server is `dist/cli.js lsp` (one bundle with the CLI) over Node IPC;
-// everything that needs the file model (diagnostics, hover, completion, fixes) is answered by it.
+// Creates the language client. The server is `dist/cli.js lsp` (the CLI's core bundle, started by
+// server/src/cli/launcher.ts) over Node IPC; everything that needs the file model (diagnostics, hover, completion, fixes) is answered by it.
 import * as vscode from 'vscode';
 import {
   CloseAction, ErrorAction, LanguageClient, State, TransportKind,

@@ -63,7 +63,7 @@ export async function run(_args: string[]): Promise<number> {
       if (documents.get(uri)) return; // opened while it was read
       if (file) ws.set(file);
     } catch {
-      ws.delete(uri);
+      if (!documents.get(uri)) ws.delete(uri); // gone from disk, unless the editor has it open now
     }
   };
 
@@ -146,7 +146,7 @@ export async function run(_args: string[]): Promise<number> {
     const file = parsed(textDocument.uri);
     if (!file) return [];
     if (context.only && !context.only.some((kind) => kind === 'quickfix' || kind.startsWith('quickfix.'))) return [];
-    return codeActions(file, diagnosticsToFix(range, context.diagnostics, publisher.publishedFor(file.uri, file.version || undefined)), ws);
+    return codeActions(file, diagnosticsToFix(range, context.diagnostics, publisher.publishedFor(file)), ws);
   });
   registerNavigation(connection, ws, parsed, publisher, loadFromDisk, () => documents.all().map((d) => d.uri));
 

@@ -9,7 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { EXAMPLES } from '../support/fixtures';
 import { ROOT } from '../support/lspClient';
 
-const cacheName = (bundle: string) => `${bundle}.${process.versions.v8}.${process.arch}.codecache`;
+/** V8's tag for a plain `node` (no flags), which the cache file names carry. */
+const tag = spawnSync(process.execPath, ['-p', 'require("node:v8").cachedDataVersionTag()'], { encoding: 'utf8' }).stdout.trim();
+const cacheName = (bundle: string) => `${bundle}.${tag}.${process.arch}.codecache`;
 
 describe('dist/cli.js launcher', () => {
   let dist: string;
@@ -59,6 +61,22 @@ describe('dist/cli.js launcher', () => {
     assert.equal(r.stdout, plain.stdout);
     assert.equal(r.code, plain.code, r.stderr);
     assert.notDeepEqual(readFileSync(file), garbage, 'V8 rejected the damaged cache and a good one was written');
+  });
+
+  it('never runs a cache made from another bundle, even one of the same length (V8 checks only the length)', () => {
+    const net = path.join(dist, 'ecmkit-net.js');
+    const original = readFileSync(net, 'utf8');
+    rmSync(path.join(dist, cacheName('ecmkit-net')), { force: true });
+    assert.match(ecmkit(['--help']).stdout, /^Usage: ecmkit <command>/);
+    assert.ok(caches().includes(cacheName('ecmkit-net')), 'the help run left a cache');
+    try {
+      // A rebuilt bundle, one character different: same length, so V8 itself would accept the old cache.
+      writeFileSync(net, original.replace('Usage: ecmkit <command>', 'Usage: ecmkit <commanZ>'));
+      assert.equal(readFileSync(net, 'utf8').length, original.length);
+      assert.match(ecmkit(['--help']).stdout, /^Usage: ecmkit <commanZ>/, 'the new bundle ran, not the old bundle\'s cached bytecode');
+    } finally {
+      writeFileSync(net, original);
+    }
   });
 
   it('runs when the cache cannot be read or written (its name taken by a folder)', () => {

@@ -66,6 +66,17 @@ describe('ecmkit lsp --stdio', () => {
     assert.deepEqual(d, []);
   });
 
+  it('never offers a fix from diagnostics of an earlier text under the same version number (closed and reopened)', async () => {
+    client.change(ecmUri, 4, ecmText.replace('${secret:ecm-01.clientSecret}', 'hunter2-literal'));
+    const [d] = await client.waitFor(ecmUri, (x) => x.length === 1);
+    assert.equal(d.code, 'secret/plaintext');
+    client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: ecmUri } });
+    client.open(ecmUri, ecmText, 'yaml', 4); // the same version number, the clean text (as after a revert on disk)
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: ecmUri }, range: d.range, context: { diagnostics: [] } });
+    assert.deepEqual(actions, []);
+    await client.waitFor(ecmUri, (x) => x.length === 0);
+  });
+
   it('hover shows the schema documentation of a key', async () => {
     const h = await client.request<Hover>('textDocument/hover', { textDocument: { uri: ecmUri }, position: { line: 3, character: 2 } });
     const value = (h.contents as { value: string }).value;

@@ -213,6 +213,14 @@ describe('references re-judged after edits of the referring list = a fresh check
     edit('{ name: WEB02x,', 'WEB02', 'WEB02x');
     edit('  - name: Web servers', 'Web serverz', 'Web servers');
     assert.deepEqual(unknownNames(), ['Web servers', 'Web servers', 'Web servers']);
+    // The list shrinks: WEB03 goes, WEB02 moves back up.
+    edit(' }\n  - { name: WEB03, type: Windows, network: DMZ, ip: 10.1.2.5, groups: [Web serverz] }', ' }');
+    edit('  - name: Web serverz', 'Web servers', 'Web serverz');
+    assert.deepEqual(unknownNames(), []);
+    // More edits than layers are kept (32): the index is built afresh on the way and still answers right.
+    for (let k = 0; k < 40; k++) edit(k % 2 ? '{ name: WEB02y,' : '{ name: WEB02,', k % 2 ? 'WEB02' : 'WEB02y', k % 2 ? 'WEB02y' : 'WEB02');
+    edit('  - name: Web servers', 'Web serverz', 'Web servers');
+    assert.deepEqual(unknownNames(), ['Web servers', 'Web servers', 'Web servers']);
   });
 });
 

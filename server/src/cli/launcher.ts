@@ -6,25 +6,37 @@
  * the benchmark machine, BENCHMARKS.md "Scale"); with the cache V8 takes the bytecode as an earlier run
  * left it. Node 20 has no built-in compile cache for CommonJS (22 does).
  *
- * Why next to the bundle only: a code cache is code. V8 checks that it belongs to this V8 version, these
- * flags and a source of this length — not who wrote it — so it may only live where the bundle itself
- * lives: whoever can write there can already change the bundle. Where that folder is not writable
- * (an installation owned by another user) there is simply no cache. `ECMKIT_NO_CODE_CACHE=1` turns it off.
+ * Why next to the bundle only: a code cache is code. V8 checks that it belongs to this V8 version and these
+ * flags (the file name carries `v8.cachedDataVersionTag()`, so a debug run's `--nolazy` keeps its own) and
+ * a source of this length — not who wrote it, nor the source itself, so each file starts with a hash of
+ * the bundle it was made from (a rebuilt bundle of the same length must not run the old bytecode). It may
+ * only live where the bundle itself lives: whoever can write there can already change the bundle. Where
+ * that folder is not writable (an installation owned by another user) there is simply no cache.
+ * `ECMKIT_NO_CODE_CACHE=1` turns it off.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
+import { cachedDataVersionTag } from 'node:v8';
 import { Script } from 'node:vm';
 import { CORE_COMMANDS } from './coreCommands';
 
 const name = CORE_COMMANDS.includes(process.argv[2]) ? 'ecmkit' : 'ecmkit-net';
 const bundle = path.join(__dirname, `${name}.js`);
 const source = readFileSync(bundle, 'utf8');
-const useCache = !process.env.ECMKIT_NO_CODE_CACHE;
-const cacheFile = path.join(__dirname, `${name}.${process.versions.v8}.${process.arch}.codecache`);
+const useCache = process.env.ECMKIT_NO_CODE_CACHE !== '1';
+const cacheFile = path.join(__dirname, `${name}.${cachedDataVersionTag()}.${process.arch}.codecache`);
+/** The first bytes of a cache file: which bundle it was made from. */
+const stamp = createHash('sha256').update(source).digest().subarray(0, 16);
 
 let cached: Buffer | undefined;
-if (useCache) try { cached = readFileSync(cacheFile); } catch { /* the first run, or no cache here */ }
+if (useCache) {
+  try {
+    const file = readFileSync(cacheFile);
+    if (file.subarray(0, stamp.length).equals(stamp)) cached = file.subarray(stamp.length);
+  } catch { /* the first run, or no cache here */ }
+}
 
 const script = new Script(Module.wrap(source), { filename: bundle, cachedData: cached });
 const accepted = cached !== undefined && !script.cachedDataRejected;
@@ -33,10 +45,10 @@ if (useCache) process.once('exit', () => saveCache(accepted ? cached!.length : 0
 (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, require, module, bundle, __dirname);
 
 /**
- * At exit the cache holds every function this run compiled. It replaces the file when there is none (or V8
- * rejected it) or when this run compiled clearly more — a language server or a check after a `--version`
- * — so the cache converges on what the commands that matter run. Written whole, then renamed: processes
- * that exit together never leave half a file.
+ * At exit the cache holds every function this run compiled. It replaces the file when there is none for
+ * this bundle (or V8 rejected it) or when this run compiled clearly more — a language server or a check
+ * after a `--version` — so the cache converges on what the commands that matter run. Written whole, then
+ * renamed: processes that exit together never leave half a file.
  */
 function saveCache(previous: number): void {
   // Short runs compiled little; producing the data is not worth their exit time once a cache exists.
@@ -45,7 +57,7 @@ function saveCache(previous: number): void {
   try {
     const data = script.createCachedData();
     if (data.length <= previous * 1.2) return;
-    writeFileSync(tmp, data, { mode: 0o644 });
+    writeFileSync(tmp, Buffer.concat([stamp, data]), { mode: 0o644 });
     renameSync(tmp, cacheFile);
   } catch {
     try { unlinkSync(tmp); } catch { /* nothing was written */ }

@@ -4,14 +4,13 @@ import type { Workspace } from '../model/workspace';
 import { crossFixes } from './crossFixes';
 
 /**
- * The diagnostics to fix at `range`: those the editor sent, and those the server last published there for
- * this version that the editor's request did not carry yet (its markers lag a publish, on a busy machine
- * long enough for a Ctrl+. to show no fix).
+ * The diagnostics to fix at `range`. When the server's last publish was of this very version of the file,
+ * its diagnostics there: the editor's request can carry none while its markers catch up with a publish (on
+ * a busy machine long enough for a Ctrl+. to show no fix), or carry ranges an edit has since moved. Else
+ * those the editor sent.
  */
-export function diagnosticsToFix(range: Range, sent: Diagnostic[], published: Diagnostic[]): Diagnostic[] {
-  const key = (d: Diagnostic) => `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`;
-  const seen = new Set(sent.map(key));
-  return [...sent, ...published.filter((d) => !seen.has(key(d)) && touches(d.range, range))];
+export function diagnosticsToFix(range: Range, sent: Diagnostic[], published: Diagnostic[] | undefined): Diagnostic[] {
+  return published ? published.filter((d) => touches(d.range, range)) : sent;
 }
 
 function touches(a: Range, b: Range): boolean {

@@ -23,8 +23,8 @@ const PROGRESS_CHARS = 1024 * 1024;
 export class DiagnosticsPublisher {
   private readonly fileFindings = new WeakMap<ParsedFile, Finding[]>();
   private readonly published = new Map<string, string>();
-  /** The same, as sent, with the document version they were computed for (the same findings re-sent for a newer version count for it). */
-  private readonly shown = new Map<string, { diagnostics: Diagnostic[]; version?: number }>();
+  /** What the editor shows for each file, and the parsed version it was computed from (an unchanged set found again for a newer version counts for it, though not sent again). */
+  private readonly shown = new Map<string, { diagnostics: Diagnostic[]; file: ParsedFile }>();
   /** The last checked version of each file, the base for checking the next one incrementally. */
   private readonly lastChecked = new Map<string, { file: ParsedFile; findings: Finding[] }>();
   private timer: NodeJS.Timeout | undefined;
@@ -114,7 +114,7 @@ export class DiagnosticsPublisher {
       live.add(file.uri);
       const diagnostics = toDiagnostics([...perFile[i], ...(cross.get(file.uri) ?? [])], this.overrides);
       for (const d of diagnostics) { if (d.severity === 1) errors++; else if (d.severity === 2) warnings++; }
-      this.send(file.uri, diagnostics, file.version || undefined);
+      this.send(file.uri, diagnostics, file);
     });
     for (const uri of [...this.published.keys()]) if (!live.has(uri)) this.send(uri, []);
     for (const uri of [...this.lastChecked.keys()]) if (!live.has(uri)) this.lastChecked.delete(uri);
@@ -151,16 +151,17 @@ export class DiagnosticsPublisher {
   }
 
   /**
-   * The diagnostics last published for `uri`, if they were computed for this document version — for code
-   * actions: the editor's request can carry none while its markers are still catching up with a publish.
+   * The diagnostics last published for this very version of a file (undefined if the last publish was of
+   * another one) — for code actions: the editor's request can carry none while its markers catch up.
    */
-  publishedFor(uri: string, version: number | undefined): Diagnostic[] {
-    const shown = this.shown.get(uri);
-    return shown && shown.version === version ? shown.diagnostics : [];
+  publishedFor(file: ParsedFile): Diagnostic[] | undefined {
+    const shown = this.shown.get(file.uri);
+    return shown?.file === file ? shown.diagnostics : undefined;
   }
 
-  private send(uri: string, diagnostics: Diagnostic[], version?: number): void {
-    if (diagnostics.length) this.shown.set(uri, { diagnostics, version }); else this.shown.delete(uri);
+  private send(uri: string, diagnostics: Diagnostic[], file?: ParsedFile): void {
+    if (file) this.shown.set(uri, { diagnostics, file }); else this.shown.delete(uri);
+    const version = file?.version || undefined;
     const key = JSON.stringify(diagnostics);
     if (this.published.get(uri) === key) return;
     if (diagnostics.length) this.published.set(uri, key); else this.published.delete(uri);
