@@ -89,6 +89,11 @@ export function* checkWorkspaceSteps(ws: Workspace): Generator<void, Map<string,
 }
 
 /** Runs a check's steps to the end at once. */
+/** Lets each cross-file rule build ahead what the next edit would need (WorkspaceRule.prepareForEdits). */
+export function prepareForEdits(ws: Workspace): void {
+  for (const rule of WORKSPACE_RULES) if (rule.prepareForEdits) runSafely(() => rule.prepareForEdits!(ws));
+}
+
 export function drain<T>(steps: Generator<void, T>): T {
   for (;;) { const step = steps.next(); if (step.done) return step.value; }
 }

@@ -1,6 +1,6 @@
 import type { Connection } from 'vscode-languageserver';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { checkFileSteps, checkWorkspaceSteps, drain, toDiagnostics, type Overrides } from '../engine/check';
+import { checkFileSteps, checkWorkspaceSteps, drain, prepareForEdits, toDiagnostics, type Overrides } from '../engine/check';
 import type { ParsedFile } from '../model/document';
 import type { Workspace } from '../model/workspace';
 import { Notifications } from '../protocol';
@@ -10,6 +10,8 @@ import type { Finding } from '../rules/types';
 const SLICE_MS = 10;
 /** Runs that check at least this much text from scratch show progress in the editor (and log their time). */
 const PROGRESS_CHARS = 1024 * 1024;
+/** How long after a publish, with nothing new, the edit caches are built (prepareWhenIdle). */
+const PREPARE_DELAY_MS = 200;
 
 /**
  * Publishes diagnostics for the whole workspace. Single-file findings are cached per parsed file (so an
@@ -94,11 +96,24 @@ export class DiagnosticsPublisher {
       if (!cross || stale()) return this.stopped(run, started, progress !== undefined);
       this.publish(files, perFile, cross);
       if (progress) this.connection.console.log(`ecmkit: checked ${files.length} files in ${Date.now() - started} ms`);
+      this.prepareWhenIdle(generation);
       for (const w of this.waiters.filter((w) => w.run <= run)) w.resolve();
       this.waiters = this.waiters.filter((w) => w.run > run);
     } finally {
       progress?.done();
     }
+  }
+
+  /**
+   * Shortly after a publish, if nothing has changed or started since, lets the cross-file rules build what
+   * the next edit would need (engine/check.ts prepareForEdits), so the first keystroke after opening a large
+   * workspace does not wait for it. Already built parts cost nothing the next time.
+   */
+  private prepareWhenIdle(generation: number): void {
+    const run = this.latestRun;
+    setTimeout(() => {
+      if (this.ws.generation === generation && this.latestRun === run && !this.timer) prepareForEdits(this.ws);
+    }, PREPARE_DELAY_MS).unref();
   }
 
   /** A run that went stale: its results are dropped; a newer run is on its way (or is started here). */

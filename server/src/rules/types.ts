@@ -40,4 +40,9 @@ export interface FileRule {
 /** A rule that looks across files; it may report on any file of the workspace. */
 export interface WorkspaceRule {
   check(ws: Workspace, report: Report): void;
+  /**
+   * Builds, while the server is idle after a check, what this rule's handling of the next edit would
+   * otherwise build on that keystroke (the CLI never calls it).
+   */
+  prepareForEdits?(ws: Workspace): void;
 }
