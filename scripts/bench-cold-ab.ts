@@ -6,37 +6,19 @@
  * sensitive to other jobs on the machine). This is how each cold-path change in BENCHMARKS.md "Scale" was
  * judged: one build's run is never compared with another's taken at a different time.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import { ROOT } from '../test/support/lspClient';
+import { LspClient, ROOT } from '../test/support/lspClient';
 
 async function coldStart(cli: string, dir: string): Promise<{ wallMs: number; cpuMs: number }> {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [cli, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
-  const published = new Promise<void>((resolve) => conn.onNotification('ecmkit/status', () => resolve()));
-  conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map((i) => (i.section === 'ecmkit.maxFileSizeMB' ? 64 : i.section === 'ecmkit.rules' ? {} : null)));
-  conn.onRequest('window/workDoneProgress/create', () => null);
-  conn.onRequest('client/registerCapability', () => null);
-  conn.onNotification('window/logMessage', () => undefined);
-  conn.onNotification('$/progress', () => undefined);
-  conn.onNotification('textDocument/publishDiagnostics', () => undefined);
-  conn.listen();
-  const rootUri = pathToFileURL(dir).href;
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: 'large' }], capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true } } });
-  conn.sendNotification('initialized', {});
-  await published;
+  const client = await LspClient.start(dir, { 'ecmkit.rules': {}, 'ecmkit.maxFileSizeMB': 64 }, cli);
+  await new Promise<void>((resolve) => client.conn.onNotification('ecmkit/status', () => resolve()));
   const wallMs = performance.now() - t0;
-  const stat = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const stat = readFileSync(`/proc/${client.proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
   const cpuMs = ((Number(stat[11]) + Number(stat[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
-  await conn.sendRequest('shutdown');
-  conn.sendNotification('exit');
-  await new Promise((resolve) => proc.once('exit', resolve));
-  conn.dispose();
+  await client.stop();
   return { wallMs, cpuMs };
 }
 

@@ -20,10 +20,11 @@ export class LspClient {
   private waiters: (() => void)[] = [];
   private constructor(readonly proc: ChildProcess, readonly conn: MessageConnection) {}
 
-  static async start(workspaceDir: string, settings: Record<string, unknown> = {}): Promise<LspClient> {
+  /** `cli`: another build's dist/cli.js (scripts/bench-cold-ab.ts compares two). */
+  static async start(workspaceDir: string, settings: Record<string, unknown> = {}, cli = CLI): Promise<LspClient> {
     // ECMKIT_SERVER_NODE_ARGS: extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile a benchmark.
     const nodeArgs = process.env.ECMKIT_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const proc = spawn(process.execPath, [...nodeArgs, CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...nodeArgs, cli, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const client = new LspClient(proc, conn);
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {

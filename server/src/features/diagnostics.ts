@@ -24,9 +24,12 @@ const PREPARE_DELAY_MS = 200;
  */
 export class DiagnosticsPublisher {
   private readonly fileFindings = new WeakMap<ParsedFile, Finding[]>();
-  private readonly published = new Map<string, string>();
-  /** What the editor shows for each file, and the parsed version it was computed from (an unchanged set found again for a newer version counts for it, though not sent again). */
-  private readonly shown = new Map<string, { diagnostics: Diagnostic[]; file: ParsedFile }>();
+  /**
+   * What the editor was last given for each file (`key`: the diagnostics as sent, to skip sending the same
+   * again) and the parsed version they were found for — an unchanged set found again for a newer version
+   * counts for it, though it is not sent again.
+   */
+  private readonly shown = new Map<string, { key: string; diagnostics: Diagnostic[]; file?: ParsedFile }>();
   /** The last checked version of each file, the base for checking the next one incrementally. */
   private readonly lastChecked = new Map<string, { file: ParsedFile; findings: Finding[] }>();
   private timer: NodeJS.Timeout | undefined;
@@ -131,7 +134,11 @@ export class DiagnosticsPublisher {
       for (const d of diagnostics) { if (d.severity === 1) errors++; else if (d.severity === 2) warnings++; }
       this.send(file.uri, diagnostics, file);
     });
-    for (const uri of [...this.published.keys()]) if (!live.has(uri)) this.send(uri, []);
+    for (const [uri, last] of [...this.shown]) {
+      if (live.has(uri)) continue;
+      if (last.diagnostics.length) this.send(uri, []); // the file is gone: clear what the editor shows
+      else this.shown.delete(uri);
+    }
     for (const uri of [...this.lastChecked.keys()]) if (!live.has(uri)) this.lastChecked.delete(uri);
     void this.connection.sendNotification(Notifications.status, { files: live.size, errors, warnings } satisfies Notifications.StatusParams);
     this.onDidPublish?.();
@@ -175,11 +182,11 @@ export class DiagnosticsPublisher {
   }
 
   private send(uri: string, diagnostics: Diagnostic[], file?: ParsedFile): void {
-    if (file) this.shown.set(uri, { diagnostics, file }); else this.shown.delete(uri);
-    const version = file?.version || undefined;
     const key = JSON.stringify(diagnostics);
-    if (this.published.get(uri) === key) return;
-    if (diagnostics.length) this.published.set(uri, key); else this.published.delete(uri);
+    const unchanged = diagnostics.length > 0 && this.shown.get(uri)?.key === key;
+    if (file) this.shown.set(uri, { key, diagnostics, file }); else this.shown.delete(uri);
+    if (unchanged) return;
+    const version = file?.version || undefined;
     void this.connection.sendDiagnostics({ uri, diagnostics, ...(version !== undefined ? { version } : {}) });
   }
 }
