@@ -2,7 +2,7 @@ import { createConnection, FileChangeType, ProposedFeatures, TextDocuments, Text
 import { ParsedFile } from './model/document';
 import { classify } from './model/fileKind';
 import { findFiles, uriToPath, Workspace } from './model/workspace';
-import { readText } from './model/readText';
+import { readTextUpTo } from './model/readText';
 import { parseOverrides } from './rules/codes';
 import { codeActions, diagnosticsToFix } from './features/codeActions';
 import { complete } from './features/completion';
@@ -59,7 +59,8 @@ export async function run(_args: string[]): Promise<number> {
   const loadFromDisk = async (uri: string): Promise<void> => {
     if (documents.get(uri)) return; // the editor's copy wins
     try {
-      const file = ParsedFile.create(uri, await readText(uriToPath(uri)));
+      const { text, bytes } = await readTextUpTo(uriToPath(uri), ParsedFile.maxChars);
+      const file = ParsedFile.create(uri, text, 0, bytes);
       if (documents.get(uri)) return; // opened while it was read
       if (file) ws.set(file);
     } catch {
@@ -72,7 +73,11 @@ export async function run(_args: string[]): Promise<number> {
     const [rules, maxMb] = await connection.workspace.getConfiguration([{ section: 'ecmkit.rules' }, { section: 'ecmkit.maxFileSizeMB' }]).catch(() => [undefined, undefined]);
     if (typeof maxMb === 'number' && maxMb > 0 && ParsedFile.maxChars !== maxMb * 1024 * 1024) {
       ParsedFile.maxChars = maxMb * 1024 * 1024;
-      for (const f of ws.all()) { const again = ParsedFile.create(f.uri, f.text, f.version); if (again) ws.set(again); }
+      for (const f of ws.all()) {
+        if (f.bytesOnDisk !== undefined) { void loadFromDisk(f.uri).then(() => publisher.schedule()); continue; } // only its head was read
+        const again = ParsedFile.create(f.uri, f.text, f.version);
+        if (again) ws.set(again);
+      }
     }
     const { overrides, problems } = parseOverrides(rules ?? {});
     for (const p of problems) connection.console.warn(p);

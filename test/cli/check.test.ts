@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
@@ -114,6 +114,24 @@ describe('ecmkit check', () => {
     r = ecmkit([], ROOT);
     assert.equal(r.code, 2);
     assert.match(r.stdout, /Usage: ecmkit/);
+  });
+
+  it('a 700 MB file gets file/too-large and the others are still checked (it is not read whole)', () => {
+    const ws = copyExamples();
+    try {
+      const huge = path.join(ws.dir, 'huge.vault.json');
+      writeFileSync(huge, '{"users": [');
+      truncateSync(huge, 700 * 1024 * 1024); // sparse; read whole it would be a string longer than V8 allows
+      const r = spawnSync(process.execPath, ['--max-old-space-size=256', CLI, 'check', '--format', 'json'], { cwd: ws.dir, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assert.deepEqual(out.summary, { files: 6, errors: 0, warnings: 1 });
+      assert.equal(out.diagnostics[0].file, 'huge.vault.json');
+      assert.equal(out.diagnostics[0].code, 'file/too-large');
+      assert.match(out.diagnostics[0].message, /This file has 700\.0 MB; ecmkit checks files up to 20\.0 MB/);
+    } finally {
+      ws.cleanup();
+    }
   });
 
   it('checks a single named file, and ignores files of other names', () => {

@@ -1,9 +1,9 @@
 // server/src/model/readText.ts reads a file in one piece: the text must be exactly what fs.readFile(…, 'utf8') gives.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { readText } from '../../server/src/model/readText';
+import { HEAD_BYTES, readText, readTextUpTo } from '../../server/src/model/readText';
 import { tempDir } from '../support/fixtures';
 
 describe('readText', () => {
@@ -30,5 +30,25 @@ describe('readText', () => {
 
   it('fails like fs.readFile for a missing file', async () => {
     await assert.rejects(readText('/nonexistent/ecmkit/corp.vault.yaml'), { code: 'ENOENT' });
+  });
+
+  it('reads only the head of a file certainly over the limit, and whole a file that may be under it', async () => {
+    const ws = tempDir({});
+    try {
+      const big = path.join(ws.dir, 'big.vault.json');
+      writeFileSync(big, '{"endpoints": [');
+      truncateSync(big, 700 * 1024 * 1024); // sparse: 700 MB on paper, nothing on disk
+      const head = await readTextUpTo(big, 20 * 1024 * 1024);
+      assert.equal(head.bytes, 700 * 1024 * 1024);
+      assert.equal(head.text.length, HEAD_BYTES);
+      assert.ok(head.text.startsWith('{"endpoints": ['));
+      // 3 bytes per character is possible (東): at exactly 3 × the limit the file is read and judged by its text.
+      const edge = path.join(ws.dir, 'edge.vault.json');
+      writeFileSync(edge, '東'.repeat(1000));
+      assert.deepEqual(await readTextUpTo(edge, 1000), { text: '東'.repeat(1000) });
+      assert.equal((await readTextUpTo(edge, 999)).bytes, 3000);
+    } finally {
+      ws.cleanup();
+    }
   });
 });

@@ -19,6 +19,8 @@ export class ParsedFile {
   /** A large JSON file's tree before anything needed all of it (lazyJson.ts). */
   private lazy: LazyJson | undefined;
   readonly tooLarge: boolean;
+  /** The file's size: its length, or its bytes on disk when it was too large to read whole (`text` is then its head). */
+  readonly size: number;
   readonly value: unknown;
   readonly problems: SyntaxProblem[];
   /** Offsets ↔ positions (lines.ts): built on first use, patched from the previous version after an edit. */
@@ -31,8 +33,9 @@ export class ParsedFile {
   /** The text as the editor's pieces, when it came from an edit: read through them, it is never copied whole. */
   source?: PieceText;
 
-  constructor(readonly uri: string, readonly kind: FileKind, readonly syntax: Syntax, readonly text: string, readonly version = 0, derived?: { root: Node; value: unknown; problems: SyntaxProblem[]; lines: LineIndex; edit: EditInfo & { prevLines: LineIndex } }) {
-    this.tooLarge = text.length > ParsedFile.maxChars;
+  constructor(readonly uri: string, readonly kind: FileKind, readonly syntax: Syntax, readonly text: string, readonly version = 0, derived?: { root: Node; value: unknown; problems: SyntaxProblem[]; lines: LineIndex; edit: EditInfo & { prevLines: LineIndex } }, readonly bytesOnDisk?: number) {
+    this.tooLarge = bytesOnDisk !== undefined || text.length > ParsedFile.maxChars;
+    this.size = bytesOnDisk ?? text.length;
     if (derived) {
       this.tree = derived.root;
       this.value = derived.value;
@@ -69,14 +72,15 @@ export class ParsedFile {
     return this.lazy ? 'object' : this.tree?.type;
   }
 
-  static create(uri: string, text: string, version = 0): ParsedFile | undefined {
+  /** `bytesOnDisk`: the file was too large to read whole (readTextUpTo) and `text` is only its head. */
+  static create(uri: string, text: string, version = 0, bytesOnDisk?: number): ParsedFile | undefined {
     const c = classify(uri);
-    return c && new ParsedFile(uri, c.kind, c.syntax, text, version);
+    return c && new ParsedFile(uri, c.kind, c.syntax, text, version, undefined, bytesOnDisk);
   }
 
   /** The same text under a new version (a file opened in the editor as it is on disk): nothing is parsed again. */
   static reversioned(prev: ParsedFile, version: number): ParsedFile {
-    if (prev.tooLarge || !prev.root) return new ParsedFile(prev.uri, prev.kind, prev.syntax, prev.text, version);
+    if (prev.tooLarge || !prev.root) return new ParsedFile(prev.uri, prev.kind, prev.syntax, prev.text, version, undefined, prev.bytesOnDisk);
     const edit = { regionStart: 0, regionOldEnd: 0, regionNewEnd: 0, delta: 0, items: [], checkOldEnd: 0, prevLines: prev.lines };
     const next = new ParsedFile(prev.uri, prev.kind, prev.syntax, prev.text, version, { root: prev.root, value: prev.value, problems: prev.problems, lines: prev.lines, edit });
     next.source = prev.source;

@@ -8,9 +8,26 @@ import { promises as fs } from 'node:fs';
  * the first parse copies again.)
  */
 export async function readText(file: string): Promise<string> {
+  return (await readTextUpTo(file, Infinity)).text;
+}
+
+/** What a file too large to check keeps of its text: enough for the diagnostic that says so. */
+export const HEAD_BYTES = 4096;
+
+/**
+ * Like readText, but a file of more than `maxChars` characters whatever its bytes hold (more than 3 bytes of
+ * UTF-8 per UTF-16 unit is impossible) is not read whole: `text` is its first HEAD_BYTES and `bytes` its size.
+ * A 600 MB file would otherwise take 600 MB of buffer and fail as a string longer than V8 allows.
+ */
+export async function readTextUpTo(file: string, maxChars: number): Promise<{ text: string; bytes?: number }> {
   const handle = await fs.open(file, 'r');
   try {
     const { size } = await handle.stat();
+    if (size > 3 * maxChars) {
+      const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      return { text: head.toString('utf8', 0, bytesRead), bytes: size };
+    }
     const bytes = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
@@ -19,8 +36,8 @@ export async function readText(file: string): Promise<string> {
       filled += bytesRead;
     }
     // Grew since the stat (being written): read it the ordinary way.
-    if (filled === size && (await handle.read(Buffer.alloc(1), 0, 1, size)).bytesRead > 0) return await fs.readFile(file, 'utf8');
-    return bytes.toString('utf8', 0, filled);
+    if (filled === size && (await handle.read(Buffer.alloc(1), 0, 1, size)).bytesRead > 0) return { text: await fs.readFile(file, 'utf8') };
+    return { text: bytes.toString('utf8', 0, filled) };
   } finally {
     await handle.close();
   }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ParsedFile } from './document';
 import { classify, type FileKind } from './fileKind';
-import { readText } from './readText';
+import { readTextUpTo } from './readText';
 import type { KindValues } from './inventory';
 
 export interface Entry<K extends FileKind> {
@@ -50,7 +50,8 @@ export class Workspace {
   static async load(paths: string[]): Promise<Workspace> {
     const ws = new Workspace();
     for (const file of await findFiles(paths)) {
-      const parsed = ParsedFile.create(pathToFileURL(file).href, await readText(file));
+      const { text, bytes } = await readTextUpTo(file, ParsedFile.maxChars);
+      const parsed = ParsedFile.create(pathToFileURL(file).href, text, 0, bytes);
       if (parsed) ws.set(parsed);
     }
     return ws;

@@ -9,7 +9,7 @@ export const syntaxRule: FileRule = {
   check(file, report) {
     if (file.tooLarge) {
       const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-      report({ code: 'file/too-large', range: file.headRange({ type: 'null', value: null, offset: 0, length: Math.min(file.text.length, 200) }), message: `This file has ${mb(file.text.length)} MB; ecmkit checks files up to ${mb(ParsedFile.maxChars)} MB. Split it, or raise the setting ecmkit.maxFileSizeMB (CLI: --max-file-size).` });
+      report({ code: 'file/too-large', range: file.headRange({ type: 'null', value: null, offset: 0, length: Math.min(file.text.length, 200) }), message: `This file has ${mb(file.size)} MB; ecmkit checks files up to ${mb(ParsedFile.maxChars)} MB. Split it, or raise the setting ecmkit.maxFileSizeMB (CLI: --max-file-size).` });
       return;
     }
     for (const p of file.problems) {
