@@ -133,6 +133,42 @@ describe('broker: every PA user on every jump client of examples/', () => {
   });
 });
 
+describe('broker: the answers, against a table written by hand from DOMAIN.md', () => {
+  // Independent of the engine (which the sandbox and the broker share): jdoe is Support (Rep), asmith is
+  // Database team (Rep, DBA), bwayne logs in locally and is found under the default provider CORP with Rep
+  // only. Windows servers: groups Support and Database team; Databases: role DBA; Helpdesk: role Rep.
+  // web01-admin is on WEB01, web-deploy on the Web servers group (WEB01, WEB02), db01-sa on
+  // db01.corp.example.com; helpdesk-shared is Shared. A name not exactly a Vault endpoint gets Shared only;
+  // KIOSK-7 has injection off.
+  const H = 'helpdesk-shared';
+  const expected: Record<string, [string, Record<string, string[]>]> = {
+    jdoe: ['corp.example.com', { WEB01: ['web01-admin', 'web-deploy', H], WEB02: ['web-deploy', H], 'db01.corp.example.com': [H], 'KIOSK-7': [], web01: [H], DB01: [H] }],
+    asmith: ['emea.corp.example.com', { WEB01: ['web01-admin', 'web-deploy', H], WEB02: ['web-deploy', H], 'db01.corp.example.com': ['db01-sa', H], 'KIOSK-7': [], web01: [H], DB01: [H] }],
+    bwayne: ['local', { WEB01: [H], WEB02: [H], 'db01.corp.example.com': [H], 'KIOSK-7': [], web01: [H], DB01: [H] }],
+  };
+
+  it('returns exactly the expected credentials for every user on every endpoint', async () => {
+    const b = await broker();
+    for (const [user, [provider, byEndpoint]] of Object.entries(expected)) {
+      for (const [endpoint, want] of Object.entries(byEndpoint)) {
+        const r = await b.find(user, provider, endpoint);
+        assert.equal(r.status, 200, `${user} on ${endpoint}: ${r.body?.error?.message}`);
+        assert.deepEqual(names(r.body).sort(), [...want].sort(), `${user} on ${endpoint}`);
+      }
+    }
+  });
+
+  it('maps a RADIUS provider to the default provider, as a local one', async () => {
+    const b = await broker({ edits: { 'site.pa.yaml': [['  - { name: local, type: local }', '  - { name: local, type: local }\n  - { name: radius1, type: radius }'], ['securityProvider: corp.example.com }', 'securityProvider: radius1 }']] } });
+    const r = await b.find('jdoe', 'radius1', 'WEB01');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(names(r.body).sort(), ['helpdesk-shared', 'web-deploy', 'web01-admin']);
+    assert.match(stepOf(r.body, 'provider').detail, /RADIUS provider radius1: the ECM uses the default security provider CORP/);
+    assert.match(stepOf(r.body, 'identity').detail, /CORP\\jdoe/);
+    agreed(r.body);
+  });
+});
+
 describe('broker: the ECM options and policies, on and off', () => {
   it('drops a credential held by another user; Include Unavailable returns it as unavailable', async () => {
     const edits = { 'corp.vault.yaml': [held('web01-admin', 'EMEA\\asmith')] };
@@ -161,6 +197,30 @@ describe('broker: the ECM options and policies, on and off', () => {
     assert.deepEqual(names(r2.body), ['web-deploy', 'helpdesk-shared']);
     assert.match(stepOf(r2.body, 'credential', 'web01-admin').detail, /Domain Matching is on/);
     agreed(r2.body);
+  });
+
+  it('explains a credential only the Vault lists and the ECM filter drops (the Vault and the files disagree)', async () => {
+    // The sandbox's inventory has one more credential on WEB01, checked out by asmith; the broker's files do not.
+    const extra = '  - { name: extra-admin, type: windowsLocal, policy: Windows servers, domain: corp.example.com,\n      accessType: Restricted, endpoints: [WEB01], endpointGroups: [], description: x,\n      username: extra, password: "${secret:web01-admin}", checkedOutBy: "EMEA\\\\asmith" }\n';
+    const sb = await startSandbox({ workspace: workspace({ 'corp.vault.yaml': [[/credentials:\n/, `credentials:\n${extra}`]] }), secrets, certDir: CERT_DIR, watch: false });
+    const r = await startBroker({ workspace: workspace(), vaultUrl: sb.url, ca: sb.caPem, secrets, watch: false });
+    try {
+      const res = await fetch(`${r.url}/v1/credentials/find`, { method: 'POST', headers: { authorization: `Bearer ${r.token}` }, body: JSON.stringify({ user: 'jdoe', securityProvider: 'corp.example.com', endpoint: 'WEB01' }) });
+      const body = (await res.json()) as any;
+      assert.deepEqual(names(body), ['web01-admin', 'web-deploy', 'helpdesk-shared']);
+      assert.match(stepOf(body, 'vault-query').detail, /extra-admin/);
+      const step = stepOf(body, 'credential', 'extra-admin');
+      assert.ok(step, 'a trace step for the credential the filter dropped');
+      assert.equal(step.outcome, 'drop');
+      assert.match(step.detail, /checked out by EMEA\\asmith; Include Unavailable Credentials is off/);
+      assert.match(step.source.uri, /prod\.ecm\.yaml$/);
+      const line = readFileSync(path.join(new URL(step.source.uri).pathname), 'utf8').split('\n')[step.source.range.start.line];
+      assert.match(line, /includeUnavailableCredentials/);
+      assert.equal(stepOf(body, 'cross-check').outcome, 'fail');
+    } finally {
+      await r.close();
+      await sb.close();
+    }
   });
 
   it('grants check-out to a user principal', async () => {
@@ -208,6 +268,18 @@ describe('broker: check-out, check-in, expiry', () => {
     assert.equal(unknown.body.error.code, 'lease-not-found');
     // The password went to its caller once: no log line, trace or other response holds it.
     assertNoSecret(b.transcript().replace(co.text, ''), [b.token]);
+  });
+
+  it('takes the lease length from the integration\'s checkoutRequestTime (4 h here)', async () => {
+    const four = await broker({ edits: { 'ecm.integration.yaml': [[/checkoutRequestTime: \d+/, 'checkoutRequestTime: 4']] } });
+    const f = await four.find(...JDOE, 'WEB01');
+    const before = Date.now();
+    const co = await four.call('POST', '/v1/credentials/checkout', { user: 'jdoe', securityProvider: 'corp.example.com', endpoint: 'WEB01', credentialId: f.body.credentials[0].id });
+    assert.equal(co.status, 200, co.text);
+    const ttl = Date.parse(co.body.expiresAt) - before;
+    assert.ok(ttl > 239 * 60_000 && ttl <= 241 * 60_000, `checkoutRequestTime 4 h, got ${ttl} ms`);
+    assert.equal(four.sandbox!.activeRequests().length, 1);
+    assert.equal((await four.call('POST', `/v1/leases/${co.body.leaseId}/checkin`)).status, 204);
   });
 
   it('refuses a second user\'s check-out of a held credential (broker side and Vault side)', async () => {
@@ -369,6 +441,20 @@ describe('broker: Vault failures', () => {
     assert.equal(r.body.error.code, 'vault-auth-failed');
     assert.equal(stepOf(r.body, 'sign-in').outcome, 'fail', 'the files already say why');
     assertNoSecret(b.transcript(), ['an-old-regenerated-key']);
+  });
+
+  it('signs in again on its own after a session was idle for sessionIdleMs, before the Vault idles it out', async () => {
+    const b = await broker({ sessionIdleMs: 300 });
+    const signIns = () => b.events.filter((e) => e.type === 'vault' && e.path === 'Auth/SignAppin').length;
+    assert.equal((await b.find(...JDOE, 'WEB01')).status, 200);
+    const first = signIns();
+    const reused = await b.find(...JDOE, 'WEB01');
+    assert.match(stepOf(reused.body, 'vault-sign-in').detail, /Reused the open session/);
+    await new Promise((res) => setTimeout(res, 450));
+    const renewed = await b.find(...JDOE, 'WEB01');
+    assert.match(stepOf(renewed.body, 'vault-sign-in').detail, /Signed in to the Vault/);
+    assert.equal(signIns(), first + 1);
+    assert.equal(b.events.filter((e) => e.type === 'vault' && e.status === 401).length, 0, 'no 401 was needed');
   });
 
   it('signs in again when the Vault session idled out (401 → new session)', async () => {

@@ -44,6 +44,7 @@ export interface BrokerOptions {
   log: BrokerLog;
   /** Lease length override (tests, demos); default: the integration's checkoutRequestTime. */
   leaseMs?: number;
+  /** Sign in again after a session was idle this long (SessionPool's default: 15 min). */
   sessionIdleMs?: number;
 }
 
@@ -155,9 +156,12 @@ export class Broker {
     for (const r of rows) if (r.CheckedOutBy && r.IsAvailable === false) holders.set(rowName(r), r.CheckedOutBy);
     const res = holders.size ? this.resolve(member, binding, req, holders) : first;
 
-    const credentials = this.ecmFilter(rows, binding, this.bound(member).files, runAs);
+    const { credentials, drops } = this.ecmFilter(rows, binding, this.bound(member).files, runAs);
+    // A credential the files left out already has its reason; one only the Vault's answer left out (the
+    // Vault and the files disagree) gets the filter's.
+    const explained = new Set(res.trace.filter((t) => t.outcome === 'drop' && t.credential).map((t) => t.credential));
     const check = crossCheck(rows, res, credentials);
-    const trace = compose(res.trace, vaultSteps, check, credentials);
+    const trace = compose(res.trace, vaultSteps, drops.filter((d) => !explained.has(d.credential)), check, credentials);
     return { credentials, trace, ecm: member.name, runAs };
   }
 
@@ -434,25 +438,36 @@ export class Broker {
     return this.accountNames.byId.get(accountId);
   }
 
-  /** The ECM's own filters on the Vault's list: unavailable ones (unless Include Unavailable), foreign-domain Restricted ones (Domain Matching). */
-  private ecmFilter(rows: ManagedAccount[], b: EcmBinding, files: Map<string | undefined, VaultCredential>, runAs: string): BrokerCredential[] {
+  /**
+   * The ECM's own filters on the Vault's list: unavailable ones (unless Include Unavailable), foreign-domain
+   * Restricted ones (Domain Matching). Each row left out comes with its `credential` drop step.
+   */
+  private ecmFilter(rows: ManagedAccount[], b: EcmBinding, files: Map<string | undefined, VaultCredential>, runAs: string): { credentials: BrokerCredential[]; drops: TraceStep[] } {
     const v = b.ecm.value.vault ?? {};
     const includeUnavailable = v.includeUnavailableCredentials === true;
     const domainMatching = v.enableDomainMatching === true;
     const vaultDomain = b.vault?.value.domain;
     const [provider, user] = runAs.split('\\');
-    const out: BrokerCredential[] = [];
+    const credentials: BrokerCredential[] = [];
+    const drops: TraceStep[] = [];
+    const drop = (credential: string, detail: string, setting: string) => drops.push({ step: 'credential', credential, outcome: 'drop', detail, source: sourceAt(b.ecm.file, ['vault', setting]) ?? sourceAt(b.ecm.file, ['vault'], 'key') });
     for (const r of rows) {
       const name = rowName(r);
       const holder = r.CheckedOutBy ?? (r.IsAvailable === false ? 'another user' : undefined) ?? this.leases.holderOf(name);
       const held = r.IsAvailable === false || (!!holder && !isSameHolder(holder, { provider, username: user }));
-      if (held && !includeUnavailable) continue;
+      if (held && !includeUnavailable) {
+        drop(name, `The Vault lists ${name} as checked out by ${holder}; Include Unavailable Credentials is off, so the ECM leaves it out.`, 'includeUnavailableCredentials');
+        continue;
+      }
       const access = r.AccessType ?? files.get(name)?.accessType;
       const domain = r.DomainName ?? files.get(name)?.domain;
-      if (domainMatching && sameName(access, 'Restricted') && !sameName(domain, vaultDomain)) continue;
-      out.push({ id: `${r.SystemId}-${r.AccountId}`, name, username: r.AccountName, type: r.CredentialType ?? files.get(name)?.type ?? '', available: !held });
+      if (domainMatching && sameName(access, 'Restricted') && !sameName(domain, vaultDomain)) {
+        drop(name, `The Vault lists ${name} as a Restricted credential from domain ${domain ?? '(none)'}, not the Vault host's domain ${vaultDomain ?? '(none)'}; Domain Matching is on, so the ECM withholds it.`, 'enableDomainMatching');
+        continue;
+      }
+      credentials.push({ id: `${r.SystemId}-${r.AccountId}`, name, username: r.AccountName, type: r.CredentialType ?? files.get(name)?.type ?? '', available: !held });
     }
-    return out;
+    return { credentials, drops };
   }
 }
 
@@ -499,14 +514,17 @@ function crossCheck(rows: ManagedAccount[], res: Resolution, returned: BrokerCre
   return { step: 'cross-check', outcome: 'fail', detail: `The Vault disagrees with the files: ${parts.join('; ')}. The broker returns the Vault's answer; update the files (or the Vault).` };
 }
 
-/** The files' trace with the Vault's steps in place: sign-in after `sign-in`, the query before the credentials. */
-function compose(trace: TraceStep[], vault: TraceStep[], check: TraceStep, returned: BrokerCredential[]): TraceStep[] {
+/**
+ * The files' trace with the Vault's steps in place: sign-in after `sign-in`, the query before the
+ * credentials, the ECM filter's own drops after them.
+ */
+function compose(trace: TraceStep[], vault: TraceStep[], filtered: TraceStep[], check: TraceStep, returned: BrokerCredential[]): TraceStep[] {
   const out = trace.filter((t) => t.step !== 'result');
   const [signIn, query] = vault;
   const at = (pred: (t: TraceStep) => boolean, fallback: number) => { const i = out.findIndex(pred); return i === -1 ? fallback : i; };
   out.splice(at((t) => t.step === 'sign-in', out.length - 1) + 1, 0, signIn);
   if (query) out.splice(at((t) => t.step === 'credential' || t.step === 'others', out.length), 0, query);
-  out.push(check);
+  out.push(...filtered, check);
   const n = returned.length;
   out.push({
     step: 'result', outcome: n ? 'pass' : 'fail',

@@ -32,6 +32,8 @@ export interface BrokerStartOptions {
   /** Where to write the token (default: a new folder under the OS temp folder). */
   tokenFile?: string;
   leaseMs?: number;
+  /** Sign in to the Vault again after a session was idle this long (default 15 min; Password Safe idles out after 20). */
+  sessionIdleMs?: number;
   /** The shared key of every ECM (and, with `sandbox`, the sandbox's API key), instead of resolving each ECM's reference. */
   sharedKey?: string;
   secrets?: SecretLookup;
@@ -93,7 +95,7 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
     log.emit({ type: 'info', message: `sandbox Vault at ${sandbox.url} (CA ${sandbox.caPath})` });
   }
 
-  const broker = new Broker(ws, { ecm: ecmName, vault: plan, log, leaseMs: o.leaseMs });
+  const broker = new Broker(ws, { ecm: ecmName, vault: plan, log, leaseMs: o.leaseMs, sessionIdleMs: o.sessionIdleMs });
   const token = randomBytes(32).toString('base64url');
   const tokenPath = await writeToken(token, o.tokenFile);
 
