@@ -161,7 +161,7 @@ describe('broker: the answers, against a table written by hand from DOMAIN.md', 
   it('maps a RADIUS provider to the default provider, as a local one', async () => {
     const b = await broker({ edits: { 'site.pa.yaml': [['  - { name: local, type: local }', '  - { name: local, type: local }\n  - { name: radius1, type: radius }'], ['securityProvider: corp.example.com }', 'securityProvider: radius1 }']] } });
     const r = await b.find('jdoe', 'radius1', 'WEB01');
-    assert.equal(r.status, 200, r.text);
+    assert.equal(r.status, 200, r.body?.error?.message);
     assert.deepEqual(names(r.body).sort(), ['helpdesk-shared', 'web-deploy', 'web01-admin']);
     assert.match(stepOf(r.body, 'provider').detail, /RADIUS provider radius1: the ECM uses the default security provider CORP/);
     assert.match(stepOf(r.body, 'identity').detail, /CORP\\jdoe/);

@@ -183,6 +183,18 @@ describe('severity overrides', () => {
   });
 });
 
+describe('empty files', () => {
+  it('an empty or comments-only file is a syntax error at the start, naming its snippet', () => {
+    for (const [name, text] of [['a.ecm.json', ''], ['a.integration.yaml', '# to do\n'], ['a.pa.yaml', '\n\n'], ['a.vault.json', '  \n']]) {
+      const r = findings(name, text);
+      assert.deepEqual(r.map((x) => [x.code, x.f.range.start.line, x.f.range.start.character]), [['syntax', 0, 0]], name);
+      assert.match(r[0].message, /^The file is empty: (an ECM file|an integration file|a PA site file|a Vault inventory) holds a mapping/, name);
+    }
+    assert.match(findings('a.integration.yaml', '')[0].message, /Type ecmkit-integration for a starting point/);
+    assert.deepEqual(codes('a.ecm.yaml', '[1]\n'), ['syntax']);
+  });
+});
+
 describe('file/too-large', () => {
   it('gives one diagnostic on the first line instead of parsing', async () => {
     const { ParsedFile } = await import('../../server/src/model/document');

@@ -4,6 +4,9 @@ export type Syntax = 'yaml' | 'json';
 
 export const FILE_KINDS: readonly FileKind[] = ['ecm', 'integration', 'vault', 'pa'];
 
+/** How messages name a file of each kind ("an ECM file holds …"). */
+export const KIND_NOUN: Record<FileKind, string> = { ecm: 'an ECM file', integration: 'an integration file', vault: 'a Vault inventory', pa: 'a PA site file' };
+
 const SUFFIX = /\.(ecm|integration|vault|pa)\.(yaml|yml|json)$/i;
 
 export function classify(path: string): { kind: FileKind; syntax: Syntax } | undefined {

@@ -1,4 +1,5 @@
 import { ParsedFile } from '../model/document';
+import { KIND_NOUN } from '../model/fileKind';
 import type { FileRule } from './types';
 
 /** `syntax`: the parser's own problems, each at the token it concerns. */
@@ -15,8 +16,13 @@ export const syntaxRule: FileRule = {
     for (const p of file.problems) {
       report({ code: 'syntax', range: file.range(p.offset, p.length), message: `${p.message} Fix the ${file.syntax === 'json' ? 'JSON' : 'YAML'} so the file parses.` });
     }
+    if (file.problems.length === 0 && !file.rootType) {
+      // Empty (or only comments): valid YAML, but no ECM, integration, inventory or site is described.
+      const snippet = file.syntax === 'yaml' ? ` Type ecmkit-${file.kind} for a starting point.` : '';
+      report({ code: 'syntax', range: file.range(0, 0), message: `The file is empty: ${KIND_NOUN[file.kind]} holds a mapping of fields (key: value) at the top level.${snippet}` });
+    }
     if (file.problems.length === 0 && file.rootType && file.rootType !== 'object' && file.root) {
-      report({ code: 'syntax', range: file.headRange(file.root), message: `A ${file.kind} file holds a mapping of fields (key: value) at the top level.` });
+      report({ code: 'syntax', range: file.headRange(file.root), message: `${KIND_NOUN[file.kind][0].toUpperCase()}${KIND_NOUN[file.kind].slice(1)} holds a mapping of fields (key: value) at the top level.` });
     }
   },
 };
