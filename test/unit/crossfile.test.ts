@@ -139,6 +139,19 @@ describe('ecm/too-many', () => {
   });
 });
 
+describe('ECM names are unique in the workspace (schema/type)', () => {
+  it('fires on both files of a copied ECM that kept its name, each pointing at the other', () => {
+    const ws = workspace({ 'copy.ecm.yaml': BASE['prod.ecm.yaml'].replace('name: ecm-01', 'name: ECM-01') });
+    const r = crossFindings(ws).filter((s) => s.code === 'schema/type');
+    assert.deepEqual(r.map((s) => `${s.file} ${s.text}`), ['copy.ecm.yaml ECM-01', 'prod.ecm.yaml ecm-01']);
+    assert.match(r[1].message, /ECM name `ecm-01` is used by 1 other ECM file; each ECM needs a name of its own/);
+    assert.deepEqual(relatedTexts(ws, r[1].f), ['copy.ecm.yaml:ECM-01']);
+  });
+  it('is quiet for distinct names (the examples\' ecm-01 and ecm-02)', () => {
+    assert.deepEqual(only({}, 'schema/type'), []);
+  });
+});
+
 describe('ecm/unknown-integration', () => {
   it('fires with a suggestion', () => {
     const r = only({ 'prod.ecm.yaml': sub('integration: ecm-integration', 'integration: ecm-integratoin') }, 'ecm/unknown-integration');

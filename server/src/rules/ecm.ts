@@ -56,6 +56,35 @@ export const ecmCountRule: WorkspaceRule = {
   },
 };
 
+/**
+ * `schema/type` for an ECM name used twice (FORMATS.md §1: "unique in the workspace"): the appliance and
+ * the broker tell ECMs apart by name, so a copied file that kept its name makes failover ambiguous.
+ */
+export const ecmNameRule: WorkspaceRule = {
+  check(ws, report) {
+    const byName = new Map<string, Entry<'ecm'>[]>();
+    for (const ecm of crossIndex(ws).ecms) {
+      const name = str(ecm.value.name);
+      if (!name) continue;
+      const list = byName.get(name.toLowerCase()) ?? [];
+      list.push(ecm);
+      byName.set(name.toLowerCase(), list);
+    }
+    for (const ecms of byName.values()) {
+      if (ecms.length < 2) continue;
+      for (const ecm of ecms) {
+        report({
+          uri: ecm.file.uri,
+          code: 'schema/type',
+          range: ecm.file.rangeAt(['name']),
+          message: `ECM name \`${ecmName(ecm)}\` is used by ${plural(ecms.length - 1, 'other ECM file')}; each ECM needs a name of its own (the appliance and the broker tell ECMs apart by name). Rename this one.`,
+          related: ecms.filter((o) => o !== ecm).slice(0, MAX_RELATED).map((o) => relatedAt(o.file, ['name'], `${ecmName(o)} is also named here`)),
+        });
+      }
+    }
+  },
+};
+
 /** `ecm/unknown-integration`, `ecm/shared-key-mismatch`, `ecm/vault-hostname-mismatch`. */
 export const ecmVaultRule: WorkspaceRule = {
   check(ws, report) {

@@ -1,5 +1,5 @@
 import { credentialDomainRule, credentialEndpointRule } from './credential';
-import { ecmCountRule, ecmHostRule, ecmVaultRule } from './ecm';
+import { ecmCountRule, ecmHostRule, ecmNameRule, ecmVaultRule } from './ecm';
 import { endpointRule } from './endpoint';
 import { integrationIpRule, integrationRule } from './integration';
 import { mappingProviderRule, unmappedDomainRule } from './mappingProviders';
@@ -18,7 +18,7 @@ export const FILE_RULES: FileRule[] = [syntaxRule, schemaRule, secretsRule, vaul
 /** Rules that read across files (FORMATS.md §2, cross-file codes). */
 export const WORKSPACE_RULES: WorkspaceRule[] = [
   integrationRule, integrationIpRule,
-  ecmHostRule, ecmCountRule, ecmVaultRule,
+  ecmHostRule, ecmCountRule, ecmNameRule, ecmVaultRule,
   mappingProviderRule, unmappedDomainRule,
   endpointRule, userRule,
   credentialEndpointRule, credentialDomainRule,
