@@ -96,6 +96,13 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
   item.command = SHOW_LOG;
   ctx.subscriptions.push(item);
   let starting = false;
+  // The debug sessions of our type, so Stop Broker ends the broker's own session and never another one
+  // (stopDebugging() with no session stops them all).
+  const brokerSessions = new Set<vscode.DebugSession>();
+  ctx.subscriptions.push(
+    vscode.debug.onDidStartDebugSession((s) => { if (s.type === 'ecmkit-broker') brokerSessions.add(s); }),
+    vscode.debug.onDidTerminateDebugSession((s) => { brokerSessions.delete(s); }),
+  );
   render = () => {
     void vscode.commands.executeCommand('setContext', 'ecmkit.brokerRunning', !!current);
     if (starting && !current) {
@@ -120,8 +127,12 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
     }
     if (rb.owner === 'debug') {
       // The debug session owns it: stopping the session stops the broker (and ends the session cleanly).
-      await vscode.debug.stopDebugging(vscode.debug.activeDebugSession?.type === 'ecmkit-broker' ? vscode.debug.activeDebugSession : undefined);
-      return;
+      // Without a known session (it ended as we asked), the process itself is stopped below.
+      const sessions = [...brokerSessions];
+      if (sessions.length) {
+        for (const s of sessions) await vscode.debug.stopDebugging(s);
+        return;
+      }
     }
     out!.info('stopping the broker: open leases are checked in');
     await rb.proc.stop();

@@ -1,7 +1,8 @@
 // "F5 starts the broker and streams every request to the Debug Console; stopping the session stops it",
 // as a user does it: a launch configuration of type ecmkit-broker, F5, a simulated request whose trace and
-// Vault calls appear in the Debug Console, a console command, then Shift+F5.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Vault calls appear in the Debug Console, a console command, then "Stop Broker" with another program being
+// debugged beside it (only the broker's session ends).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../harness/scenario';
 import { TIMEOUT } from '../harness/workbench';
@@ -12,8 +13,15 @@ export default {
     mkdirSync(join(workspace, '.vscode'), { recursive: true });
     writeFileSync(join(workspace, '.vscode', 'launch.json'), JSON.stringify({
       version: '0.2.0',
-      configurations: [{ type: 'ecmkit-broker', request: 'launch', name: 'ecmkit: Broker (sandbox Vault)', workspace: '${workspaceFolder}', vault: 'sandbox' }],
+      configurations: [
+        { type: 'ecmkit-broker', request: 'launch', name: 'ecmkit: Broker (sandbox Vault)', workspace: '${workspaceFolder}', vault: 'sandbox' },
+        { type: 'node', request: 'launch', name: 'another program', program: '${workspaceFolder}/other.js' },
+      ],
     }, null, 2));
+    // The other program's heartbeat: a file it rewrites every 100 ms while it runs.
+    const heartbeat = join(workspace, 'other.beat');
+    writeFileSync(join(workspace, 'other.js'), `setInterval(() => require('fs').writeFileSync(${JSON.stringify(heartbeat)}, String(Date.now())), 100);\n`);
+    const beating = () => { try { return Date.now() - Number(readFileSync(heartbeat, 'utf8')) < 1000; } catch { return false; } };
     await ui.waitForEcmkit();
 
     // F5, as a user starts debugging (the workbench handles the key; the page does not reload).
@@ -52,9 +60,24 @@ export default {
     await ui.poll(async () => (/active: ecm-02/.test(await consoleText()) ? true : undefined), 'the failover answer in the Debug Console');
     await page.locator('.statusbar-item', { hasText: /Broker :\d+ · ecm-02/ }).waitFor({ timeout: TIMEOUT });
 
-    // Stopping the session stops the broker.
+    // With another program being debugged beside it, "Stop Broker" ends the broker's session and only it.
+    await ui.runCommand('Debug: Select and Start Debugging');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'another program' }).click();
+    await ui.poll(async () => (beating() ? true : undefined), 'the other program running under the debugger');
+    await ui.runCommand('ecmkit: Stop Broker');
+    await page.locator('.statusbar-item', { hasText: /Broker :\d+/ }).waitFor({ state: 'hidden', timeout: TIMEOUT });
+    await new Promise((r) => setTimeout(r, 1500));
+    if (!beating()) throw new Error('Stop Broker also stopped the other debug session');
+
+    // Stopping the remaining session ends the other program.
     await page.keyboard.press('Shift+F5');
-    await status.waitFor({ state: 'hidden', timeout: TIMEOUT });
+    await ui.poll(async () => (beating() ? undefined : true), 'the other program stopped by Shift+F5');
+
+    // Stopping the broker's session (Shift+F5) stops the broker.
+    await ui.runCommand('Debug: Select and Start Debugging');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'ecmkit: Broker (sandbox Vault)' }).click();
+    await page.locator('.statusbar-item', { hasText: /Broker :\d+ · ecm-01/ }).waitFor({ timeout: TIMEOUT });
+    await page.keyboard.press('Shift+F5');
     await page.locator('.statusbar-item', { hasText: /Broker :\d+/ }).waitFor({ state: 'hidden', timeout: TIMEOUT });
     record('debug-broker', { f5ToStatusMs: startMs });
   },
