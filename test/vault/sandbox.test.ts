@@ -1,6 +1,6 @@
 /** vault-test against the real sandbox, and the sandbox's Vault behaviour (FORMATS.md §5). */
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -167,6 +167,31 @@ describe('sandbox start-up', () => {
     editFile(path.join(dir, 'ecm.integration.yaml'), [['status: Active', 'status: Inactive']]);
     await sb.reload();
     await assert.rejects(c.managedAccounts(), (e: unknown) => e instanceof VaultError && e.kind === 'auth');
+    await c.close();
+  });
+
+  it('keeps following a file saved by rename (as vim saves), save after save', async () => {
+    const dir = workspace();
+    const sb = await sandbox(dir);
+    const c = new VaultClient({ hostname: sb.url, ca: sb.caPem, reauth: false });
+    const file = path.join(dir, 'ecm.integration.yaml');
+    const saveByRename = (from: string, to: string) => {
+      writeFileSync(file + '.swp', readFileSync(file, 'utf8').replace(from, to));
+      renameSync(file + '.swp', file);
+    };
+    const signsIn = async () => c.signIn(TEST_KEY, 'CORP\\jdoe').then(() => true, () => false);
+    const until = async (want: boolean, what: string) => {
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline && (await signsIn()) !== want) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(await signsIn(), want, what);
+    };
+    await until(true, 'Active');
+    saveByRename('status: Active', 'status: Inactive');
+    await until(false, 'Inactive after the first save');
+    saveByRename('status: Inactive', 'status: Active');
+    await until(true, 'Active again after the second save');
+    saveByRename('status: Active', 'status: Inactive');
+    await until(false, 'Inactive after the third save');
     await c.close();
   });
 });

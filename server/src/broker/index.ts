@@ -4,12 +4,12 @@
  * the user can read, listens on 127.0.0.1, follows file changes, and on close checks every lease in.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs, watch, type FSWatcher } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import { watchFiles, type FileWatch } from '../model/watchFiles';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { siteOfEcm, sitesOf } from '../engine/site';
-import { classify } from '../model/fileKind';
 import { envSecrets, resolveSecret, type SecretLookup } from '../model/secrets';
 import { Workspace } from '../model/workspace';
 import { startSandbox, type Sandbox } from '../vault/sandbox';
@@ -114,24 +114,18 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
   port = (server.address() as AddressInfo).port;
 
   // Follow the files: an edit of an ECM, Vault or PA file applies to the next request.
-  let watcher: FSWatcher | undefined;
+  let watcher: FileWatch | undefined;
   let timer: NodeJS.Timeout | undefined;
   if (o.watch ?? true) {
-    try {
-      watcher = watch(dir, { recursive: true }, (_e, name) => {
-        if (name && !classify(String(name))) return;
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          Workspace.load(inputs).then((next) => {
-            broker.setWorkspace(next);
-            log.emit({ type: 'info', message: 're-read the workspace files' });
-          }, (e: Error) => log.emit({ type: 'warning', message: `could not re-read the workspace: ${e.message}` }));
-        }, 150);
-      });
-      watcher.on('error', () => undefined);
-    } catch {
-      log.emit({ type: 'warning', message: 'cannot watch the workspace; restart the broker after editing files' });
-    }
+    watcher = watchFiles(dir, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        Workspace.load(inputs).then((next) => {
+          broker.setWorkspace(next);
+          log.emit({ type: 'info', message: 're-read the workspace files' });
+        }, (e: Error) => log.emit({ type: 'warning', message: `could not re-read the workspace: ${e.message}` }));
+      }, 150);
+    }, (message) => log.emit({ type: 'warning', message }));
   }
 
   let closed: Promise<void> | undefined;

@@ -3,11 +3,10 @@
  * HTTPS on 127.0.0.1 only, with the cached loopback-only CA; the workspace is re-read after any change
  * to its files (debounced, and before the next request at the latest).
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { watchFiles, type FileWatch } from '../../model/watchFiles';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
-import { classify } from '../../model/fileKind';
 import { Workspace } from '../../model/workspace';
 import { ensureSandboxCerts } from '../certs';
 import { SandboxApi, type CheckoutState, type SandboxLogEntry } from './api';
@@ -87,20 +86,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   });
   const port = (server.address() as AddressInfo).port;
 
-  let watcher: FSWatcher | undefined;
+  let watcher: FileWatch | undefined;
   let timer: NodeJS.Timeout | undefined;
   if (opts.watch ?? true) {
-    try {
-      watcher = watch(dir, { recursive: true }, (_event, name) => {
-        if (name && !classify(String(name))) return;
-        dirty = true;
-        clearTimeout(timer);
-        timer = setTimeout(() => { if (dirty) void (reloading ??= reload().finally(() => { reloading = undefined; })); }, 100);
-      });
-      watcher.on('error', () => undefined);
-    } catch {
-      opts.onWarning?.('Cannot watch the workspace for changes; restart the sandbox after editing files.');
-    }
+    watcher = watchFiles(dir, () => {
+      dirty = true;
+      clearTimeout(timer);
+      timer = setTimeout(() => { if (dirty) void (reloading ??= reload().finally(() => { reloading = undefined; })); }, 100);
+    }, (message) => opts.onWarning?.(`Cannot follow the files: ${message}`));
   }
 
   return {
