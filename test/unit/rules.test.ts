@@ -114,6 +114,13 @@ describe('schema/unknown-field', () => {
     assert.deepEqual(r.map((x) => [x.code, x.text]), [['schema/unknown-field', 'emial']]);
     assert.match(r[0].message, /`email`/);
   });
+  it('suggests a name cut short, and names the object a nested unknown field is in', () => {
+    const r = findings('a.ecm.yaml', GOOD_ECM.replace('includeUnavailableCredentials:', 'includeUnavailable:'));
+    const unknown = r.find((x) => x.code === 'schema/unknown-field')!;
+    assert.match(unknown.message, /^Unknown field `includeUnavailable` in vault: did you mean `includeUnavailableCredentials`\?/);
+    const far = findings('a.ecm.yaml', GOOD_ECM.replace('includeUnavailableCredentials:', 'colourScheme:')).find((x) => x.code === 'schema/unknown-field')!;
+    assert.match(far.message, /in vault: `vault` has `hostname`, /);
+  });
   it('lists the known fields when nothing is close', () => {
     const r = findings('a.integration.yaml', GOOD_INTEGRATION + 'colour: blue\n');
     assert.equal(r[0].code, 'schema/unknown-field');

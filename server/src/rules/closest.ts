@@ -31,5 +31,12 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     const d = distance(w, c.toLowerCase());
     if (d < bestD) { best = c; bestD = d; }
   }
-  return best !== undefined && bestD <= limit ? best : undefined;
+  if (best !== undefined && bestD <= limit) return best;
+  // A name cut short or run on (`includeUnavailable` for `includeUnavailableCredentials`): the one
+  // candidate that starts with it, or that it starts with. Short stems suggest nothing (too many fit).
+  const stem = [...candidates].filter((c) => {
+    const l = c.toLowerCase();
+    return c.length <= MAX_SUGGEST_LENGTH && Math.min(l.length, w.length) >= 5 && (l.startsWith(w) || w.startsWith(l));
+  });
+  return stem.length === 1 ? stem[0] : undefined;
 }

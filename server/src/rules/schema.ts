@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 import { itemValidatorFor, schemaAt, validatorFor } from '../model/schemas';
 import { parsePointer, type JsonPath } from '../model/tree';
 import type { ParsedFile } from '../model/document';
+import { KIND_NOUN } from '../model/fileKind';
 import { closest } from './closest';
 import type { FileRule, Report } from './types';
 
@@ -60,7 +61,7 @@ function reportError(file: ParsedFile, err: ErrorObject, report: Report): void {
         range: prop ? file.keyRange(prop) : file.rangeAt(path, 'key'),
         message: suggestion
           ? `Unknown field \`${extra}\`${path.length ? ` in ${where}` : ''}: did you mean \`${suggestion}\`?`
-          : `Unknown field \`${extra}\`${path.length ? ` in ${where}` : ''}: ${file.kind} files define ${known.map((k) => `\`${k}\``).join(', ')}.`,
+          : `Unknown field \`${extra}\`${path.length ? ` in ${where}` : ''}: ${path.length ? `\`${where}\` has` : `${KIND_NOUN[file.kind]} has`} ${known.map((k) => `\`${k}\``).join(', ')}.`,
         data: suggestion ? { suggestion } : undefined,
       });
       return;
