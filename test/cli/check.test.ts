@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
@@ -114,6 +114,57 @@ describe('ecmkit check', () => {
     r = ecmkit([], ROOT);
     assert.equal(r.code, 2);
     assert.match(r.stdout, /Usage: ecmkit/);
+  });
+
+  it('--rules FILE that is not JSON is a usage error; every command answers --help', () => {
+    const ws = copyExamples();
+    try {
+      writeFileSync(path.join(ws.dir, 'rules.json'), '{"ecmkit.rules": {');
+      const r = ecmkit(['check', '--rules', 'rules.json'], ws.dir);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /rules\.json is not valid JSON \(line 1: /);
+      for (const cmd of ['check', 'vault-test', 'sandbox']) {
+        const h = ecmkit([cmd, '--help'], ws.dir);
+        assert.equal(h.code, 0, `${cmd} --help: ${h.stderr}`);
+        assert.match(h.stdout, new RegExp(`^Usage: ecmkit ${cmd} `));
+      }
+      assert.match(ecmkit(['check', '-h'], ws.dir).stdout, /--format text\|json\|sarif/);
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('a dangling link is skipped (said on stderr, exit 2) while the rest is checked; links reaching a folder twice or in a loop count once', () => {
+    const ws = copyExamples();
+    try {
+      mkdirSync(path.join(ws.dir, 'more'));
+      cpSync(path.join(ws.dir, 'site.pa.yaml'), path.join(ws.dir, 'more', 'other.pa.yaml'));
+      symlinkSync(path.join(ws.dir, 'more'), path.join(ws.dir, 'again')); // the same folder by another name
+      symlinkSync(ws.dir, path.join(ws.dir, 'more', 'up')); // a loop
+      symlinkSync(path.join(ws.dir, 'gone.ecm.yaml'), path.join(ws.dir, 'old.ecm.yaml')); // points at nothing
+      const r = ecmkit(['check'], ws.dir);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, 'ecmkit check: skipped old.ecm.yaml: a symbolic link to nothing.\n');
+      assert.match(r.stdout, /^6 files checked: 0 errors, 0 warnings\.$/m);
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('stops quietly when its reader goes away (ecmkit check | head -1)', async () => {
+    const ws = copyExamples();
+    try {
+      writeFileSync(path.join(ws.dir, 'many.vault.yaml'), 'users:\n' + Array.from({ length: 20000 }, (_, i) => `  - { username: u${i}, colour: x }\n`).join(''));
+      const child = spawn(process.execPath, [CLI, 'check'], { cwd: ws.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => { stderr += d; });
+      child.stdout.once('data', () => child.stdout.destroy()); // read one chunk, then hang up
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      assert.equal(stderr, '', 'no stack trace');
+      assert.equal(code, 0, 'warnings only: the exit code of the check');
+    } finally {
+      ws.cleanup();
+    }
   });
 
   it('a 700 MB file gets file/too-large and the others are still checked (it is not read whole)', () => {

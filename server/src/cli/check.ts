@@ -31,7 +31,10 @@ export async function run(argv: string[], out = process.stdout): Promise<number>
   }
   const paths = args.positionals.length ? args.positionals : ['.'];
 
-  const ws = await Workspace.load(paths.map((p) => path.resolve(cwd, p)));
+  // A file that cannot be read is said on stderr and makes the exit code 2; the others are still checked.
+  const skipped: string[] = [];
+  const ws = await Workspace.load(paths.map((p) => path.resolve(cwd, p)), (file, reason) => skipped.push(`${path.relative(cwd, file) || file}: ${reason}`));
+  for (const s of skipped) process.stderr.write(`ecmkit check: skipped ${s}.\n`);
   const diagnostics: CliDiagnostic[] = [];
   for (const [uri, list] of diagnoseWorkspace(ws, overrides)) {
     const file = path.relative(cwd, uriToPath(uri)) || '.';
@@ -47,7 +50,7 @@ export async function run(argv: string[], out = process.stdout): Promise<number>
   if (format === 'json') out.write(JSON.stringify({ diagnostics, summary }, null, 2) + '\n');
   else if (format === 'sarif') out.write(JSON.stringify(toSarif(diagnostics), null, 2) + '\n');
   else out.write(text(diagnostics, summary));
-  return summary.errors > 0 ? 1 : 0;
+  return skipped.length ? 2 : summary.errors > 0 ? 1 : 0;
 }
 
 function text(diagnostics: CliDiagnostic[], summary: { files: number; errors: number; warnings: number }): string {

@@ -17,6 +17,14 @@ Commands:
 
 type Command = (args: string[]) => Promise<number>;
 
+/** The USAGE lines of one command: its synopsis and the description under it. */
+function usageOf(name: string): string {
+  const lines = USAGE.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  ${name} `) || l === `  ${name}`);
+  const end = lines.findIndex((l, i) => i > start && /^  \S/.test(l));
+  return lines.slice(start, end === -1 ? undefined : end).join('\n').trim() + '\n';
+}
+
 /**
  * Defined by the build (scripts/build.mjs): true in the core bundle, which holds check and the language
  * server but not the networked commands — their undici and node-forge are half the code, which every
@@ -51,6 +59,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ecmkit: unknown command "${name}".\n\n${USAGE}`);
     return 2;
   }
+  if (name !== 'broker' && (rest.includes('--help') || rest.includes('-h'))) { // broker has its own, longer help
+    process.stdout.write(`Usage: ecmkit ${usageOf(name)}`);
+    return 0;
+  }
+  // `ecmkit check | head`: the reader went away; what is left to write has no one to read it.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
   try {
     return await (await load())(rest);
   } catch (err) {

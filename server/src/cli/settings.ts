@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseJsonc } from 'jsonc-parser';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parseOverrides, type RuleCode, type SeveritySetting } from '../rules/codes';
 import { UsageError } from './args';
 
@@ -31,7 +31,13 @@ function readRules(file: string, pick: (o: Record<string, unknown>) => unknown, 
     if (!required) return {};
     throw new UsageError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
   }
-  const o = parseJsonc(text) as Record<string, unknown> | undefined;
+  const errors: ParseError[] = [];
+  const o = parseJsonc(text, errors, { allowTrailingComma: true }) as Record<string, unknown> | undefined;
+  // .vscode/settings.json is VS Code's to judge; a rules file named on the command line must parse.
+  if (required && errors.length) {
+    const at = text.slice(0, errors[0].offset).split('\n').length;
+    throw new UsageError(`${file} is not valid JSON (line ${at}: ${printParseErrorCode(errors[0].error)}); it should hold {"ecmkit.rules": {"CODE": "off|hint|information|warning|error"}}.`);
+  }
   const rules = o && typeof o === 'object' ? pick(o) : undefined;
   return rules && typeof rules === 'object' ? (rules as Record<string, unknown>) : {};
 }

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ParsedFile } from './document';
@@ -46,35 +46,66 @@ export class Workspace {
     return out.sort((a, b) => a.file.uri.localeCompare(b.file.uri));
   }
 
-  /** Reads every ecmkit file under the given files or folders (skipping node_modules and dot-folders). */
-  static async load(paths: string[]): Promise<Workspace> {
+  /**
+   * Reads every ecmkit file under the given files or folders (skipping node_modules and dot-folders).
+   * With `onSkip`, a file found but not readable is reported there and the others are still read.
+   */
+  static async load(paths: string[], onSkip?: (path: string, reason: string) => void): Promise<Workspace> {
     const ws = new Workspace();
-    for (const file of await findFiles(paths)) {
-      const { text, bytes } = await readTextUpTo(file, ParsedFile.maxChars);
-      const parsed = ParsedFile.create(pathToFileURL(file).href, text, 0, bytes);
+    for (const file of await findFiles(paths, onSkip)) {
+      let read: { text: string; bytes?: number };
+      try {
+        read = await readTextUpTo(file, ParsedFile.maxChars);
+      } catch (e) {
+        if (!onSkip) throw e;
+        const code = (e as NodeJS.ErrnoException).code;
+        onSkip(file, code === 'EACCES' ? 'no permission to read it' : code === 'EISDIR' ? 'a folder' : code ?? String(e));
+        continue;
+      }
+      const parsed = ParsedFile.create(pathToFileURL(file).href, read.text, 0, read.bytes);
       if (parsed) ws.set(parsed);
     }
     return ws;
   }
 }
 
-/** Lists ecmkit files under the given paths; a named file that does not exist is an I/O error. */
-export async function findFiles(paths: string[]): Promise<string[]> {
+/**
+ * Lists ecmkit files under the given paths; a named path that cannot be read is an I/O error. Inside
+ * folders, an entry that cannot be read (a dangling symbolic link, no permission) is passed to `onSkip` and
+ * the walk goes on: one stale link must not hide every other file. Folders and files reached twice through
+ * symbolic links (or a link loop) are visited once.
+ */
+export async function findFiles(paths: string[], onSkip?: (path: string, reason: string) => void): Promise<string[]> {
   const out: string[] = [];
+  const seen = new Set<string>(); // real paths of the folders and files already visited
   const visit = async (p: string, explicit: boolean): Promise<void> => {
-    const st = await fs.stat(p);
+    let st: Stats;
+    let real: string;
+    let names: string[] = [];
+    try {
+      st = await fs.stat(p);
+      real = await fs.realpath(p);
+      if (seen.has(real)) return;
+      if (st.isDirectory()) names = (await fs.readdir(p)).sort();
+    } catch (e) {
+      if (explicit) throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      onSkip?.(p, code === 'ENOENT' ? 'a symbolic link to nothing' : code === 'ELOOP' ? 'a loop of symbolic links' : code === 'EACCES' ? 'no permission to read it' : code ?? String(e));
+      return;
+    }
     if (st.isDirectory()) {
-      const names = (await fs.readdir(p)).sort();
+      seen.add(real);
       for (const n of names) {
         if (n === 'node_modules' || n.startsWith('.')) continue;
         await visit(path.join(p, n), false);
       }
-    } else if (st.isFile() && (classify(p) || explicit)) {
-      if (classify(p)) out.push(path.resolve(p));
+    } else if (st.isFile() && classify(p)) {
+      seen.add(real);
+      out.push(path.resolve(p));
     }
   };
   for (const p of paths) await visit(p, true);
-  return [...new Set(out)];
+  return out;
 }
 
 export function uriToPath(uri: string): string {
