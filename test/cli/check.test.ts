@@ -151,6 +151,24 @@ describe('ecmkit check', () => {
     }
   });
 
+  it('reads a JSON file saved with a BOM (Notepad, PowerShell); binary junk gets at most 50 short syntax errors', () => {
+    const ws = copyExamples();
+    try {
+      const json = path.join(ws.dir, 'standby.ecm.json');
+      writeFileSync(json, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(json)]));
+      assert.equal(ecmkit(['check'], ws.dir).stdout, '5 files checked: 0 errors, 0 warnings.\n');
+      let seed = 7;
+      const junk = Buffer.alloc(100_000, 0).map(() => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff);
+      writeFileSync(path.join(ws.dir, 'junk.pa.yaml'), junk);
+      const r = ecmkit(['check', '--format', 'json', 'junk.pa.yaml'], ws.dir);
+      const d = JSON.parse(r.stdout).diagnostics as { code: string; message: string }[];
+      assert.ok(d.length > 0 && d.length <= 50, `${d.length} diagnostics`);
+      assert.ok(d.every((x) => x.code === 'syntax' && x.message.length < 400), 'short messages');
+    } finally {
+      ws.cleanup();
+    }
+  });
+
   it('stops quietly when its reader goes away (ecmkit check | head -1)', async () => {
     const ws = copyExamples();
     try {

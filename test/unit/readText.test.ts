@@ -7,7 +7,7 @@ import { HEAD_BYTES, readText, readTextUpTo } from '../../server/src/model/readT
 import { tempDir } from '../support/fixtures';
 
 describe('readText', () => {
-  it('gives the text fs.readFile gives: empty, ASCII, multi-byte, a BOM, invalid UTF-8, and 3 MB', async () => {
+  it('gives the text fs.readFile gives (less a BOM, as the editor shows it): empty, ASCII, multi-byte, a BOM, invalid UTF-8, and 3 MB', async () => {
     const ws = tempDir({});
     try {
       const cases: Record<string, Buffer> = {
@@ -21,7 +21,22 @@ describe('readText', () => {
       for (const [name, bytes] of Object.entries(cases)) {
         const file = path.join(ws.dir, name);
         writeFileSync(file, bytes);
-        assert.equal(await readText(file), readFileSync(file, 'utf8'), name);
+        assert.equal(await readText(file), readFileSync(file, 'utf8').replace(/^\uFEFF/, ''), name);
+      }
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('reads UTF-16 files by their byte-order mark, little- and big-endian', async () => {
+    const ws = tempDir({});
+    try {
+      const text = 'name: ecm-01\r\nsite: Zoë.example.com\n';
+      const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+      const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+      for (const [name, bytes] of [['le', le], ['be', be]] as const) {
+        writeFileSync(path.join(ws.dir, name), bytes);
+        assert.equal(await readText(path.join(ws.dir, name)), text, name);
       }
     } finally {
       ws.cleanup();

@@ -2,6 +2,9 @@ import { ParsedFile } from '../model/document';
 import { KIND_NOUN } from '../model/fileKind';
 import type { FileRule } from './types';
 
+const MAX_PROBLEMS = 50;
+const MAX_MESSAGE = 200;
+
 /** `syntax`: the parser's own problems, each at the token it concerns. */
 export const syntaxRule: FileRule = {
   kinds: ['ecm', 'integration', 'vault', 'pa'],
@@ -13,9 +16,14 @@ export const syntaxRule: FileRule = {
       report({ code: 'file/too-large', range: file.headRange({ type: 'null', value: null, offset: 0, length: Math.min(file.text.length, 200) }), message: `This file has ${mb(file.size)} MB; ecmkit checks files up to ${mb(ParsedFile.maxChars)} MB. Split it, or raise the setting ecmkit.maxFileSizeMB (CLI: --max-file-size).` });
       return;
     }
-    for (const p of file.problems) {
-      report({ code: 'syntax', range: file.range(p.offset, p.length), message: `${p.message} Fix the ${file.syntax === 'json' ? 'JSON' : 'YAML'} so the file parses.` });
-    }
+    // Binary junk under an ecmkit name makes hundreds of problems, some quoting kilobytes of it.
+    const shown = file.problems.slice(0, MAX_PROBLEMS);
+    shown.forEach((p, i) => {
+      let said = p.message.length > MAX_MESSAGE ? `${p.message.slice(0, MAX_MESSAGE)}…` : p.message;
+      if (!/[.!?…]$/.test(said)) said += '.';
+      const more = i === MAX_PROBLEMS - 1 && file.problems.length > MAX_PROBLEMS ? ` (${file.problems.length - MAX_PROBLEMS} more syntax errors follow; fix these first.)` : '';
+      report({ code: 'syntax', range: file.range(p.offset, p.length), message: `${said} Fix the ${file.syntax === 'json' ? 'JSON' : 'YAML'} so the file parses.${more}` });
+    });
     if (file.problems.length === 0 && !file.rootType) {
       // Empty (or only comments): valid YAML, but no ECM, integration, inventory or site is described.
       const snippet = file.syntax === 'yaml' ? ` Type ecmkit-${file.kind} for a starting point.` : '';
