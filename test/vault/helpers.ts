@@ -75,10 +75,13 @@ async function listen(server: NetServer | TlsServer): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** A TLS server that answers any request with a fixed HTTP response (enough for the tls and http stages). */
-export async function tlsServer(cert: CertBundle, extra: TlsOptions = {}, status = 401): Promise<Listening> {
+/**
+ * A TLS server that answers any request with a fixed HTTP response (enough for the tls and http stages),
+ * or with `raw` bytes exactly as given (not HTTP, a web page, …).
+ */
+export async function tlsServer(cert: CertBundle, extra: TlsOptions = {}, status = 401, raw?: string): Promise<Listening> {
   const server = createTlsServer({ key: cert.keyPem, cert: cert.certPem, ...extra }, (s) => {
-    s.on('data', () => s.end(`HTTP/1.1 ${status} X\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n""`));
+    s.on('data', () => s.end(raw ?? `HTTP/1.1 ${status} X\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n""`));
     s.on('error', () => undefined);
   });
   server.on('tlsClientError', () => undefined);

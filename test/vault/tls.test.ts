@@ -135,6 +135,17 @@ describe('vault-test network stages', () => {
     assert.match(r.stages[3].detail, /No Password Safe v3 API/);
     assert.match(r.stages[3].hint, /--tls-only/);
   });
+  it('fails the http stage for a web page answering 200 and for a service that does not speak HTTP', async () => {
+    const page = await serve(certs.good, {}, 200, 'HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\nserver: nginx\r\ncontent-length: 20\r\nconnection: close\r\n\r\n<html>Welcome</html>');
+    let r = await runConnectivityTest({ hostname: page.url, ca: certs.ca.certPem, runAs: 'CORP\\jdoe', key: 'x' });
+    assert.deepEqual(r.stages.map((x) => [x.stage, x.ok]), [['dns', true], ['tcp', true], ['tls', true], ['http', false]]);
+    assert.match(r.stages[3].detail, /HTTP 200 with a web page \(text\/html\) .*server nginx: a web site answers there, not the Password Safe API/);
+    const ssh = await serve(certs.good, {}, 200, 'SSH-2.0-OpenSSH_9.6\r\n');
+    r = await runConnectivityTest({ hostname: ssh.url, ca: certs.ca.certPem, runAs: 'CORP\\jdoe', key: 'x' });
+    assert.equal(r.stages[3].ok, false);
+    assert.match(r.stages[3].detail, /not an HTTP server \(HPE_/);
+    assert.match(r.stages[3].hint, /port in vault\.hostname/);
+  });
 });
 
 describe('Vault client TLS errors', () => {
@@ -167,6 +178,25 @@ describe('Vault client TLS errors', () => {
     const refused = new VaultClient({ hostname: `https://127.0.0.1:${port}`, timeoutMs: 1000 });
     await assert.rejects(refused.managedAccounts(), (e: unknown) => e instanceof VaultError && e.kind === 'unreachable' && /refused/.test(e.message));
     await refused.close();
+  });
+
+  it('refuses an answer over the size limit instead of holding it in memory', async () => {
+    const server = createHttpsServer({ key: certs.good.keyPem, cert: certs.good.certPem }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      let sent = 0;
+      const more = () => { while (sent < 8 * 1024 * 1024) { sent += chunk.length; if (!res.write(chunk)) { res.once('drain', more); return; } } res.end('[]'); };
+      more();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const c = new VaultClient({ hostname: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, ca: certs.ca.certPem, maxBodyBytes: 1024 * 1024 });
+      await assert.rejects(c.managedAccounts(), (e: unknown) => e instanceof VaultError && e.kind === 'bad-response' && /is over 1 MB/.test(e.message));
+      await c.close();
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('redacts the key when a server echoes it back in an error body', async () => {

@@ -14,6 +14,8 @@ import { diagnoseTlsError } from './tlsErrors';
 
 export const API_PATH = '/BeyondTrust/api/public/v3/';
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** The largest answer read: far over any ManagedAccounts list, far under what would exhaust memory. */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 /** The API base URL for a Vault hostname (`https://host[:port]`, with or without the API path). */
 export function apiBaseUrl(hostname: string): URL {
@@ -125,6 +127,8 @@ export interface VaultClientOptions extends AgentOptions {
   reauth?: boolean;
   /** Called after every API call, for logs and debug consoles; carries no header or body. */
   onCall?: (call: VaultCall) => void;
+  /** Answers longer than this fail as bad-response (default MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
 }
 
 export interface CallOptions { timeoutMs?: number; signal?: AbortSignal }
@@ -302,7 +306,7 @@ export class VaultClient {
       pending.catch(() => undefined);
       const res = await Promise.race([pending, aborted(signal)]);
       this.storeCookies(res.headers['set-cookie']);
-      const text = await res.body.text();
+      const text = await readCapped(res.body, this.opts.maxBodyBytes ?? MAX_BODY_BYTES, host(url));
       const reason = res.headers['x-ecmkit-reason'];
       this.opts.onCall?.({ method, path: logPath, status: res.statusCode, ms: performance.now() - started });
       return { status: res.statusCode, text: redact(text, [...(a.secrets ?? []), this.#creds?.key, this.#creds?.password].filter((s): s is string => !!s)), reason: typeof reason === 'string' ? reason : undefined };
@@ -348,6 +352,9 @@ export class VaultClient {
     if (err.name === 'AbortError') return new VaultError('timeout', `The call to the Vault at ${host} was cancelled.`, { code });
     const tls = diagnoseTlsError(err.code ? err : err.cause ?? err, host);
     if (tls) return new VaultError('tls', tls.sentence, { code, tlsCase: tls.tlsCase, hint: tls.hint });
+    if (code.startsWith('HPE_')) {
+      return new VaultError('bad-response', `What answered at ${host} is not an HTTP server (${code}): another service listens on this port.`, { code, hint: 'Check the port in vault.hostname: the Password Safe API is served over HTTPS, usually on 443.' });
+    }
     const sentences: Record<string, string> = {
       ECONNREFUSED: `Nothing accepts connections at ${host} (connection refused).`,
       ENOTFOUND: `The Vault host name in ${host} does not resolve (DNS).`,
@@ -368,6 +375,30 @@ export class VaultClient {
       else this.cookies.set(m[1], m[2]);
     }
   }
+}
+
+/**
+ * A body as text, refused past `max` bytes (a misconfigured URL can point at a server that streams
+ * gigabytes, which `body.text()` would hold in memory whole).
+ */
+function readCapped(body: Dispatcher.ResponseData['body'], max: number, where: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        body.destroy();
+        reject(new VaultError('bad-response', `The answer from ${where} is over ${Math.round(max / 1024 / 1024)} MB; that is not the Password Safe API's.`, { hint: 'Check vault.hostname: it should name the Vault, not another web service.' }));
+      } else chunks.push(c);
+    });
+    body.once('end', () => resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    body.once('error', reject);
+  });
+}
+
+function host(url: URL): string {
+  return url.host;
 }
 
 /** Rejects with the signal's reason when it aborts (to race an undici call against its deadline). */

@@ -167,6 +167,10 @@ async function httpStage(base: URL, agent: ReturnType<typeof createVaultAgent>, 
     await res.body.dump();
     const server = typeof res.headers.server === 'string' ? `, server ${res.headers.server}` : '';
     const s = res.statusCode;
+    const type = String(res.headers['content-type'] ?? '');
+    if (s === 200 && /html/i.test(type)) {
+      return { ok: false, detail: `HTTP 200 with a web page (${type.split(';')[0]}) at ${url.pathname}${server}: a web site answers there, not the Password Safe API.`, hint: 'Check vault.hostname: it should be the Vault\'s address; for a Vault whose API is not Password Safe\'s, run with --tls-only.' };
+    }
     if (s === 401 || s === 403 || s === 200) {
       return { ok: true, detail: `The Password Safe API answers at ${base.pathname} (HTTP ${s} without a session, as expected${server}).`, hint: '' };
     }
@@ -181,6 +185,9 @@ async function httpStage(base: URL, agent: ReturnType<typeof createVaultAgent>, 
     const err = e as { name?: string; code?: string; message?: string };
     if (err.name === 'TimeoutError' || /TIMEOUT/.test(err.code ?? '')) {
       return { ok: false, detail: `No HTTP answer within ${ms} ms.`, hint: 'The Vault accepted TLS but does not answer HTTP: check the Vault web service.' };
+    }
+    if (err.code?.startsWith('HPE_')) {
+      return { ok: false, detail: `What answered is not an HTTP server (${err.code}): another service listens on this port behind TLS.`, hint: 'Check the port in vault.hostname: the Password Safe API is served over HTTPS, usually on 443.' };
     }
     throw new VaultError('http', `The HTTP request failed: ${err.code ?? err.message}.`);
   }
