@@ -133,13 +133,20 @@ describe('secret/plaintext', () => {
     const r = findings('a.ecm.yaml', GOOD_ECM.replace('${secret:ecm-01.clientSecret}', 'hunter2-literal').replace('${secret:vault.sharedKey}', 'Sup3rKey'));
     assert.deepEqual(r.map((x) => [x.code, x.text]), [['secret/plaintext', 'hunter2-literal'], ['secret/plaintext', 'Sup3rKey']]);
     assert.ok(r.every((x) => !x.message.includes('hunter2') && !x.message.includes('Sup3rKey')));
-    assert.deepEqual(r.map((x) => x.f.data), [{ secretName: 'ecm-01.clientSecret' }, { secretName: 'vault.sharedKey' }]);
+    assert.deepEqual(r.map((x) => x.f.data), [{ secretName: 'ecm-01.clientSecret', path: ['clientSecret'] }, { secretName: 'vault.sharedKey', path: ['vault', 'sharedKey'] }]);
   });
   it('flags the integration credential and Vault passwords; accepts ${env:…}', () => {
     assert.deepEqual(codes('a.integration.yaml', GOOD_INTEGRATION.replace('${secret:vault.sharedKey}', 'abc123')), ['secret/plaintext']);
     assert.deepEqual(codes('a.integration.yaml', GOOD_INTEGRATION.replace('${secret:vault.sharedKey}', '${env:VAULT_KEY}')), []);
     const r = findings('a.vault.yaml', 'credentials:\n  - { name: c1, policy: p, accessType: Shared, password: "P@ss" }\n');
-    assert.deepEqual(r.map((x) => [x.code, x.text, x.f.data]), [['secret/plaintext', '"P@ss"', { secretName: 'c1' }]]);
+    assert.deepEqual(r.map((x) => [x.code, x.text, x.f.data]), [['secret/plaintext', '"P@ss"', { secretName: 'c1', path: ['credentials', 0, 'password'] }]]);
+  });
+  it('a block scalar\'s range stops at its text; a misspelled reference is not taken for a secret', () => {
+    const block = findings('a.integration.yaml', GOOD_INTEGRATION.replace('${secret:vault.sharedKey}', '|\n  abc123'));
+    assert.deepEqual(block.map((x) => [x.code, x.text]), [['secret/plaintext', '|\n  abc123']]);
+    const typo = findings('a.ecm.yaml', GOOD_ECM.replace('${secret:ecm-01.clientSecret}', '${secert:ecm-01.clientSecret}'));
+    assert.deepEqual(typo.map((x) => [x.code, x.f.data]), [['secret/plaintext', { replaceWith: '${secret:ecm-01.clientSecret}' }]]);
+    assert.match(typo[0].message, /is not a secret reference .*did you mean `\$\{secret:ecm-01\.clientSecret\}`\?/);
   });
   it('does not apply to PA files or non-secret fields', () => {
     assert.deepEqual(codes('a.pa.yaml', 'users:\n  - { username: jdoe, email: a@b.c }\n'), []);

@@ -24,29 +24,31 @@ export function codeActions(file: ParsedFile, diagnostics: Diagnostic[], ws?: Wo
   for (const d of diagnostics) {
     if (d.source !== 'ecmkit') continue;
     const data = (d.data ?? {}) as Record<string, unknown>;
-    if (d.code === 'secret/plaintext' && typeof data.secretName === 'string') out.push(...secretFix(file, d, data.secretName));
+    if (d.code === 'secret/plaintext' && typeof data.secretName === 'string') out.push(...secretFix(file, d, data.secretName, Array.isArray(data.path) ? data.path : undefined));
+    if (d.code === 'secret/plaintext' && typeof data.replaceWith === 'string') out.push(replaceFix(file, d, data.replaceWith, `Change to ${data.replaceWith}`));
     if (ws) out.push(...crossFixes(ws, file, d));
-    if (d.code === 'schema/unknown-field' && typeof data.suggestion === 'string') {
-      out.push({
-        title: `Rename to \`${data.suggestion}\``,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [d],
-        isPreferred: true,
-        edit: { changes: { [file.uri]: [{ range: d.range, newText: data.suggestion }] } },
-      });
-    }
+    if (d.code === 'schema/unknown-field' && typeof data.suggestion === 'string') out.push(replaceFix(file, d, data.suggestion, `Rename to \`${data.suggestion}\``));
   }
   return out;
+}
+
+/** Replaces the diagnostic's text, quoted the way it was (a JSON key keeps its quotes). */
+function replaceFix(file: ParsedFile, d: Diagnostic, text: string, title: string): CodeAction {
+  const raw = file.text.slice(file.offsetAt(d.range.start), file.offsetAt(d.range.end));
+  const newText = raw.startsWith('"') || file.syntax === 'json' ? JSON.stringify(text) : raw.startsWith("'") ? `'${text.replace(/'/g, "''")}'` : /^[$]/.test(text) ? `"${text}"` : text;
+  return { title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: { changes: { [file.uri]: [{ range: d.range, newText }] } } };
 }
 
 /**
  * Replace the literal with `${secret:NAME}`, then (through the client's Store Secret command) offer to keep
  * the removed value in SecretStorage so nothing is lost.
  */
-function secretFix(file: ParsedFile, d: Diagnostic, name: string): CodeAction[] {
+function secretFix(file: ParsedFile, d: Diagnostic, name: string, path?: (string | number)[]): CodeAction[] {
   const start = file.offsetAt(d.range.start), end = file.offsetAt(d.range.end);
-  const raw = file.text.slice(start, end);
-  const literal = unquote(raw);
+  // The value as parsed (a block scalar's text is not its value); the range's text unquoted otherwise.
+  let value: unknown = file.value;
+  for (const seg of path ?? []) value = value && typeof value === 'object' ? (value as Record<string | number, unknown>)[seg] : undefined;
+  const literal = path && typeof value === 'string' ? value : unquote(file.text.slice(start, end));
   const reference = `\${secret:${name}}`;
   const newText = file.syntax === 'json' ? JSON.stringify(reference) : `"${reference}"`;
   return [{

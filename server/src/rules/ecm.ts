@@ -142,7 +142,8 @@ function checkSharedKey(ecm: Entry<'ecm'>, integration: Entry<'integration'>, re
 export function vaultUrlKey(v: unknown): string | undefined {
   if (typeof v !== 'string' || !v.trim()) return undefined;
   try {
-    const u = new URL(v.trim());
+    // A bare host name (`vault.example.com`) names the same Vault as its https URL.
+    const u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(v.trim()) ? v.trim() : `https://${v.trim()}`);
     return `${u.protocol}//${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}`;
   } catch {
     return v.trim().toLowerCase().replace(/\/+$/, '');
@@ -160,7 +161,8 @@ function checkVaultHostname(ecm: Entry<'ecm'>, vaults: Entry<'vault'>[], report:
     range: ecm.file.rangeAt(['vault', 'hostname']),
     message: `The ECM talks to \`${String(ecm.value.vault?.hostname).trim()}\`, but the Vault inventory's hostname is ${names(theirs)}: point both at the same Vault URL.`,
     related: known.slice(0, MAX_RELATED).map((v) => relatedAt(v.file, ['hostname'], 'hostname of the Vault inventory')),
-    data: theirs.length === 1 ? { replaceWith: theirs[0] } : undefined,
+    // The fix copies the inventory's URL only when it is one the ECM can use.
+    data: theirs.length === 1 && /^https:\/\//i.test(theirs[0]) ? { replaceWith: theirs[0] } : undefined,
   });
 }
 

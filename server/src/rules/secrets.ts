@@ -1,4 +1,5 @@
 import { secretPaths } from '../model/schemas';
+import { closest } from './closest';
 import { parseSecretRef } from '../model/secrets';
 import type { JsonPath } from '../model/tree';
 import type { ParsedFile } from '../model/document';
@@ -28,13 +29,39 @@ function checkSecret(file: ParsedFile, value: unknown, path: JsonPath, report: P
   if (parseSecretRef(value)) return;
   const { node, depth } = file.at(path);
   if (!node || depth !== path.length) return;
+  // A block scalar (`key: |`) runs to the next line: the range stops at its last character.
+  const length = file.text.slice(node.offset, node.offset + node.length).trimEnd().length;
+  const range = file.range(node.offset, length);
+  const field = String(path[path.length - 1]);
+  const typo = misspelledRef(value);
+  if (typo !== undefined) {
+    // Meant as a reference: storing this text as the secret would be wrong, so the fix corrects it.
+    report({
+      code: 'secret/plaintext',
+      range,
+      message: `\`${field}\` is not a secret reference (a literal to the Vault): write \`\${secret:NAME}\` or \`\${env:VARIABLE}\`${typo ? `; did you mean \`${typo}\`?` : '.'}`,
+      data: typo ? { replaceWith: typo } : undefined,
+    });
+    return;
+  }
   const name = suggestedSecretName(file, path);
   report({
     code: 'secret/plaintext',
-    range: file.nodeRange(node),
-    message: `\`${String(path[path.length - 1])}\` holds a literal secret: replace it with \`\${secret:${name}}\` and store the value with "ecmkit: Store Secret…" (CLI: env ${envHint(name)}).`,
-    data: { secretName: name },
+    range,
+    message: `\`${field}\` holds a literal secret: replace it with \`\${secret:${name}}\` and store the value with "ecmkit: Store Secret…" (CLI: env ${envHint(name)}).`,
+    data: { secretName: name, path },
   });
+}
+
+/**
+ * For a value written like a reference that is not one (`${secert:x}`, `$secret:x`, `${secret x}`): the
+ * reference it was meant to be ('' when that cannot be told); undefined for anything else.
+ */
+function misspelledRef(value: string): string | undefined {
+  const m = /^\s*\$\{?\s*([A-Za-z]+)\s*[:\s]\s*([^}\s]+)\s*\}?\s*$/.exec(value);
+  if (!m || !/[{}]/.test(value)) return undefined;
+  const source = closest(m[1], ['secret', 'env']);
+  return source ? `\${${source}:${m[2]}}` : '';
 }
 
 /** Visits the values at `pattern` (from segment `i`, `*` = every list item) under `value`. */
