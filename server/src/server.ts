@@ -2,6 +2,7 @@ import { createConnection, FileChangeType, ProposedFeatures, TextDocuments, Text
 import { ParsedFile } from './model/document';
 import { classify } from './model/fileKind';
 import { findFiles, uriToPath, Workspace } from './model/workspace';
+import * as path from 'node:path';
 import { readTextUpTo } from './model/readText';
 import { parseOverrides } from './rules/codes';
 import { codeActions, diagnosticsToFix } from './features/codeActions';
@@ -122,9 +123,17 @@ export async function run(_args: string[]): Promise<number> {
   documents.onDidClose(async (e) => {
     if (!classify(e.document.uri)) return;
     ws.delete(e.document.uri);
-    await loadFromDisk(e.document.uri); // back to the saved copy (or gone, if it was never saved)
+    // Back to the saved copy (or gone, if it was never saved); a file outside the workspace folders was
+    // part of the workspace only while open.
+    if (await inWorkspace(e.document.uri)) await loadFromDisk(e.document.uri);
     publisher.schedule();
   });
+
+  const inWorkspace = async (uri: string): Promise<boolean> => {
+    const now = await connection.workspace.getWorkspaceFolders().then((f) => f?.map((x) => uriToPath(x.uri)), () => undefined).catch(() => undefined);
+    const file = uriToPath(uri);
+    return (now ?? folders).some((dir) => file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep));
+  };
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
     for (const c of changes) {

@@ -47,6 +47,20 @@ describe('cross-file over LSP', () => {
     await client.waitFor(uri('site.pa.yaml'), (x) => x.length === 0);
   });
 
+  it('a file opened from outside the workspace counts only while it is open', async () => {
+    const outside = copyExamples();
+    try {
+      const other = client.uri(path.join(outside.dir, 'prod.ecm.yaml'));
+      client.open(other, readFileSync(path.join(outside.dir, 'prod.ecm.yaml'), 'utf8'));
+      const d = await client.waitFor(uri('prod.ecm.yaml'), (x) => x.length > 0);
+      assert.match(String(d[0].message), /ECM name `ecm-01` is used by 1 other ECM file/);
+      client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
+      await client.waitFor(uri('prod.ecm.yaml'), (x) => x.length === 0);
+    } finally {
+      outside.cleanup();
+    }
+  });
+
   it('a created file is indexed, and deleting it takes its diagnostics away', async () => {
     const file = path.join(ws.dir, 'branch.pa.yaml');
     writeFileSync(file, 'site: branch.example.com\nsecurityProviders: [{ name: local, type: local }]\nusers:\n  - { username: zed, securityProvider: local }\n');
@@ -101,6 +115,15 @@ describe('cross-file over LSP', () => {
     // A name YAML cannot hold plain is quoted.
     const quoted = await client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: uri('site.pa.yaml') }, position: lineOf(pa, 'WEB01'), newName: 'web: 01' });
     assert.match(apply(vault, quoted.changes![uri('corp.vault.yaml')]), /endpoints: \["web: 01"\]/);
+  });
+
+  it('rename refuses a name that is already declared (it would merge two) and a provider name mapping lines cannot hold', async () => {
+    const vault = text('corp.vault.yaml');
+    const renameTo = (needle: string, newName: string) => client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: uri('corp.vault.yaml') }, position: lineOf(vault, needle), newName });
+    await assert.rejects(renameTo('Databases', 'helpdesk'), /credential policy named helpdesk already exists: renaming Databases to it would merge the two/);
+    await assert.rejects(renameTo('CORP, type: activeDirectory', 'A=B'), /name cannot hold "=", .* or spaces: it is written in mapping lines/);
+    const ok = await renameTo('Databases', 'Database servers');
+    assert.match(apply(vault, ok.changes![uri('corp.vault.yaml')]), /policy: Database servers/);
   });
 
   it('rename a user: Vault user, PA user and the `user:` principal', async () => {

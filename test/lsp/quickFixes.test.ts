@@ -60,7 +60,7 @@ describe('quick fixes leave a file that parses and clear their diagnostic', () =
     const text = disk('prod.ecm.yaml').replace('${secret:ecm-01.clientSecret}', '${secert:ecm-01.clientSecret}');
     const { action, d } = await fix('prod.ecm.yaml', text, 'secret/plaintext', /Change to \$\{secret:ecm-01\.clientSecret\}/);
     assert.equal(action.command, undefined, 'no Store Secret');
-    assert.match(d.message, /is not a secret reference/);
+    assert.match(String(d.message), /is not a secret reference/);
   });
 
   it('ecm/vault-hostname-mismatch: a bare host in the inventory is the same Vault, and no fix drops https', async () => {

@@ -73,6 +73,14 @@ export function rename(ws: Workspace, file: ParsedFile, offset: number, newName:
   const name = newName.trim();
   if (!name) throw new RenameError(`A ${KIND_LABEL[o.kind]} name cannot be empty.`);
   if (/[\r\n]/.test(name)) throw new RenameError('A name is one line.');
+  // Provider names also live in mapping lines (`fqdn=NETBIOS`) and run-as names (`PROVIDER\\user`).
+  if ((o.kind === 'vaultProvider' || o.kind === 'paProvider') && /[=\\\s,]/.test(name)) {
+    throw new RenameError(`A ${KIND_LABEL[o.kind]} name cannot hold "=", "\\", "," or spaces: it is written in mapping lines (fqdn=NETBIOS) and run-as names (PROVIDER\\user).`);
+  }
+  // Renaming onto a name already declared would merge the two silently.
+  if (nameKey(o.kind, name) !== nameKey(o.kind, o.name) && occurrencesOf(ws, o.kind, name).some((x) => x.role === 'decl')) {
+    throw new RenameError(`A ${KIND_LABEL[o.kind]} named ${name} already exists: renaming ${o.name} to it would merge the two. Pick another name.`);
+  }
   return renameOccurrences(occurrencesOf(ws, o.kind, o.name), name);
 }
 
