@@ -43,6 +43,12 @@ describe('LSP: ecmkit/injectionTargets and ecmkit/simulate', () => {
 
     const none = await lsp.request<Requests.SimulateResult>(Requests.simulate, { user: 'nobody', securityProvider: 'local', endpoint: 'WEB01' });
     assert.equal(none.error?.code, 'user-not-found');
+
+    // Any client may send the request: bad parameters get an InvalidParams answer, and the server goes on.
+    for (const bad of [{}, null, { user: 'jdoe', securityProvider: 'local' }, { user: 1, securityProvider: 'local', endpoint: 'WEB01' }]) {
+      await assert.rejects(lsp.request(Requests.simulate, bad), (e: { code?: number; message?: string }) => e.code === -32602 && /needs .*(user|endpoint)/.test(e.message ?? ''));
+    }
+    assert.equal((await lsp.request<Requests.SimulateResult>(Requests.simulate, p)).credentials.length, 1);
   });
 });
 

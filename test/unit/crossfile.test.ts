@@ -226,6 +226,14 @@ describe('mapping/unmapped-domain', () => {
     assert.deepEqual(relatedTexts(ws, r[0].f), ['prod.ecm.yaml:securityProviderMappings', 'site.pa.yaml:asmith']);
     assert.deepEqual(r[0].f.data, { fqdn: 'emea.corp.example.com', netbios: 'EMEA', ecmUris: ['file:///ws/prod.ecm.yaml'] });
   });
+  it('says when the NetBIOS name it suggests is not a Vault provider yet (the mapping alone would not do)', () => {
+    const r = only({
+      'site.pa.yaml': (t) => sub('  - { name: local, type: local }', '  - { name: local, type: local }\n  - { name: apac.corp.example.com, type: activeDirectory }')(t).replace('securityProvider: corp.example.com }', 'securityProvider: apac.corp.example.com }'),
+    }, 'mapping/unmapped-domain');
+    assert.match(r[0].message, /Add `apac\.corp\.example\.com=APAC` to securityProviderMappings\. The Vault has no provider APAC yet: add it to the Vault inventory's securityProviders too/);
+    const known = only({ 'prod.ecm.yaml': sub('    emea.corp.example.com=EMEA\n', '') }, 'mapping/unmapped-domain');
+    assert.doesNotMatch(known[0].message, /has no provider/);
+  });
   it('does not ask local users for a mapping', () => {
     assert.deepEqual(only({ 'prod.ecm.yaml': (t) => sub('    corp.example.com=CORP\n', '')(t).replace('    emea.corp.example.com=EMEA\n', '') }, 'mapping/unmapped-domain').map((s) => s.text), ['corp.example.com', 'emea.corp.example.com']);
   });

@@ -197,6 +197,15 @@ describe('severity overrides', () => {
   });
 });
 
+describe('several YAML documents', () => {
+  it('says only the first is read, in words, with or without an error in the second', () => {
+    for (const text of ['name: a\n---\nname: b\n', 'name: a\n---\nname: [b\n']) {
+      const r = findings('a.ecm.yaml', text).filter((x) => x.code === 'syntax');
+      assert.deepEqual(r.map((x) => x.message), ['Only one YAML document per file is read; remove the second one (after ---). Fix the YAML so the file parses.']);
+    }
+  });
+});
+
 describe('empty files', () => {
   it('an empty or comments-only file is a syntax error at the start, naming its snippet', () => {
     for (const [name, text] of [['a.ecm.json', ''], ['a.integration.yaml', '# to do\n'], ['a.pa.yaml', '\n\n'], ['a.vault.json', '  \n']]) {

@@ -3,7 +3,7 @@
  * the injection resolved from the workspace index (the files as the editor has them, saved or not).
  * With a broker running, the editor asks the broker instead, which adds the Vault's own answer.
  */
-import type { Connection } from 'vscode-languageserver/node';
+import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
 import { jumpClientSummaries } from '../engine/injectionSummary';
 import { resolveInjection } from '../engine/injection';
 import { sitesOf } from '../engine/site';
@@ -54,5 +54,14 @@ export function simulate(ws: Workspace, p: Requests.SimulateParams): Requests.Si
 
 export function registerInjectionRequests(connection: Connection, ws: Workspace): void {
   connection.onRequest(Requests.injectionTargets, () => injectionTargets(ws));
-  connection.onRequest(Requests.simulate, (p: Requests.SimulateParams) => simulate(ws, p));
+  connection.onRequest(Requests.simulate, (p: unknown) => simulate(ws, simulateParams(p)));
+}
+
+/** The request's fields, checked: any client may send it, and a missing one must not crash the handler. */
+function simulateParams(p: unknown): Requests.SimulateParams {
+  const o = (p && typeof p === 'object' ? p : {}) as Record<string, unknown>;
+  const missing = ['user', 'securityProvider', 'endpoint'].filter((k) => typeof o[k] !== 'string' || !(o[k] as string).trim());
+  if (missing.length) throw new ResponseError(ErrorCodes.InvalidParams, `ecmkit/simulate needs ${missing.join(', ')} (non-empty strings).`);
+  if (o.ecm !== undefined && typeof o.ecm !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'ecmkit/simulate: ecm is an ECM name (a string).');
+  return { user: o.user as string, securityProvider: o.securityProvider as string, endpoint: o.endpoint as string, ecm: o.ecm as string | undefined };
 }

@@ -33,6 +33,7 @@ export function parseYamlFull(text: string): { root: Node | undefined; problems:
 }
 
 function firstLine(s: string): string {
+  if (/multiple documents/i.test(s)) return 'Only one YAML document per file is read; remove the second one (after ---).';
   return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 

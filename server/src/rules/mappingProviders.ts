@@ -77,11 +77,14 @@ export const unmappedDomainRule: WorkspaceRule = {
         const netbios = netbiosFor(index.vault.securityProviders, d.fqdn);
         const firstUser = String((pa.value.users as PaUser[])[d.users[0]].username);
         const vaultKnowsFqdn = index.has('vaultProvider', d.fqdn);
+        // The NetBIOS name comes from a Vault provider of that FQDN; a guessed one needs the provider too.
+        const guessed = !index.has('vaultProvider', netbios);
+        const also = guessed ? ` The Vault has no provider ${netbios} yet: add it to the Vault inventory's securityProviders too (with its users), or map to the provider those users are under.` : '';
         report({
           uri: pa.file.uri,
           code: 'mapping/unmapped-domain',
           range: pa.file.rangeAt(at),
-          message: `${plural(d.users.length, 'PA user')} (e.g. \`${firstUser}\`) log${d.users.length === 1 ? 's' : ''} in with ${d.fqdn}, but ECM ${names(missing.map((e) => str(e.value.name) ?? '?'))} ha${missing.length === 1 ? 's' : 've'} no mapping for it: Vault is asked for ${d.fqdn}\\${firstUser}${vaultKnowsFqdn ? '' : ' and knows no such provider'}. Add \`${d.fqdn}=${netbios}\` to securityProviderMappings.`,
+          message: `${plural(d.users.length, 'PA user')} (e.g. \`${firstUser}\`) log${d.users.length === 1 ? 's' : ''} in with ${d.fqdn}, but ECM ${names(missing.map((e) => str(e.value.name) ?? '?'))} ha${missing.length === 1 ? 's' : 've'} no mapping for it: Vault is asked for ${d.fqdn}\\${firstUser}${vaultKnowsFqdn ? '' : ' and knows no such provider'}. Add \`${d.fqdn}=${netbios}\` to securityProviderMappings.${also}`,
           related: [
             ...missing.slice(0, MAX_RELATED).map((e) => relatedAt(e.file, has(e.file, ['vault', 'securityProviderMappings']) ? ['vault', 'securityProviderMappings'] : has(e.file, ['vault']) ? ['vault'] : [], `mappings of ECM ${str(e.value.name) ?? ''}`, 'key')),
             ...d.users.slice(0, 3).map((i) => relatedAt(pa.file, ['users', i, 'username'], `PA user of ${d.fqdn}`)),
