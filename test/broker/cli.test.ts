@@ -73,7 +73,7 @@ describe('ecmkit broker (process)', () => {
       c.stderr.on('data', (d) => { stderr += d; });
       c.on('exit', (status) => resolve({ status, stdout, stderr }));
     });
-    const cases = [['--port', 'abc'], ['--sandbox', '--vault', 'https://v.example.com'], ['--workspace', path.join(ROOT, 'schemas')]];
+    const cases = [['--port', 'abc'], ['--sandbox', '--vault', 'https://v.example.com'], ['--workspace', path.join(ROOT, 'schemas')], ['--sandbox', '--ca', path.join(ROOT, 'examples', 'corp.vault.yaml')], ['--ecm', path.join(ROOT, 'examples', 'corp.vault.yaml')]];
     const results = await Promise.all(cases.map(run));
     results.forEach((r, i) => {
       assert.equal(r.status, 2, `${cases[i].join(' ')}: ${r.stderr}`);

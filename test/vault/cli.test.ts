@@ -1,6 +1,7 @@
 /** `ecmkit sandbox` and `ecmkit vault-test` as processes: the printed line, JSON contract, exit codes, no secret. */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { assertNoSecret, CERT_DIR, KEY_ENV, TEST_KEY, workspace } from './helpers';
@@ -90,6 +91,20 @@ describe('ecmkit sandbox + vault-test', () => {
     const missingCa = await cli(['vault-test', path.join(dir, 'prod.ecm.yaml'), '--ca', path.join(dir, 'nope.pem')]);
     assert.equal(missingCa.code, 2);
     assert.match(missingCa.stderr, /Cannot read the CA file/);
+    const notPem = await cli(['vault-test', path.join(dir, 'prod.ecm.yaml'), '--ca', path.join(dir, 'corp.vault.yaml')]);
+    assert.match(notPem.stderr, /corp\.vault\.yaml \(--ca\) holds no PEM certificate/);
+    const emptyVault = await cli(['vault-test', path.join(dir, 'prod.ecm.yaml'), '--vault=']);
+    assert.equal(emptyVault.code, 2);
+    assert.match(emptyVault.stderr, /--vault is empty/);
+    const broken = path.join(dir, 'broken.ecm.yaml');
+    writeFileSync(broken, 'name: [x\n');
+    try {
+      const r = await cli(['vault-test', broken]);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /broken\.ecm\.yaml does not parse \(line \d+: .*\); fix it first \(ecmkit check /);
+    } finally {
+      rmSync(broken);
+    }
   });
 
   it('the sandbox refuses to start without its key and names the env var', async () => {

@@ -16,6 +16,7 @@ import { envSecrets, parseSecretRef } from '../model/secrets';
 import { Workspace } from '../model/workspace';
 import { SandboxKeyError } from '../vault/sandbox';
 import { flag, parseArgs, UsageError } from './args';
+import { readCaPem, requireParsedEcm } from './inputFiles';
 import { askSecrets, closingIpc, ipcOn, parentGone, type SecretRequest } from './ipc';
 
 export const run = closingIpc(runCommand);
@@ -49,7 +50,8 @@ async function runCommand(argv: string[]): Promise<number> {
   if (!['text', 'json', 'quiet'].includes(format)) throw new UsageError('--log is text, json or quiet.');
   if (args.flags.has('sandbox') && flag(args, 'vault')) throw new UsageError('--sandbox and --vault both choose the Vault; use one.');
 
-  const ca = flag(args, 'ca') && readFile(flag(args, 'ca')!, '--ca');
+  const ca = flag(args, 'ca') && readCaPem(flag(args, 'ca')!);
+  if (flag(args, 'ecm')) await requireParsedEcm(flag(args, 'ecm')!, flag(args, 'ecm')!);
   const keyFile = flag(args, 'key-file');
   const key = keyFile && readFile(keyFile, '--key-file', true).replace(/\r?\n$/, '');
   if (keyFile && !key) throw new UsageError(`The key file ${keyFile} is empty.`);

@@ -3,7 +3,7 @@
  * (FORMATS.md §3), plus `--workspace DIR` (default: the ECM file's folder) and `--vault URL` (test another
  * Vault than vault.hostname, e.g. the sandbox). Exit 0 only if every stage passed; 1 otherwise; 2 usage.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { classify } from '../model/fileKind';
@@ -13,6 +13,7 @@ import { runConnectivityTest } from '../vault/connectivity';
 import { formatText, toContractJson } from '../vault/report';
 import { vaultTestInputs } from '../vault/testInputs';
 import { flag, parseArgs, UsageError } from './args';
+import { readCaPem, requireParsedEcm } from './inputFiles';
 import { askSecrets, closingIpc, ipcOn, sendToParent } from './ipc';
 
 export const run = closingIpc(runCommand);
@@ -30,15 +31,9 @@ async function runCommand(argv: string[]): Promise<number> {
   const timeoutMs = timeoutText === undefined ? undefined : Number(timeoutText);
   if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) throw new UsageError('--timeout is a positive number of milliseconds.');
   const caFile = flag(args, 'ca');
-  let ca: string | undefined;
-  if (caFile) {
-    try {
-      ca = readFileSync(caFile, 'utf8');
-    } catch (e) {
-      throw new UsageError(`Cannot read the CA file ${caFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
-    }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
-  }
+  const ca = caFile ? readCaPem(caFile) : undefined;
+  for (const name of ['vault', 'user'] as const) if (flag(args, name)?.trim() === '') throw new UsageError(`--${name} is empty; give a value or leave the flag out.`);
+  await requireParsedEcm(ecmFile, args.positionals[0]);
 
   const wsDir = path.resolve(flag(args, 'workspace') ?? path.dirname(ecmFile));
   const ws = await Workspace.load([wsDir, ecmFile]);

@@ -4,7 +4,7 @@
  */
 import type { EcmConfig, Integration } from '../model/inventory';
 import { resolveSecret, type SecretLookup } from '../model/secrets';
-import type { Workspace } from '../model/workspace';
+import { uriToPath, type Workspace } from '../model/workspace';
 import type { AuthContext } from './authHints';
 import { firstActiveRunAs, formatRunAs } from './permissions';
 
@@ -18,7 +18,7 @@ export interface VaultTestInputs {
 
 export function vaultTestInputs(ws: Workspace, ecmUri: string, secrets: SecretLookup): VaultTestInputs {
   const entry = ws.of('ecm').find((e) => e.file.uri === ecmUri);
-  if (!entry) throw new Error(`${ecmUri} is not an ECM file (*.ecm.yaml, *.ecm.yml or *.ecm.json) that parses.`);
+  if (!entry) throw new Error(`${uriToPath(ecmUri)} is not an ECM file (*.ecm.yaml, *.ecm.yml or *.ecm.json) that parses.`);
   const ecm: EcmConfig = entry.value;
   const vault = ecm.vault && typeof ecm.vault === 'object' ? ecm.vault : {};
   const integrations = ws.of('integration').map((e) => e.value);
