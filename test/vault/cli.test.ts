@@ -93,6 +93,9 @@ describe('ecmkit sandbox + vault-test', () => {
     assert.match(missingCa.stderr, /Cannot read the CA file/);
     const notPem = await cli(['vault-test', path.join(dir, 'prod.ecm.yaml'), '--ca', path.join(dir, 'corp.vault.yaml')]);
     assert.match(notPem.stderr, /corp\.vault\.yaml \(--ca\) holds no PEM certificate/);
+    const notFolder = await cli(['sandbox', '--workspace', path.join(dir, 'prod.ecm.yaml')]);
+    assert.equal(notFolder.code, 2);
+    assert.match(notFolder.stderr, /--workspace .*prod\.ecm\.yaml is not a folder/);
     const emptyVault = await cli(['vault-test', path.join(dir, 'prod.ecm.yaml'), '--vault=']);
     assert.equal(emptyVault.code, 2);
     assert.match(emptyVault.stderr, /--vault is empty/);

@@ -74,7 +74,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const e = err as NodeJS.ErrnoException;
     if (e.code && e.path) {
-      process.stderr.write(`ecmkit ${name}: cannot read ${e.path} (${e.code}).\n`);
+      const verb = e.syscall === 'mkdir' || e.syscall === 'mkdtemp' ? 'create' : /^(open|read|stat|lstat|scandir|realpath)$/.test(e.syscall ?? 'open') ? 'read' : 'write';
+      process.stderr.write(`ecmkit ${name}: cannot ${verb} ${e.path} (${e.code}).\n`);
       return 2;
     }
     process.stderr.write(`ecmkit ${name}: ${e.message}\n`);

@@ -37,6 +37,9 @@ async function runCommand(argv: string[]): Promise<number> {
   }
   const quiet = args.flags.has('quiet');
   const workspace = flag(args, 'workspace') ?? '.';
+  let isFolder = false;
+  try { isFolder = statSync(workspace).isDirectory(); } catch { /* said below */ }
+  if (!isFolder) throw new UsageError(`--workspace ${workspace} is not a folder: give the folder that holds the *.vault.yaml and *.integration.yaml files.`);
   const secrets = ipc && !apiKey ? await askSecrets(await secretsNeeded(workspace)) : envSecrets;
   let sandbox;
   try {

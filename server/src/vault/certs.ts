@@ -5,7 +5,7 @@
  * vouch for nothing but this machine.
  */
 import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import { isIP } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -138,7 +138,13 @@ export const SANDBOX_NAMES = ['localhost', '127.0.0.1', '::1'];
  * Safe when several processes start at once: files appear by atomic rename only.
  */
 export async function ensureSandboxCerts(cacheDir = defaultCacheDir()): Promise<SandboxCerts> {
-  await fs.mkdir(cacheDir, { recursive: true, mode: 0o700 });
+  try {
+    await fs.mkdir(cacheDir, { recursive: true, mode: 0o700 });
+    await fs.access(cacheDir, fsConstants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new Error(`Cannot create or write the folder for the sandbox's CA, ${cacheDir} (${code}): set ECMKIT_CACHE_DIR (or --cert-dir) to a folder this user can write.`);
+  }
   const dir = path.join(cacheDir, 'sandbox-ca');
   let ca = await readBundle(dir, 'ca');
   if (!ca) {
