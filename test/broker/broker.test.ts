@@ -443,6 +443,24 @@ describe('broker: Vault failures', () => {
     assertNoSecret(b.transcript(), ['an-old-regenerated-key']);
   });
 
+  it('health keeps its shape when the ECM\'s shared key is not available: the Vault is probed, the problem said', async () => {
+    const sb = await startSandbox({ workspace: workspace(), secrets, certDir: CERT_DIR, watch: false });
+    const r = await startBroker({ workspace: workspace(), vaultUrl: sb.url, ca: sb.caPem, secrets: () => undefined, watch: false });
+    try {
+      const res = await fetch(`${r.url}/v1/health`, { headers: { authorization: `Bearer ${r.token}` } });
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as any;
+      assert.equal(body.status, 'ok');
+      assert.equal(body.ecm, 'ecm-01');
+      assert.equal(body.vault.reachable, true);
+      assert.equal(body.vault.problem.code, 'vault-auth-failed');
+      assert.match(body.vault.problem.message, /shared key is not available/);
+    } finally {
+      await r.close();
+      await sb.close();
+    }
+  });
+
   it('signs in again on its own after a session was idle for sessionIdleMs, before the Vault idles it out', async () => {
     const b = await broker({ sessionIdleMs: 300 });
     const signIns = () => b.events.filter((e) => e.type === 'vault' && e.path === 'Auth/SignAppin').length;

@@ -260,21 +260,29 @@ export class Broker {
     return lease;
   }
 
-  async health(): Promise<{ status: 'ok'; ecm: string | null; vault: { reachable: boolean; url?: string } }> {
+  /**
+   * FORMATS.md §4's shape whatever the state; `vault.problem` says why a sign-in cannot work (no key, no
+   * hostname) while the Vault's reachability is still probed when its address is known.
+   */
+  async health(): Promise<{ status: 'ok'; ecm: string | null; vault: { reachable: boolean; url?: string; problem?: { code: string; message: string } } }> {
     const active = this.ecmSet.active();
     if (!active) return { status: 'ok', ecm: null, vault: { reachable: false } };
-    const target = this.target(active, []);
+    let made = this.targets.get(active.name);
+    if (!made) this.targets.set(active.name, (made = this.makeTarget(active)));
+    const problem = made instanceof BrokerError ? { code: made.code, message: made.message } : undefined;
+    const target = made instanceof BrokerError ? this.endpoint(active) : { hostname: made.hostname, agent: made.dispatcher };
+    if (target instanceof BrokerError) return { status: 'ok', ecm: active.name, vault: { reachable: false, problem } };
     // Asked afresh each time (a Vault that just went down or came back is seen at once); concurrent health
     // requests share one probe.
     const ms = Math.min(2000, this.opts.vault.timeoutMs ?? 2000);
     this.probe ??= (async () => {
       try {
-        const res = await undiciRequest(apiBaseUrl(target.hostname), { method: 'GET', dispatcher: target.dispatcher, headersTimeout: ms, bodyTimeout: ms, signal: AbortSignal.timeout(ms + 250) });
+        const res = await undiciRequest(apiBaseUrl(target.hostname), { method: 'GET', dispatcher: target.agent, headersTimeout: ms, bodyTimeout: ms, signal: AbortSignal.timeout(ms + 250) });
         await res.body.dump();
         return true; // any HTTP answer over verified TLS: the Vault is there
       } catch { return false; }
     })().finally(() => { this.probe = undefined; });
-    return { status: 'ok', ecm: active.name, vault: { reachable: await this.probe, url: target.hostname } };
+    return { status: 'ok', ecm: active.name, vault: { reachable: await this.probe, url: target.hostname, ...(problem ? { problem } : {}) } };
   }
 
   ecms() { return this.ecmSet.view(); }
@@ -401,11 +409,20 @@ export class Broker {
     return t;
   }
 
-  private makeTarget(member: EcmMember): VaultTarget | BrokerError {
-    const v = member.entry.value.vault ?? {};
-    const hostname = this.opts.vault.hostname ?? v.hostname;
+  /** Where an ECM's Vault is and the connection pool to it (no key needed: health probes with it). */
+  private endpoint(member: EcmMember): { hostname: string; agent: Agent } | BrokerError {
+    const hostname = this.opts.vault.hostname ?? member.entry.value.vault?.hostname;
     if (typeof hostname !== 'string' || !hostname.trim()) return new BrokerError(502, 'vault-unreachable', `ECM ${member.name} has no vault.hostname.`);
     try { apiBaseUrl(hostname); } catch (e) { return fromVaultError(e); }
+    let agent = this.agents.get(hostname);
+    if (!agent) this.agents.set(hostname, (agent = createVaultAgent({ ca: this.opts.vault.ca, connectTimeoutMs: this.opts.vault.timeoutMs })));
+    return { hostname, agent };
+  }
+
+  private makeTarget(member: EcmMember): VaultTarget | BrokerError {
+    const v = member.entry.value.vault ?? {};
+    const where = this.endpoint(member);
+    if (where instanceof BrokerError) return where;
     let key = this.opts.vault.apiKey;
     if (key === undefined) {
       try {
@@ -414,9 +431,7 @@ export class Broker {
         return new BrokerError(502, 'vault-auth-failed', `ECM ${member.name}'s shared key is not available: ${(e as Error).message}`);
       }
     }
-    let agent = this.agents.get(hostname);
-    if (!agent) this.agents.set(hostname, (agent = createVaultAgent({ ca: this.opts.vault.ca, connectTimeoutMs: this.opts.vault.timeoutMs })));
-    return new VaultTarget(member.name, hostname, key, agent);
+    return new VaultTarget(member.name, where.hostname, key, where.agent);
   }
 
   private duration(b: EcmBinding): { minutes: number; leaseMs: number } {
