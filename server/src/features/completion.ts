@@ -11,6 +11,8 @@ export function complete(file: ParsedFile, offset: number, ws?: Workspace): Comp
   if (names) return names;
   const valueItems = completeValue(file, offset);
   if (valueItems) return valueItems;
+  // In a JSON value (after `"key":`) a key never fits.
+  if (file.syntax === 'json' && JSON_VALUE.test(lineBefore(file, offset))) return [];
   const path = objectPathForNewKey(file, offset);
   const schema = schemaAt(file.kind, path);
   if (!schema?.properties) return [];
@@ -56,13 +58,22 @@ function keyItem(file: ParsedFile, key: string, schema: Schema, required: boolea
   return item;
 }
 
+/** `"key": ` (then perhaps a half-typed value) before the cursor on a JSON line. */
+const JSON_VALUE = /"([\w.-]+)"\s*:\s*("?[\w.-]*)$/;
+
+function lineBefore(file: ParsedFile, offset: number): string {
+  return file.text.slice(file.text.lastIndexOf('\n', offset - 1) + 1, offset);
+}
+
 function completeValue(file: ParsedFile, offset: number): CompletionItem[] | undefined {
-  // YAML `key: |` with the cursor after the colon: the key is on this line.
+  // `key: |` with the cursor after the colon: the key is on this line (the parser may have no value yet).
   const lineStart = file.text.lastIndexOf('\n', offset - 1) + 1;
   const before = file.text.slice(lineStart, offset);
   let path: (string | number)[] | undefined;
   const loc = locate(file, offset);
+  const json = file.syntax === 'json' ? JSON_VALUE.exec(before) : null;
   if (loc && !loc.onKey && loc.path.length && loc.node && loc.node.type !== 'object' && loc.node.type !== 'array') path = loc.path;
+  else if (json) path = [...objectPathForNewKey(file, lineStart + before.indexOf(`"${json[1]}"`)), json[1]];
   else if (file.syntax === 'yaml') {
     const m = /^\s*(?:-\s+)?([\w.-]+):\s*\S*$/.exec(before);
     if (m) path = [...objectPathForNewKey(file, lineStart + before.indexOf(m[1])), m[1]];
@@ -74,7 +85,8 @@ function completeValue(file: ParsedFile, offset: number): CompletionItem[] | und
   return values.map((v, i) => ({
     label: String(v),
     kind: CompletionItemKind.EnumMember,
-    insertText: file.syntax === 'json' && typeof v === 'string' && !/"\s*$/.test(before) ? JSON.stringify(v) : String(v),
+    // Inside a string already opened (`"Ac|`), only the text goes in; else a JSON string brings its quotes.
+    insertText: file.syntax === 'json' && typeof v === 'string' && !/"[\w.-]*$/.test(before) ? JSON.stringify(v) : String(v),
     documentation: schema?.description,
     sortText: String(i).padStart(3, '0'),
   }));

@@ -50,6 +50,9 @@ export function objectPathForNewKey(file: ParsedFile, offset: number): JsonPath 
     while (path.length && node?.type !== 'object') { path = path.slice(0, -1); node = file.at(path).node; }
     return node?.type === 'object' ? path : [];
   }
+  // Inside a flow mapping (`- { | }`): that mapping, whatever the indentation says.
+  const here = locate(file, offset);
+  if (here?.node?.type === 'object' && !here.onKey && file.text[here.node.offset] === '{' && offset > here.node.offset) return here.path;
   // Index every key by its offset: the path of the object holding it.
   const owners = new Map<number, JsonPath>();
   const index = (node: Node | undefined, path: JsonPath): void => {
@@ -61,6 +64,8 @@ export function objectPathForNewKey(file: ParsedFile, offset: number): JsonPath 
   const lines = file.text.slice(0, offset).split('\n');
   const current = lines.pop() ?? '';
   const indent = keyColumn(current);
+  // `- |` starts the next item of a list: keys of the item above at this column belong to another item.
+  const newItem = /^\s*-\s+[^\s:#]*$/.test(current);
   let pos = offset - current.length - 1;
   for (let i = lines.length - 1; i >= 0; pos -= lines[i].length + 1, i--) {
     const text = lines[i];
@@ -71,7 +76,10 @@ export function objectPathForNewKey(file: ParsedFile, offset: number): JsonPath 
     if (!m) { if (col < indent) break; continue; }
     const owner = owners.get(lineStart + col);
     if (owner === undefined) { if (col < indent) break; continue; }
-    if (col === indent) return owner; // a sibling key
+    if (col === indent) {
+      const last = owner[owner.length - 1];
+      return newItem && typeof last === 'number' ? [...owner.slice(0, -1), last + 1] : owner; // a sibling key
+    }
     if (col < indent) {
       // A parent: `key:` opens a mapping below it; `- key: v` is a list item whose other keys we are typing.
       return /:\s*$/.test(text) ? [...owner, m[1]] : owner;

@@ -10,11 +10,14 @@ import type { ParsedFile } from '../model/document';
 import type { JsonPath, Node } from '../model/tree';
 import type { Workspace } from '../model/workspace';
 import { mappingLines } from '../rules/mappings';
+import { netbiosFor } from '../rules/mappingProviders';
+import { list, type PaSecurityProvider } from '../model/inventory';
 import { scalar } from './edits';
 import { locate } from './locate';
 
 interface Expected {
-  kind: NameKind | 'principal';
+  /** `mappingLine`: a whole `fqdn=NETBIOS` line, for a mapping line with no `=` yet. */
+  kind: NameKind | 'principal' | 'mappingLine';
   /** The scalar being typed (replaced whole), if any. */
   node?: Node;
   /** For a part of a string (a mapping line): the text span replaced. */
@@ -45,6 +48,20 @@ export function completeNames(ws: Workspace, file: ParsedFile, offset: number): 
   };
   const declNames = (kind: NameKind): string[] => [...index.declared(kind).values()].map((d) => d[0].name);
 
+  if (exp.kind === 'mappingLine') {
+    // The PA site's AD domains this ECM does not map yet, each with the Vault provider of that FQDN.
+    const mapped = new Set(mappingLines(file).map((l) => l.fqdn?.toLowerCase()).filter(Boolean));
+    for (const pa of index.pas) {
+      for (const p of list<PaSecurityProvider>(pa.value.securityProviders)) {
+        if (typeof p.name !== 'string' || p.type !== 'activeDirectory' || mapped.has(p.name.toLowerCase())) continue;
+        const line = `${p.name}=${netbiosFor(index.vault.securityProviders, p.name)}`;
+        if (seen.has(line)) continue;
+        seen.add(line);
+        items.push({ label: line, kind: CompletionItemKind.Reference, detail: 'mapping of a PA Active Directory domain', textEdit: { range: file.range(exp.span!.offset, exp.span!.length), newText: line } });
+      }
+    }
+    return items;
+  }
   if (exp.kind === 'principal') {
     for (const k of ['group', 'role', 'user'] as const) for (const n of declNames(k)) add(n, k, `${k}:${n}`);
   } else if (exp.kind === 'endpoint') {
@@ -81,6 +98,7 @@ function expected(file: ParsedFile, offset: number): Expected | undefined {
           ? { kind: 'vaultProvider', span: { offset: s + eq + 1, length: line.text.length - eq - 1 } }
           : { kind: 'paProvider', span: { offset: s, length: eq } };
       }
+      if (eq < 0 && file.text.slice(s, s + line.text.length) === line.text) return { kind: 'mappingLine', span: { offset: s, length: line.text.length } };
     }
   }
   const loc = locate(file, offset);
