@@ -162,6 +162,11 @@ describe('ecm/unknown-integration', () => {
   it('is quiet when no integration is described at all (a file checked alone)', () => {
     assert.deepEqual(only({ 'ecm.integration.yaml': null }, 'ecm/unknown-integration'), []);
   });
+  it('quotes names on one short line, even one an unclosed quote ran over the rest of its file', () => {
+    const r = only({ 'ecm.integration.yaml': sub('name: ecm-integration', 'name: "ecm-integration') }, 'ecm/unknown-integration');
+    assert.ok(r.length > 0);
+    for (const f of r) assert.ok(!f.message.includes('\n') && f.message.length < 300, f.message);
+  });
   it('names the integrations that exist when none is close', () => {
     const r = only({ 'prod.ecm.yaml': sub('integration: ecm-integration', 'integration: something-else') }, 'ecm/unknown-integration');
     assert.match(r[0].message, /the workspace has `ecm-integration`/);

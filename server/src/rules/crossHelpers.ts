@@ -30,7 +30,8 @@ export function str(v: unknown): string | undefined {
 
 /** `a`, `a and b`, `a, b and 2 more`: names in a message, never a wall of text. */
 export function names(items: string[], max = 3): string {
-  const q = items.map((s) => `\`${s}\``);
+  // A name from a file that does not parse can run over many lines (an unclosed quote): one short line each.
+  const q = items.map((s) => { const one = s.replace(/\s+/g, ' '); return `\`${one.length > 60 ? `${one.slice(0, 59)}…` : one}\``; });
   if (q.length <= 1) return q.join('');
   if (q.length <= max) return `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
   return `${q.slice(0, max).join(', ')} and ${q.length - max} more`;
