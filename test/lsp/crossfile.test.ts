@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CodeLens, CompletionItem, Diagnostic, Location, SymbolInformation, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { copyExamples } from '../support/fixtures';
+import { copyExamples, serveExamples } from '../support/fixtures';
 import { CLI, LspClient } from '../support/lspClient';
 
 /** Applies LSP text edits to a text (as the editor would). */
@@ -27,12 +27,7 @@ describe('cross-file over LSP', () => {
   const uri = (name: string) => client.uri(path.join(ws.dir, name));
   const text = (name: string) => readFileSync(path.join(ws.dir, name), 'utf8');
 
-  before(async () => {
-    ws = copyExamples();
-    client = await LspClient.start(ws.dir, { 'ecmkit.rules': {} });
-    client.conn.onRequest('workspace/codeLens/refresh', () => null);
-    await client.waitFor(uri('site.pa.yaml'), () => true);
-  });
+  before(async () => { ({ client, ws } = await serveExamples()); });
   after(async () => { await client.stop(); ws.cleanup(); });
 
   it('an edit of the Vault file changes the PA file\'s diagnostics, and undoing it clears them', async () => {

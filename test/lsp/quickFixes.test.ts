@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { copyExamples } from '../support/fixtures';
-import { LspClient } from '../support/lspClient';
+import { serveExamples } from '../support/fixtures';
+import type { LspClient } from '../support/lspClient';
 
 const apply = (text: string, edits: TextEdit[]): string => TextDocument.applyEdits(TextDocument.create('file:///x', 'yaml', 0, text), edits);
 
@@ -19,12 +19,7 @@ describe('quick fixes leave a file that parses and clear their diagnostic', () =
   const uri = (name: string) => client.uri(path.join(ws.dir, name));
   const disk = (name: string) => readFileSync(path.join(ws.dir, name), 'utf8');
 
-  before(async () => {
-    ws = copyExamples();
-    client = await LspClient.start(ws.dir, { 'ecmkit.rules': {} });
-    client.conn.onRequest('workspace/codeLens/refresh', () => null);
-    await client.waitFor(uri('site.pa.yaml'), () => true);
-  });
+  before(async () => { ({ client, ws } = await serveExamples()); });
   after(async () => { await client.stop(); ws.cleanup(); });
 
   /** Opens `name` with `text`, takes the one diagnostic of `code`, applies the fix titled like `title`, re-checks. */

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ParsedFile } from '../../server/src/model/document';
-import { ROOT } from './lspClient';
+import { LspClient, ROOT } from './lspClient';
 
 export const EXAMPLES = path.join(ROOT, 'examples');
 
@@ -28,4 +28,13 @@ export function parse(name: string, text: string): ParsedFile {
 /** The text a range covers. */
 export function textAt(file: ParsedFile, range: { start: { line: number; character: number }; end: { line: number; character: number } }): string {
   return file.text.slice(file.offsetAt(range.start), file.offsetAt(range.end));
+}
+
+/** A language server over LSP on a fresh copy of examples/, once it has published (code-lens refreshes answered). */
+export async function serveExamples(): Promise<{ client: LspClient; ws: { dir: string; cleanup: () => void } }> {
+  const ws = copyExamples();
+  const client = await LspClient.start(ws.dir, { 'ecmkit.rules': {} });
+  client.conn.onRequest('workspace/codeLens/refresh', () => null);
+  await client.waitFor(client.uri(path.join(ws.dir, 'site.pa.yaml')), () => true);
+  return { client, ws };
 }

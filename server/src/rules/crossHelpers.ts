@@ -37,6 +37,19 @@ export function names(items: string[], max = 3): string {
   return `${q.slice(0, max).join(', ')} and ${q.length - max} more`;
 }
 
+/** Items by key, in their order; items without a key are left out. */
+export function groupBy<T>(items: T[], key: (item: T) => string | undefined): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined || k === '') continue;
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

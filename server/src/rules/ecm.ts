@@ -3,7 +3,7 @@ import { crossIndex, siteKey } from '../engine/crossIndex';
 import { parseSecretRef } from '../model/secrets';
 import type { Entry } from '../model/workspace';
 import { isIpLiteral } from '../vault/ipAllow';
-import { has, MAX_RELATED, names, plural, relatedAt, str } from './crossHelpers';
+import { groupBy, has, MAX_RELATED, names, plural, relatedAt, str } from './crossHelpers';
 import type { WorkspaceRule } from './types';
 
 /** At most five ECMs serve one site; the appliance routes to the one connected longest. */
@@ -33,15 +33,7 @@ export const ecmHostRule: WorkspaceRule = {
 /** `ecm/too-many`: a sixth ECM for a site never serves. */
 export const ecmCountRule: WorkspaceRule = {
   check(ws, report) {
-    const bySite = new Map<string, Entry<'ecm'>[]>();
-    for (const ecm of crossIndex(ws).ecms) {
-      const key = siteKey(ecm.value.site);
-      if (!key) continue;
-      const list = bySite.get(key) ?? [];
-      list.push(ecm);
-      bySite.set(key, list);
-    }
-    for (const [site, ecms] of bySite) {
+    for (const [site, ecms] of groupBy(crossIndex(ws).ecms, (ecm) => siteKey(ecm.value.site))) {
       if (ecms.length <= MAX_ECMS) continue;
       for (const ecm of ecms) {
         report({
@@ -62,15 +54,7 @@ export const ecmCountRule: WorkspaceRule = {
  */
 export const ecmNameRule: WorkspaceRule = {
   check(ws, report) {
-    const byName = new Map<string, Entry<'ecm'>[]>();
-    for (const ecm of crossIndex(ws).ecms) {
-      const name = str(ecm.value.name);
-      if (!name) continue;
-      const list = byName.get(name.toLowerCase()) ?? [];
-      list.push(ecm);
-      byName.set(name.toLowerCase(), list);
-    }
-    for (const ecms of byName.values()) {
+    for (const ecms of groupBy(crossIndex(ws).ecms, (ecm) => str(ecm.value.name)?.toLowerCase()).values()) {
       if (ecms.length < 2) continue;
       for (const ecm of ecms) {
         report({
