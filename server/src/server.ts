@@ -107,7 +107,8 @@ export async function run(_args: string[]): Promise<number> {
   connection.onInitialized(async () => {
     await loadSettings();
     // Index files that are not open, so cross-file rules see the whole workspace.
-    const files = await findFiles(folders).catch(() => [] as string[]);
+    // Each root on its own: one missing or unreadable folder must not hide the others' files.
+    const files = (await Promise.all(folders.map((f) => findFiles([f]).catch(() => [] as string[])))).flat();
     await Promise.all(files.map((f) => loadFromDisk(pathToFileURL(f).href)));
     void publisher.publishNow();
   });
@@ -122,17 +123,19 @@ export async function run(_args: string[]): Promise<number> {
   });
   documents.onDidClose(async (e) => {
     if (!classify(e.document.uri)) return;
-    ws.delete(e.document.uri);
     // Back to the saved copy (or gone, if it was never saved); a file outside the workspace folders was
-    // part of the workspace only while open.
+    // part of the workspace only while open. The editor's copy stays indexed until then: no check in
+    // between sees the file missing.
     if (await inWorkspace(e.document.uri)) await loadFromDisk(e.document.uri);
+    else if (!documents.get(e.document.uri)) ws.delete(e.document.uri);
     publisher.schedule();
   });
 
   const inWorkspace = async (uri: string): Promise<boolean> => {
     const now = await connection.workspace.getWorkspaceFolders().then((f) => f?.map((x) => uriToPath(x.uri)), () => undefined).catch(() => undefined);
-    const file = uriToPath(uri);
-    return (now ?? folders).some((dir) => file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep));
+    const fold = (p: string) => (process.platform === 'win32' ? p.toLowerCase() : p); // Windows paths ignore case
+    const file = fold(uriToPath(uri));
+    return (now ?? folders).some((dir) => file.startsWith(fold(dir.endsWith(path.sep) ? dir : dir + path.sep)));
   };
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {

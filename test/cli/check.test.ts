@@ -142,6 +142,7 @@ describe('ecmkit check', () => {
       symlinkSync(path.join(ws.dir, 'more'), path.join(ws.dir, 'again')); // the same folder by another name
       symlinkSync(ws.dir, path.join(ws.dir, 'more', 'up')); // a loop
       symlinkSync(path.join(ws.dir, 'gone.ecm.yaml'), path.join(ws.dir, 'old.ecm.yaml')); // points at nothing
+      symlinkSync(path.join(ws.dir, 'prod.ecm.yaml'), path.join(ws.dir, 'alias.ecm.yaml')); // a file by another name
       const r = ecmkit(['check'], ws.dir);
       assert.equal(r.code, 2, r.stderr);
       assert.equal(r.stderr, 'ecmkit check: skipped old.ecm.yaml: a symbolic link to nothing.\n');

@@ -1,6 +1,6 @@
 // server/src/model/watchFiles.ts: the sandbox and the broker follow the files through it.
 import assert from 'node:assert/strict';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { watchFiles } from '../../server/src/model/watchFiles';
@@ -24,7 +24,7 @@ describe('watchFiles', () => {
     const seen: string[] = [];
     const w = watchFiles(ws.dir, (f) => seen.push(path.relative(ws.dir, f)));
     try {
-      await new Promise((r) => setTimeout(r, 100)); // the folders' watchers are set up
+      await w.ready;
       const saw = (name: string) => until(() => seen.includes(name), name);
 
       writeFileSync(path.join(ws.dir, 'a.ecm.yaml'), 'name: b\n');
@@ -44,9 +44,21 @@ describe('watchFiles', () => {
       await saw(path.join('new', 'deeper', 'd.pa.yaml'));
       assert.ok(seen.every((f) => f.startsWith('new')), `only the new file: ${seen.join(', ')}`);
 
+      // A folder touched is still watched; one deleted and made again is watched anew.
+      seen.length = 0;
+      utimesSync(path.join(ws.dir, 'new'), new Date(), new Date());
+      await new Promise((r) => setTimeout(r, 200));
+      writeFileSync(path.join(ws.dir, 'new', 'deeper', 'd.pa.yaml'), 'site: y\n');
+      await saw(path.join('new', 'deeper', 'd.pa.yaml'));
+
       seen.length = 0;
       rmSync(path.join(ws.dir, 'sub'), { recursive: true });
       await saw('sub');
+      mkdirSync(path.join(ws.dir, 'sub'));
+      await new Promise((r) => setTimeout(r, 200));
+      seen.length = 0;
+      writeFileSync(path.join(ws.dir, 'sub', 'e.vault.yaml'), 'hostname: z\n');
+      await saw(path.join('sub', 'e.vault.yaml'));
     } finally {
       w.close();
       ws.cleanup();

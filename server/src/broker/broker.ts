@@ -465,13 +465,19 @@ export class Broker {
     const [provider, user] = runAs.split('\\');
     const credentials: BrokerCredential[] = [];
     const drops: TraceStep[] = [];
-    const drop = (credential: string, detail: string, setting: string) => drops.push({ step: 'credential', credential, outcome: 'drop', detail, source: sourceAt(b.ecm.file, ['vault', setting]) ?? sourceAt(b.ecm.file, ['vault'], 'key') });
+    const sources = new Map<string, TraceStep['source']>();
+    const drop = (credential: string, detail: string, setting: string) => {
+      if (!sources.has(setting)) sources.set(setting, sourceAt(b.ecm.file, ['vault', setting]));
+      drops.push({ step: 'credential', credential, outcome: 'drop', detail, source: sources.get(setting) });
+    };
     for (const r of rows) {
       const name = rowName(r);
-      const holder = r.CheckedOutBy ?? (r.IsAvailable === false ? 'another user' : undefined) ?? this.leases.holderOf(name);
+      const vaultHolder = r.CheckedOutBy ?? (r.IsAvailable === false ? 'another user' : undefined);
+      const holder = vaultHolder ?? this.leases.holderOf(name);
       const held = r.IsAvailable === false || (!!holder && !isSameHolder(holder, { provider, username: user }));
       if (held && !includeUnavailable) {
-        drop(name, `The Vault lists ${name} as checked out by ${holder}; Include Unavailable Credentials is off, so the ECM leaves it out.`, 'includeUnavailableCredentials');
+        const who = vaultHolder ? `The Vault lists ${name} as checked out by ${holder}` : `${name} is checked out by ${holder} through this broker`;
+        drop(name, `${who}; Include Unavailable Credentials is off, so the ECM leaves it out.`, 'includeUnavailableCredentials');
         continue;
       }
       const access = r.AccessType ?? files.get(name)?.accessType;

@@ -64,7 +64,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // `ecmkit check | head`: the reader went away; what is left to write has no one to read it.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.stderr.write(`ecmkit ${name}: cannot write the output (${e.code ?? e.message}).\n`); // e.g. a full disk
+    process.exit(2);
+  });
   try {
     return await (await load())(rest);
   } catch (err) {

@@ -71,7 +71,7 @@ export function registerNavigation(
           const root = uriToPath(f.uri) + path.sep;
           for (const file of ws.all()) if (!open.has(file.uri) && uriToPath(file.uri).startsWith(root)) ws.delete(file.uri);
         }
-        const files = await findFiles(added.map((f) => uriToPath(f.uri))).catch(() => [] as string[]);
+        const files = (await Promise.all(added.map((f) => findFiles([uriToPath(f.uri)]).catch(() => [] as string[])))).flat();
         await Promise.all(files.map((f) => loadFromDisk(pathToFileURL(f).href)));
         publisher.schedule();
       });

@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { promises as fs } from 'node:fs';
 
 /**
@@ -16,14 +17,15 @@ export const HEAD_BYTES = 4096;
 
 /**
  * Like readText, but a file of more than `maxChars` characters whatever its bytes hold (more than 3 bytes of
- * UTF-8 per UTF-16 unit is impossible) is not read whole: `text` is its first HEAD_BYTES and `bytes` its size.
+ * UTF-8 per UTF-16 unit is impossible), or longer than V8's longest string, is not read whole: `text` is
+ * its first HEAD_BYTES and `bytes` its size.
  * A 600 MB file would otherwise take 600 MB of buffer and fail as a string longer than V8 allows.
  */
 export async function readTextUpTo(file: string, maxChars: number): Promise<{ text: string; bytes?: number }> {
   const handle = await fs.open(file, 'r');
   try {
     const { size } = await handle.stat();
-    if (size > 3 * maxChars) {
+    if (size > 3 * maxChars || size > constants.MAX_STRING_LENGTH) {
       const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
       const { bytesRead } = await handle.read(head, 0, head.length, 0);
       return { text: decode(head.subarray(0, bytesRead)), bytes: size };
@@ -50,6 +52,6 @@ export async function readTextUpTo(file: string, maxChars: number): Promise<{ te
 function decode(bytes: Buffer): string {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.toString('utf8', 3);
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.toString('utf16le', 2);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2))).swap16().toString('utf16le');
   return bytes.toString('utf8');
 }

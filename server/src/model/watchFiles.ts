@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { classify } from './fileKind';
 
 export interface FileWatch {
+  /** Settles once every folder present at the start is watched. */
+  ready: Promise<void>;
   close(): void;
 }
 
@@ -16,23 +18,35 @@ export interface FileWatch {
  * every later edit went unseen. A folder's own watcher sees its entries whatever happens to their inodes.
  */
 export function watchFiles(root: string, onChange: (file: string) => void, onError?: (message: string) => void): FileWatch {
-  const watchers = new Map<string, FSWatcher>();
+  /** Each watched folder's watcher and the folder's inode (a folder deleted and made again is another one). */
+  const watchers = new Map<string, { w: FSWatcher; ino: number }>();
   let closed = false;
   let warned = false;
 
   const forget = (dir: string): void => {
-    for (const [d, w] of watchers) if (d === dir || d.startsWith(dir + path.sep)) { w.close(); watchers.delete(d); }
+    for (const [d, { w }] of watchers) if (d === dir || d.startsWith(dir + path.sep)) { w.close(); watchers.delete(d); }
   };
   /** `found`: a folder that appeared after the start, whose files may have been written before its watcher. */
   const add = async (dir: string, found = false): Promise<void> => {
     if (closed || watchers.has(dir)) return;
     let w: FSWatcher;
+    let ino: number;
     try {
+      ino = (await stat(dir)).ino;
+      if (closed || watchers.has(dir)) return;
       w = watch(dir, (_event, name) => {
         if (!name) return;
         const file = path.join(dir, String(name));
         if (classify(file)) onChange(file);
-        else if (watchers.has(file)) { forget(file); onChange(file); } // a watched folder moved or went
+        // A watched folder named: just touched (its times; on Windows, its entries), or gone, or replaced.
+        else if (watchers.has(file)) {
+          void stat(file).then((st) => (st.isDirectory() ? st.ino : -1), () => -1).then((ino) => {
+            if (ino === watchers.get(file)?.ino) return;
+            forget(file);
+            onChange(file);
+            if (ino !== -1) void add(file, true);
+          });
+        }
         else if (!skipped(String(name))) void stat(file).then((s) => { if (s.isDirectory()) void add(file, true); }, () => undefined);
       });
     } catch (e) {
@@ -41,19 +55,20 @@ export function watchFiles(root: string, onChange: (file: string) => void, onErr
       return;
     }
     w.on('error', () => forget(dir)); // the folder went away
-    watchers.set(dir, w);
+    watchers.set(dir, { w, ino });
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory() && !skipped(e.name)) await add(path.join(dir, e.name), found);
       else if (found && classify(e.name)) onChange(path.join(dir, e.name));
     }
   };
-  void add(path.resolve(root));
+  const ready = add(path.resolve(root));
 
   return {
+    ready,
     close() {
       closed = true;
-      for (const w of watchers.values()) w.close();
+      for (const { w } of watchers.values()) w.close();
       watchers.clear();
     },
   };

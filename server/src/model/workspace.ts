@@ -1,4 +1,4 @@
-import { promises as fs, type Stats } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ParsedFile } from './document';
@@ -77,35 +77,42 @@ export class Workspace {
  */
 export async function findFiles(paths: string[], onSkip?: (path: string, reason: string) => void): Promise<string[]> {
   const out: string[] = [];
-  const seen = new Set<string>(); // real paths of the folders and files already visited
-  const visit = async (p: string, explicit: boolean): Promise<void> => {
-    let st: Stats;
-    let real: string;
-    let names: string[] = [];
-    try {
-      st = await fs.stat(p);
-      real = await fs.realpath(p);
-      if (seen.has(real)) return;
-      if (st.isDirectory()) names = (await fs.readdir(p)).sort();
-    } catch (e) {
-      if (explicit) throw e;
-      const code = (e as NodeJS.ErrnoException).code;
-      onSkip?.(p, code === 'ENOENT' ? 'a symbolic link to nothing' : code === 'ELOOP' ? 'a loop of symbolic links' : code === 'EACCES' ? 'no permission to read it' : code ?? String(e));
-      return;
-    }
-    if (st.isDirectory()) {
-      seen.add(real);
-      for (const n of names) {
-        if (n === 'node_modules' || n.startsWith('.')) continue;
-        await visit(path.join(p, n), false);
+  const seen = new Set<string>(); // real paths of the folders and linked files already visited
+  const skip = (p: string, e: unknown): void => {
+    const code = (e as NodeJS.ErrnoException).code;
+    onSkip?.(p, code === 'ENOENT' ? 'a symbolic link to nothing' : code === 'ELOOP' ? 'a loop of symbolic links' : code === 'EACCES' ? 'no permission to read it' : code ?? String(e));
+  };
+  const folder = async (dir: string): Promise<void> => {
+    const real = await fs.realpath(dir);
+    if (seen.has(real)) return;
+    seen.add(real);
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+      const p = path.join(dir, e.name);
+      // Plain files are judged by name alone; only folders and links cost a stat.
+      if (e.isFile()) {
+        const realFile = path.join(real, e.name); // a plain file's real path is its real folder's
+        if (classify(e.name) && !seen.has(realFile)) { seen.add(realFile); out.push(path.resolve(p)); }
+        continue;
       }
-    } else if (st.isFile() && classify(p)) {
-      seen.add(real);
-      out.push(path.resolve(p));
+      if (!e.isDirectory() && !e.isSymbolicLink()) continue;
+      try { await visit(p); } catch (err) { skip(p, err); }
     }
   };
-  for (const p of paths) await visit(p, true);
-  return out;
+  const visit = async (p: string): Promise<void> => {
+    const st = await fs.stat(p);
+    if (st.isDirectory()) return folder(p);
+    if (!st.isFile() || !classify(p)) return;
+    const real = await fs.realpath(p);
+    if (seen.has(real)) return;
+    seen.add(real);
+    out.push(path.resolve(p));
+  };
+  // A path named on the command line must be readable: its errors are the caller's.
+  for (const p of paths) await visit(p);
+  return [...new Set(out)];
 }
 
 export function uriToPath(uri: string): string {

@@ -60,8 +60,9 @@ function checkSecret(file: ParsedFile, value: unknown, path: JsonPath, report: P
 function misspelledRef(value: string): string | undefined {
   const m = /^\s*\$\{?\s*([A-Za-z]+)\s*[:\s]\s*([^}\s]+)\s*\}?\s*$/.exec(value);
   if (!m || !/[{}]/.test(value)) return undefined;
+  // Suggest only a name-like rest: anything else may be a literal secret, which no message repeats.
   const source = closest(m[1], ['secret', 'env']);
-  return source ? `\${${source}:${m[2]}}` : '';
+  return source && /^[A-Za-z_][\w.-]*$/.test(m[2]) ? `\${${source}:${m[2]}}` : '';
 }
 
 /** Visits the values at `pattern` (from segment `i`, `*` = every list item) under `value`. */
