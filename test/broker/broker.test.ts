@@ -1,7 +1,7 @@
 // The broker's HTTP API (FORMATS.md §4) against the real sandbox Vault: every injection step, check-out,
 // check-in, expiry, refusals, auth and bad input, Vault failures, sessions. Real HTTP, no mocks.
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
@@ -364,6 +364,16 @@ describe('broker: auth and bad input', () => {
     }
     const ok = await b.call('GET', '/v1/health');
     assert.deepEqual(ok.body, { status: 'ok', ecm: 'ecm-01', vault: { reachable: true, url: b.sandbox!.url } });
+  });
+
+  it('a --token-file in folders that do not exist yet: made 0700, and removed with the token at close', async () => {
+    const base = path.join(path.dirname(workspace()), 'tok-' + Date.now());
+    const file = path.join(base, 'a', 'b', 'token');
+    const t = await broker({ tokenFile: file });
+    assert.equal(statSync(path.join(base, 'a')).mode & 0o777, 0o700);
+    assert.equal(readFileSync(file, 'utf8').trim(), t.token);
+    await t.close();
+    assert.equal(existsSync(base), false, 'the folders made for the token are gone');
   });
 
   it('refuses a foreign Host (DNS rebinding) and listens on loopback only', async () => {

@@ -27,6 +27,7 @@ describe('completion', () => {
     assert.deepEqual(await at('a.vault.yaml', 'roles:\n  - name: Rep\n  - ‸\n'), ['name: $0']);
     assert.deepEqual(await at('a.vault.yaml', 'credentialPolicies:\n  - name: A\n    permissions: []\n  - ‸\n'), ['name: $0', 'permissions:\n  - $0']);
     assert.deepEqual(await at('a.vault.yaml', 'roles:\n  - { ‸ }\n'), ['name: $0']);
+    assert.deepEqual(await at('a.vault.yaml', 'credentialPolicies:\n  - { name: A, ‸ }\n'), ['permissions: [$0]']);
   });
 
   it('a mapping line without "=" yet offers each unmapped PA domain with its Vault provider', async () => {

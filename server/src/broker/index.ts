@@ -145,9 +145,13 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
 }
 
 /** Writes the token readable by the user only (0600), in a fresh 0700 folder unless a path is given. */
+/** Folders writeToken created for an explicit --token-file path: removed with the token. */
+const madeFor = new Map<string, string>();
+
 async function writeToken(token: string, file?: string): Promise<string> {
   const target = file ? path.resolve(file) : path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'ecmkit-broker-')), 'token');
-  await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+  const made = await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+  if (file && made) madeFor.set(target, made);
   await fs.rm(target, { force: true });
   await fs.writeFile(target, token + '\n', { mode: 0o600, flag: 'wx' });
   await fs.chmod(target, 0o600);
@@ -156,7 +160,13 @@ async function writeToken(token: string, file?: string): Promise<string> {
 
 async function removeToken(tokenPath: string, explicit?: string): Promise<void> {
   await fs.rm(tokenPath, { force: true }).catch(() => undefined);
-  if (!explicit) await fs.rmdir(path.dirname(tokenPath)).catch(() => undefined);
+  if (!explicit) { await fs.rmdir(path.dirname(tokenPath)).catch(() => undefined); return; }
+  // Folders made for the token go with it, innermost first, as long as nothing else was put in them.
+  const top = madeFor.get(tokenPath);
+  madeFor.delete(tokenPath);
+  for (let dir = path.dirname(tokenPath); top && dir.length >= top.length; dir = path.dirname(dir)) {
+    if (!(await fs.rmdir(dir).then(() => true, () => false))) break;
+  }
 }
 
 export { Broker } from './broker';

@@ -18,9 +18,11 @@ export function complete(file: ParsedFile, offset: number, ws?: Workspace): Comp
   if (!schema?.properties) return [];
   const present = new Set(Object.keys(objectValue(file.at(path).node ? toPlain(file, path) : {})));
   const required = new Set(schema.required ?? []);
+  const here = locate(file, offset);
+  const flow = here?.node?.type === 'object' && file.text[here.node.offset] === '{'; // `- { | }`: one line
   return Object.entries(schema.properties)
     .filter(([key]) => !present.has(key) || isCursorKey(file, offset, key))
-    .map(([key, sub]) => keyItem(file, key, sub, required.has(key)));
+    .map(([key, sub]) => keyItem(file, key, sub, required.has(key), flow));
 }
 
 function toPlain(file: ParsedFile, path: (string | number)[]): unknown {
@@ -39,7 +41,7 @@ function isCursorKey(file: ParsedFile, offset: number, key: string): boolean {
   return !!loc?.onKey && loc.prop?.key === key;
 }
 
-function keyItem(file: ParsedFile, key: string, schema: Schema, required: boolean): CompletionItem {
+function keyItem(file: ParsedFile, key: string, schema: Schema, required: boolean, flow = false): CompletionItem {
   const item: CompletionItem = {
     label: key,
     kind: CompletionItemKind.Property,
@@ -51,8 +53,8 @@ function keyItem(file: ParsedFile, key: string, schema: Schema, required: boolea
     const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
     item.insertTextFormat = InsertTextFormat.Snippet;
     if (schema.enum) item.insertText = `${key}: \${1|${schema.enum.join(',')}|}`;
-    else if (type === 'object') item.insertText = `${key}:\n  $0`;
-    else if (type === 'array') item.insertText = `${key}:\n  - $0`;
+    else if (type === 'object') item.insertText = flow ? `${key}: { $0 }` : `${key}:\n  $0`;
+    else if (type === 'array') item.insertText = flow ? `${key}: [$0]` : `${key}:\n  - $0`;
     else item.insertText = `${key}: $0`;
   }
   return item;
