@@ -197,6 +197,14 @@ describe('severity overrides', () => {
   });
 });
 
+describe('not UTF-8', () => {
+  it('a byte decoded as U+FFFD (a Latin-1 é) is a syntax error at that character', () => {
+    const r = findings('a.ecm.yaml', GOOD_ECM.replace('name: ecm-01', 'name: caf\uFFFD-01'));
+    assert.deepEqual(r.map((x) => [x.code, x.text]), [['syntax', '\uFFFD']]);
+    assert.match(r[0].message, /not UTF-8.*Save the file as UTF-8/);
+  });
+});
+
 describe('several YAML documents', () => {
   it('says only the first is read, in words, with or without an error in the second', () => {
     for (const text of ['name: a\n---\nname: b\n', 'name: a\n---\nname: [b\n']) {

@@ -16,12 +16,15 @@ export const syntaxRule: FileRule = {
       report({ code: 'file/too-large', range: file.headRange({ type: 'null', value: null, offset: 0, length: Math.min(file.text.length, 200) }), message: `This file has ${mb(file.size)} MB; ecmkit checks files up to ${mb(ParsedFile.maxChars)} MB. Split it, or raise the setting ecmkit.maxFileSizeMB (CLI: --max-file-size).` });
       return;
     }
+    // A byte that is not UTF-8 (a Latin-1 `é`) was decoded as U+FFFD: a name holding it matches nothing.
+    const bad = file.text.indexOf('\uFFFD');
+    if (bad >= 0) report({ code: 'syntax', range: file.range(bad, 1), message: 'This file is not UTF-8: a byte here could not be read (shown as �). Save the file as UTF-8 (VS Code: "Change File Encoding", then "Save with Encoding").' });
     // Binary junk under an ecmkit name makes hundreds of problems, some quoting kilobytes of it.
-    const shown = file.problems.slice(0, MAX_PROBLEMS);
+    const shown = file.problems.slice(0, MAX_PROBLEMS - (bad >= 0 ? 1 : 0));
     shown.forEach((p, i) => {
       let said = p.message.length > MAX_MESSAGE ? `${p.message.slice(0, MAX_MESSAGE)}…` : p.message;
       if (!/[.!?…]$/.test(said)) said += '.';
-      const more = i === MAX_PROBLEMS - 1 && file.problems.length > MAX_PROBLEMS ? ` (${file.problems.length - MAX_PROBLEMS} more syntax errors follow; fix these first.)` : '';
+      const more = i === shown.length - 1 && file.problems.length > shown.length ? ` (${file.problems.length - shown.length} more syntax errors follow; fix these first.)` : '';
       report({ code: 'syntax', range: file.range(p.offset, p.length), message: `${said} Fix the ${file.syntax === 'json' ? 'JSON' : 'YAML'} so the file parses.${more}` });
     });
     if (file.problems.length === 0 && !file.rootType) {
