@@ -16,12 +16,15 @@ export function createLanguageClient(ctx: vscode.ExtensionContext, log: vscode.L
     run: { module, transport: TransportKind.ipc, args: ['lsp'] },
     debug: { module, transport: TransportKind.ipc, args: ['lsp'], options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  // The language client does not dispose the watchers it is given.
+  const watcher = vscode.workspace.createFileSystemWatcher(FILES_GLOB);
+  ctx.subscriptions.push(watcher);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', pattern: FILES_GLOB }],
     synchronize: {
       // The server pulls `ecmkit.rules` via workspace/configuration; this also tells it when to pull again.
       configurationSection: 'ecmkit',
-      fileEvents: vscode.workspace.createFileSystemWatcher(FILES_GLOB),
+      fileEvents: watcher,
     },
     outputChannel: log,
     errorHandler: crashHandler(log, () => client),

@@ -92,7 +92,8 @@ export class BrokerProcess extends EventEmitter {
     });
     const listening = new Promise<BrokerInfo>((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => reject(new Error(`The broker did not start within ${timeoutMs / 1000} s.`)), timeoutMs);
+      // A broker that never said it listens is stopped: it must not start serving later, untracked.
+      const timer = setTimeout(() => { child.kill(); reject(new Error(`The broker did not start within ${timeoutMs / 1000} s.`)); }, timeoutMs);
       child.stdout!.on('data', async (d: Buffer) => {
         out += d.toString('utf8');
         const m = /broker listening on (http:\/\/127\.0\.0\.1:(\d+)) token=(\S+)/.exec(out);

@@ -25,6 +25,13 @@ const changed = new vscode.EventEmitter<RunningBroker | undefined>();
 export const onDidChangeBroker = changed.event;
 let out: vscode.LogOutputChannel | undefined;
 let render: (() => void) | undefined;
+/** A start by command in progress (its process is not listening yet). */
+let pendingStart: Promise<RunningBroker | undefined> | undefined;
+
+/** Whether "Start Broker" is starting one right now. */
+export function brokerStarting(): boolean {
+  return pendingStart !== undefined;
+}
 
 /** The broker this window runs (from the command or a debug session), if any. */
 export function currentBroker(): RunningBroker | undefined {
@@ -138,7 +145,11 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
     await rb.proc.stop();
   };
 
-  const start = async (arg?: unknown): Promise<RunningBroker | undefined> => {
+  // One start at a time: a second click (or F5) while one is starting joins it instead of forking another
+  // broker that nothing would track.
+  const start = (arg?: unknown): Promise<RunningBroker | undefined> => (pendingStart ??= startOnce(arg).finally(() => { pendingStart = undefined; }));
+
+  const startOnce = async (arg?: unknown): Promise<RunningBroker | undefined> => {
     if (!requireTrust('Start Broker', 'starts a local server that reads the workspace\'s secrets and signs in to the Vault')) return undefined;
     if (current) {
       void vscode.window.showInformationMessage(`ecmkit: the broker is already running at ${current.proc.info!.url}.`, 'Show Log').then((c) => { if (c) out!.show(true); });
@@ -149,8 +160,9 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
     if (!a.ecm && editor?.scheme === 'file' && /\.ecm\.(ya?ml|json)$/i.test(editor.fsPath)) a.ecm = editor.fsPath;
     if (!a.workspace) {
       const folder = (a.ecm && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(a.ecm))) ?? vscode.workspace.workspaceFolders?.[0];
-      if (!folder) { void vscode.window.showErrorMessage('ecmkit: open a folder with ECM files to start the broker.'); return undefined; }
-      a.workspace = folder.uri.fsPath;
+      // No folder open but an ECM file is: its own folder is the workspace (as Test Vault Connectivity does).
+      if (!folder && !a.ecm) { void vscode.window.showErrorMessage('ecmkit: open a folder with ECM files (or an ECM file) to start the broker.'); return undefined; }
+      a.workspace = folder ? folder.uri.fsPath : path.dirname(a.ecm!);
     }
     a.vault ??= vscode.workspace.getConfiguration('ecmkit').get<'sandbox' | 'configured'>('broker.vault') ?? 'sandbox';
     const proc = new BrokerProcess(brokerLaunch(ctx, a));
@@ -173,7 +185,9 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
   const setEcm = async (connected: boolean): Promise<void> => {
     const rb = current;
     if (!rb) { void vscode.window.showInformationMessage('ecmkit: start the broker first ("ecmkit: Start Broker").'); return; }
-    const v = (await rb.api.ecms()).body as { ecms: { name: string; connected: boolean; active: boolean; order: number | null; host?: string }[] };
+    const got = await rb.api.ecms().catch((e: Error) => ({ status: 0, body: { error: { message: e.message } } }));
+    const v = got.body as { ecms?: { name: string; connected: boolean; active: boolean; order: number | null; host?: string }[]; error?: { message?: string } };
+    if (!v?.ecms) { void vscode.window.showErrorMessage(`ecmkit: the broker did not list its ECMs: ${v?.error?.message ?? `HTTP ${got.status}`}`, 'Show Log').then((c) => { if (c) out!.show(true); }); return; }
     const choices = v.ecms.filter((e) => e.connected !== connected).map((e) => ({
       label: e.name,
       description: e.active ? 'active: serves every request' : e.connected ? `standby #${e.order}` : 'disconnected',
@@ -182,7 +196,8 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
     if (!choices.length) { void vscode.window.showInformationMessage(`ecmkit: every ECM is already ${connected ? 'connected' : 'disconnected'}.`); return; }
     const pick = await vscode.window.showQuickPick(choices, { title: connected ? 'ecmkit: Connect ECM (it queues behind the connected ones)' : 'ecmkit: Disconnect ECM (watch the failover)' });
     if (!pick) return;
-    const r = await rb.api.setConnected(pick.label, connected);
+    const r = await rb.api.setConnected(pick.label, connected).catch((e: Error) => ({ status: 0, body: { error: { message: e.message } } }) as { status: number; body: any });
+    if (r.status !== 200) { void vscode.window.showErrorMessage(`ecmkit: ${connected ? 'connecting' : 'disconnecting'} ${pick.label} failed: ${r.body?.error?.message ?? `HTTP ${r.status}`}`); return; }
     const after = r.body?.active ?? 'none';
     void vscode.window.showInformationMessage(`ecmkit: ECM ${pick.label} ${connected ? 'connected' : 'disconnected'}; active ECM: ${after}.`);
   };

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { BrokerDebugSession, type BrokerLaunchArgs } from '../broker/debugSession';
 import { requireTrust } from '../trust';
-import { attachBroker, brokerLaunch, currentBroker } from './broker';
+import { attachBroker, brokerLaunch, brokerStarting, currentBroker } from './broker';
 
 export const TYPE = 'ecmkit-broker';
 
@@ -17,8 +17,8 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
       if (!config.type && !config.request && !config.name) Object.assign(config, defaultConfig('sandbox'));
       if (!requireTrust('The ecmkit broker debugger', 'starts a local server that reads the workspace\'s secrets and signs in to the Vault')) return undefined;
       const running = currentBroker();
-      if (running) {
-        void vscode.window.showWarningMessage(`ecmkit: a broker already runs at ${running.proc.info!.url}; stop it first ("ecmkit: Stop Broker").`);
+      if (running || brokerStarting()) {
+        void vscode.window.showWarningMessage(running ? `ecmkit: a broker already runs at ${running.proc.info!.url}; stop it first ("ecmkit: Stop Broker").` : 'ecmkit: "Start Broker" is starting a broker; stop it first ("ecmkit: Stop Broker").');
         return undefined;
       }
       config.workspace ??= folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;

@@ -26,7 +26,11 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
       title: `ecmkit: New ${pick.label} File`,
       prompt: `File name without the .${pick.suffix}.yaml suffix`,
       value: pick.name,
-      validateInput: (v) => (/^[\w.-]+$/.test(v) ? undefined : 'Letters, digits, ".", "-" and "_" only'),
+      validateInput: async (v) => {
+        if (!/^[\w.-]+$/.test(v)) return 'Letters, digits, ".", "-" and "_" only';
+        const taken = await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, `${v}.${pick.suffix}.yaml`)).then(() => true, () => false);
+        return taken ? `${v}.${pick.suffix}.yaml already exists; choose another name.` : undefined;
+      },
     });
     if (!base) return;
     const uri = vscode.Uri.joinPath(folder.uri, `${base}.${pick.suffix}.yaml`);

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { requireTrust } from '../trust';
+import { currentBroker } from './broker';
 import { answerSecrets, forkCli, pipeLines, type ChildMessage } from './vaultProcess';
 
 export const START = 'ecmkit.startSandbox';
@@ -43,6 +44,12 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
     }
     const c = child;
     if (!c) return;
+    // The broker of this window may be using it: every find would then fail with vault-unreachable.
+    const broker = currentBroker();
+    if (broker && running && broker.proc.launch.vaultUrl === running.url) {
+      const go = await vscode.window.showWarningMessage(`ecmkit: the broker at ${broker.proc.info?.url ?? ''} uses this sandbox Vault; stopping it leaves the broker without a Vault.`, { modal: true }, 'Stop Anyway');
+      if (go !== 'Stop Anyway') return;
+    }
     child = undefined;
     running = undefined;
     changed.fire(undefined);
@@ -57,7 +64,11 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
     out.info('sandbox stopped');
   };
 
-  const start = async (folderArg?: unknown): Promise<RunningSandbox | undefined> => {
+  // One start at a time: a second click while one is starting joins it (else a second process runs untracked).
+  let pendingStart: Promise<RunningSandbox | undefined> | undefined;
+  const start = (folderArg?: unknown): Promise<RunningSandbox | undefined> => (pendingStart ??= startOnce(folderArg).finally(() => { pendingStart = undefined; }));
+
+  const startOnce = async (folderArg?: unknown): Promise<RunningSandbox | undefined> => {
     if (!requireTrust('Start Sandbox Vault', 'starts a local server that reads the workspace\'s secrets')) return undefined;
     if (running) {
       void vscode.window.showInformationMessage(`ecmkit: the sandbox Vault is already running at ${running.url}.`);

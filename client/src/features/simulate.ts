@@ -18,7 +18,16 @@ let panel: vscode.WebviewPanel | undefined;
 
 export function register(ctx: vscode.ExtensionContext, client: LanguageClient, log: vscode.LogOutputChannel): void {
   ctx.subscriptions.push(vscode.commands.registerCommand(SIMULATE, async (arg?: Partial<Target>) => {
-    const target = isTarget(arg) ? arg : await pickTarget(client);
+    let target: Target | undefined;
+    try {
+      target = isTarget(arg) ? arg : await pickTarget(client);
+    } catch (e) {
+      // The language server is down (its crash policy gave up) or not answering.
+      const restart = 'Restart Language Server';
+      void vscode.window.showErrorMessage(`ecmkit: cannot list the PA users and jump clients: ${(e as Error).message}`, restart)
+        .then((c) => { if (c === restart) void vscode.commands.executeCommand('ecmkit.restartServer'); });
+      return;
+    }
     if (!target) return;
     const broker = currentBroker();
     let answer: FindAnswer;
@@ -47,7 +56,9 @@ function isTarget(a: unknown): a is Target {
 }
 
 async function pickTarget(client: LanguageClient): Promise<Target | undefined> {
-  const t = await client.sendRequest<Requests.InjectionTargets>(Requests.injectionTargets, {});
+  if (!client.isRunning()) throw new Error('the ecmkit language server is not running');
+  const t = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ecmkit: reading the PA users and jump clients…' },
+    () => client.sendRequest<Requests.InjectionTargets>(Requests.injectionTargets, {}));
   const sites = t.sites.filter((s) => s.users.length && s.jumpClients.length);
   if (!sites.length) {
     void vscode.window.showWarningMessage('ecmkit: no PA users and jump clients to simulate: add a *.pa.yaml file with users and jumpClients.');
@@ -75,14 +86,16 @@ function show(ctx: vscode.ExtensionContext, t: Target, answer: FindAnswer, via: 
   const title = `Simulate: ${t.user} → ${t.endpoint}`;
   if (!panel) {
     panel = vscode.window.createWebviewPanel('ecmkit.simulation', title, vscode.ViewColumn.Beside, { enableScripts: true, enableFindWidget: true, localResourceRoots: [] });
-    panel.onDidDispose(() => { panel = undefined; }, null, ctx.subscriptions);
+    // The panel's own listeners go with the panel (not with the extension: one set per panel ever opened).
+    const own: vscode.Disposable[] = [];
+    panel.onDidDispose(() => { panel = undefined; own.forEach((d) => d.dispose()); }, null, own);
     panel.webview.onDidReceiveMessage(async (m: { type?: string; uri?: string; range?: vscode.Range }) => {
       if (m?.type !== 'open' || typeof m.uri !== 'string' || !m.range) return;
       const r = m.range as unknown as { start: { line: number; character: number }; end: { line: number; character: number } };
       const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(m.uri));
       await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: range });
-    }, null, ctx.subscriptions);
+    }, null, own);
   }
   panel.title = title;
   const label = (uri: string) => vscode.workspace.asRelativePath(vscode.Uri.parse(uri), false);
