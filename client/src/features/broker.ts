@@ -41,7 +41,7 @@ export function currentBroker(): RunningBroker | undefined {
 /** How the editor starts `ecmkit broker`: the bundled CLI as plain Node, secrets from SecretStorage on request. */
 export function brokerLaunch(ctx: vscode.ExtensionContext, a: BrokerLaunchArgs): BrokerLaunch {
   const folder = a.workspace ?? (a.ecm ? path.dirname(a.ecm) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
-  const caFile = a.caFile ?? (vscode.workspace.getConfiguration('ecmkit').get<string>('vault.caFile') || undefined);
+  const caFile = a.caFile ?? (vscode.workspace.getConfiguration('ecmkit', a.workspace ? vscode.Uri.file(a.workspace) : undefined).get<string>('vault.caFile') || undefined);
   const sandbox = runningSandbox();
   // A sandbox this window already runs is the Vault to use: the same files, the same secrets.
   const useRunning = (a.vault ?? 'sandbox') === 'sandbox' && sandbox && (!folder || path.resolve(sandbox.folder) === path.resolve(folder));
@@ -164,7 +164,7 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
       if (!folder && !a.ecm) { void vscode.window.showErrorMessage('ecmkit: open a folder with ECM files (or an ECM file) to start the broker.'); return undefined; }
       a.workspace = folder ? folder.uri.fsPath : path.dirname(a.ecm!);
     }
-    a.vault ??= vscode.workspace.getConfiguration('ecmkit').get<'sandbox' | 'configured'>('broker.vault') ?? 'sandbox';
+    a.vault ??= vscode.workspace.getConfiguration('ecmkit', vscode.Uri.file(a.workspace)).get<'sandbox' | 'configured'>('broker.vault') ?? 'sandbox';
     const proc = new BrokerProcess(brokerLaunch(ctx, a));
     starting = true;
     render?.();
