@@ -223,6 +223,14 @@ describe('broker: the ECM options and policies, on and off', () => {
     }
   });
 
+  it('does not offer a Restricted credential on an endpoint the Vault no longer has (renamed), files and sandbox alike', async () => {
+    const b = await broker({ edits: { 'corp.vault.yaml': [['{ name: WEB01,', '{ name: WEBX1,']] } });
+    const r = await b.find(...JDOE, 'WEB01');
+    assert.deepEqual(names(r.body), ['helpdesk-shared']);
+    assert.match(stepOf(r.body, 'credential', 'web01-admin').detail, /no endpoint named exactly WEB01/);
+    agreed(r.body);
+  });
+
   it('grants check-out to a user principal', async () => {
     const b = await broker({ edits: { 'corp.vault.yaml': [['- { principal: "role:DBA", actions: [checkout, modify] }', '- { principal: "role:DBA", actions: [checkout, modify] }\n      - { principal: "user:bwayne", actions: [checkout] }']] } });
     const r = await b.find(...BWAYNE, 'db01.corp.example.com');

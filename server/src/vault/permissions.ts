@@ -95,14 +95,14 @@ export type Assignment =
 export function assignmentOn(inv: VaultInventory, cred: VaultCredential, endpoint: string): Assignment | undefined {
   if (!isRestricted(cred)) return { kind: 'shared' };
   if (sameName(inv.edition, 'go')) return { kind: 'any-endpoint' };
-  if (strings(cred.endpoints).includes(endpoint)) return { kind: 'endpoint', endpoint };
+  // No managed system of that name, no Restricted account on it: a credential still listing a renamed or
+  // deleted endpoint (ref/unknown) is not offered there.
   const ep = findEndpoint(inv, endpoint);
-  if (ep) {
-    const credGroups = strings(cred.endpointGroups);
-    const g = strings(ep.groups).find((x) => credGroups.some((c) => sameName(c, x)));
-    if (g !== undefined) return { kind: 'endpointGroup', endpoint, group: g };
-  }
-  return undefined;
+  if (!ep) return undefined;
+  if (strings(cred.endpoints).includes(endpoint)) return { kind: 'endpoint', endpoint };
+  const credGroups = strings(cred.endpointGroups);
+  const g = strings(ep.groups).find((x) => credGroups.some((c) => sameName(c, x)));
+  return g !== undefined ? { kind: 'endpointGroup', endpoint, group: g } : undefined;
 }
 
 /** The Vault endpoint with exactly this name. */
