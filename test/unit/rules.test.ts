@@ -197,6 +197,15 @@ describe('severity overrides', () => {
   });
 });
 
+describe('an unclosed bracket', () => {
+  it('is reported at the bracket, not where the parser noticed (the next line)', () => {
+    const r = findings('a.ecm.yaml', 'name: a\nport: [443\nclientId: x\n').filter((x) => x.code === 'syntax');
+    assert.deepEqual(r.map((x) => [x.text, x.f.range.start.line, x.f.range.start.character]), [['[', 1, 6]]);
+    const m = findings('a.ecm.yaml', 'name: a\nvault: { hostname: x\nclientId: y\n').filter((x) => x.code === 'syntax');
+    assert.deepEqual(m.map((x) => [x.text, x.f.range.start.line]), [['{', 1]]);
+  });
+});
+
 describe('not UTF-8', () => {
   it('a byte decoded as U+FFFD (a Latin-1 é) is a syntax error at that character', () => {
     const r = findings('a.ecm.yaml', GOOD_ECM.replace('name: ecm-01', 'name: caf\uFFFD-01'));

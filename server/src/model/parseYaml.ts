@@ -20,8 +20,7 @@ export const yamlLimits = { chunkedFrom: 1_000_000 };
 export function parseYamlFull(text: string): { root: Node | undefined; problems: SyntaxProblem[] } {
   const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: true, prettyErrors: false, lineCounter: new LineCounter() });
   const problems: SyntaxProblem[] = doc.errors.map((e) => ({
-    offset: e.pos[0],
-    length: Math.max(1, e.pos[1] - e.pos[0]),
+    ...unclosedAt(text, e.message, e.pos[0]) ?? { offset: e.pos[0], length: Math.max(1, e.pos[1] - e.pos[0]) },
     message: firstLine(e.message),
   }));
   if (doc.contents && doc.contents.range) {
@@ -30,6 +29,23 @@ export function parseYamlFull(text: string): { root: Node | undefined; problems:
     if (extra) problems.push({ offset: doc.contents.range[2], length: 3, message: 'Only one YAML document per file is read; remove the second one.' });
   }
   return { root: convert(doc.contents as YamlNode | null, text), problems };
+}
+
+/**
+ * An unclosed `[` or `{` is reported where the parser noticed (the next line's start): the bracket itself
+ * is what to fix, so the problem points at it (the last one before that spot left open).
+ */
+function unclosedAt(text: string, message: string, at: number): { offset: number; length: number } | undefined {
+  const close = /end with a ([\]}])/.exec(message)?.[1];
+  if (!close) return undefined;
+  const open = close === ']' ? '[' : '{';
+  let depth = 0;
+  for (let i = Math.min(at, text.length) - 1; i >= 0 && at - i < 100_000; i--) {
+    const c = text[i];
+    if (c === close) depth++;
+    else if (c === open && depth-- === 0) return { offset: i, length: 1 };
+  }
+  return undefined;
 }
 
 function firstLine(s: string): string {
