@@ -17,11 +17,14 @@ export function locate(file: ParsedFile, offset: number): Location | undefined {
     if (!node || offset < node.offset || offset > node.offset + node.length) return;
     best = { path, node, onKey: false, prop: best?.path.length === path.length - 1 ? best.prop : undefined };
     if (node.type === 'object') {
+      // Keys first: a block value's range runs to the next key's first character, which is that key's.
       for (const p of node.properties) {
         if (offset >= p.keyOffset && offset <= p.keyOffset + p.keyLength) {
           best = { path: [...path, p.key], node: p.value, prop: p, onKey: true };
           return;
         }
+      }
+      for (const p of node.properties) {
         if (p.value && offset >= p.value.offset && offset <= p.value.offset + p.value.length) {
           best = { path: [...path, p.key], node: p.value, prop: p, onKey: false };
           visit(p.value, [...path, p.key]);

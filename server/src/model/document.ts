@@ -136,7 +136,8 @@ export class ParsedFile {
     const { node, prop, depth } = this.at(path);
     if (depth === path.length) {
       if (prefer === 'key' && prop) return this.keyRange(prop);
-      if (node && (node.length > 0)) return this.nodeRange(node);
+      // The whole file is no useful anchor: its first line stands for it.
+      if (node && (node.length > 0)) return path.length ? this.nodeRange(node) : this.headRange(node);
       if (prop) return this.keyRange(prop);
     }
     if (prop) return this.keyRange(prop);
