@@ -197,6 +197,17 @@ describe('severity overrides', () => {
   });
 });
 
+describe('schema messages say what to type', () => {
+  it('formats with an example, numbers without quotes, required fields in the file\'s own syntax', () => {
+    const email = findings('a.vault.yaml', 'users:\n  - { username: jdoe, email: not-an-email }\n').find((x) => x.code === 'schema/type')!;
+    assert.match(email.message, /is not a valid email address: write it like `jdoe@example\.com`\./);
+    const port = findings('a.ecm.yaml', GOOD_ECM.replace('port: 443', 'port: "443"')).find((x) => x.code === 'schema/type')!;
+    assert.match(port.message, /must be an integer \(digits, without quotes\)\./);
+    const json = findings('a.integration.json', '{"name": "x"}').find((x) => x.code === 'schema/required')!;
+    assert.match(json.message, /add `"\w+": …`/);
+  });
+});
+
 describe('an unclosed bracket', () => {
   it('is reported at the bracket, not where the parser noticed (the next line)', () => {
     const r = findings('a.ecm.yaml', 'name: a\nport: [443\nclientId: x\n').filter((x) => x.code === 'syntax');

@@ -48,7 +48,8 @@ function reportError(file: ParsedFile, err: ErrorObject, report: Report): void {
     case 'required': {
       const missing = (err.params as { missingProperty: string }).missingProperty;
       const range = ownerRange(file, path);
-      report({ code: 'schema/required', range, message: `Missing required field \`${missing}\`${path.length ? ` in ${where}` : ''}: add \`${missing}: …\`.`, data: { missing } });
+      const add = file.syntax === 'json' ? `"${missing}": …` : `${missing}: …`;
+      report({ code: 'schema/required', range, message: `Missing required field \`${missing}\`${path.length ? ` in ${where}` : ''}: add \`${add}\`.`, data: { missing } });
       return;
     }
     case 'additionalProperties': {
@@ -88,11 +89,18 @@ function ownerRange(file: ParsedFile, path: JsonPath) {
 function typeMessage(err: ErrorObject, where: string, description?: string): string {
   const p = err.params as Record<string, unknown>;
   switch (err.keyword) {
-    case 'type': return `\`${where}\` must be ${article(String(p.type).replace(',', ' or '))}.`;
+    case 'type': {
+      const want = String(p.type);
+      const how = want === 'integer' || want === 'number' ? ' (digits, without quotes)' : want === 'boolean' ? ' (true or false, without quotes)' : '';
+      return `\`${where}\` must be ${article(want.replace(',', ' or '))}${how}.`;
+    }
     case 'enum': return `\`${where}\` must be one of ${(p.allowedValues as unknown[]).map((v) => `\`${v}\``).join(', ')}.`;
     case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
       return `\`${where}\` is out of range: ${rangeHint(where, description, err)}.`;
-    case 'format': return `\`${where}\` is not a valid ${FORMAT_NAMES[String(p.format)] ?? String(p.format)}.`;
+    case 'format': {
+      const f = String(p.format);
+      return `\`${where}\` is not a valid ${FORMAT_NAMES[f] ?? f}${FORMAT_EXAMPLES[f] ? `: write it like \`${FORMAT_EXAMPLES[f]}\`` : ''}.`;
+    }
     case 'minLength': return `\`${where}\` must not be empty.`;
     case 'pattern': return `\`${where}\` has the wrong form${description ? `: ${description}` : '.'}`;
     default: return `\`${where}\` ${err.message ?? 'is invalid'}.`;
@@ -104,6 +112,14 @@ function rangeHint(where: string, description: string | undefined, err: ErrorObj
   if (m) return `use a value from ${m[1]} to ${m[2]}`;
   return String(err.message);
 }
+
+/** What a value of each format looks like, for the message (the name alone does not say what to type). */
+const FORMAT_EXAMPLES: Record<string, string> = {
+  'email': 'jdoe@example.com',
+  'ip': '10.20.0.15',
+  'hostname': 'vault.example.com',
+  'uri': 'https://vault.example.com',
+};
 
 const FORMAT_NAMES: Record<string, string> = {
   'email': 'email address',
