@@ -171,6 +171,13 @@ describe('mapping rules', () => {
     const r = findings('a.ecm.yaml', withMappings('    corp.example.com=CORP\n    corp.example.com CORP\n'));
     assert.deepEqual(r.map((x) => [x.code, x.text, x.f.range.start.line]), [['mapping/syntax', 'corp.example.com CORP', 17]]);
   });
+  it('mappings in one JSON string with \\n: each line\'s own range; a plain YAML value over several lines: told to use |', () => {
+    const json = findings('a.ecm.json', '{"name":"e","vault":{"securityProviderMappings":"corp.example.com=CORP\\nemea.corp.example.com=EMEA.X\\ncorp.example.com=C2\\n"}}');
+    assert.deepEqual(json.filter((x) => x.code.startsWith('mapping/')).map((x) => [x.code, x.text]), [['mapping/netbios-invalid', 'EMEA.X'], ['mapping/duplicate', 'corp.example.com=C2']]);
+    const folded = findings('a.ecm.yaml', 'name: e\nvault:\n  securityProviderMappings:\n    corp.example.com=CORP\n    emea.corp.example.com=EMEAX\n').filter((x) => x.code.startsWith('mapping/'));
+    assert.deepEqual(folded.map((x) => [x.code, x.text]), [['mapping/syntax', 'corp.example.com=CORP\n    emea.corp.example.com=EMEAX']]);
+    assert.match(folded[0].message, /write `securityProviderMappings: \|`/);
+  });
   it('mapping/netbios-invalid for length and characters', () => {
     const r = findings('a.ecm.yaml', withMappings('    corp.example.com=CORPORATEDOMAIN16\n    emea.corp.example.com=EM.EA\n'));
     assert.deepEqual(r.map((x) => [x.code, x.text]), [['mapping/netbios-invalid', 'CORPORATEDOMAIN16'], ['mapping/netbios-invalid', 'EM.EA']]);
