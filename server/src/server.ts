@@ -149,7 +149,7 @@ export async function run(_args: string[]): Promise<number> {
 
   connection.onHover(({ textDocument, position }) => {
     const file = parsed(textDocument.uri);
-    return file ? hover(file, file.offsetAt(position)) : null;
+    return file ? hover(file, file.offsetAt(position), ws) : null;
   });
   connection.onCompletion(({ textDocument, position }) => {
     const file = parsed(textDocument.uri);

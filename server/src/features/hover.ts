@@ -1,11 +1,17 @@
 import type { Hover } from 'vscode-languageserver-types';
 import type { ParsedFile } from '../model/document';
 import { schemaAt } from '../model/schemas';
+import { crossIndex } from '../engine/crossIndex';
+import { KIND_LABEL } from '../engine/names';
+import type { Workspace } from '../model/workspace';
 import { locate } from './locate';
+import { nameAt } from './navigation';
 
 /** Hover on a key or value: the field's documentation from the kind's JSON Schema. */
-export function hover(file: ParsedFile, offset: number): Hover | null {
+export function hover(file: ParsedFile, offset: number, ws?: Workspace): Hover | null {
   if (inComment(file, offset)) return null;
+  const named = ws && nameHover(ws, file, offset);
+  if (named) return named;
   const loc = locate(file, offset);
   if (!loc || loc.path.length === 0) return null;
   // An item of a list of plain values (`allowedIps: [10.0.0.1]`, `roles: [Rep]`) has the list's documentation.
@@ -35,4 +41,33 @@ function inComment(file: ParsedFile, offset: number): boolean {
     else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]))) return true;
   }
   return false;
+}
+
+/** Fields never shown in a hover: secrets, even as references. */
+const SECRET_KEY = /password|secret|sharedkey|credential$/i;
+
+/**
+ * Hover on a name that refers to something declared elsewhere (a credential's endpoint, a policy, a
+ * jump client's Vault endpoint, a PA user's Vault user…): what it names, where, and its fields.
+ */
+function nameHover(ws: Workspace, file: ParsedFile, offset: number): Hover | null {
+  const o = nameAt(file, offset);
+  if (!o || o.role === 'decl' && o.file.kind !== 'pa') return null;
+  const decls = crossIndex(ws).declsOf(o.kind, o.name).filter((d) => d.file !== file || d.offset !== o.offset);
+  const range = file.range(o.offset, o.length);
+  if (!decls.length) {
+    return { contents: { kind: 'markdown', value: `**${KIND_LABEL[o.kind]} \`${o.name}\`** — not declared in the workspace.` }, range };
+  }
+  const d = decls[0];
+  const where = `${d.file.uri.slice(d.file.uri.lastIndexOf('/') + 1)} line ${d.file.range(d.offset, 0).start.line + 1}`;
+  let item: unknown = d.file.value;
+  for (const seg of d.path.slice(0, -1)) item = item && typeof item === 'object' ? (item as Record<string | number, unknown>)[seg] : undefined;
+  const fields = item && typeof item === 'object' && !Array.isArray(item)
+    ? Object.entries(item as Record<string, unknown>)
+      .filter(([k, v]) => k !== d.path[d.path.length - 1] && !SECRET_KEY.test(k) && v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))
+      .map(([k, v]) => `${k}: ${Array.isArray(v) ? (v.every((x) => typeof x !== 'object') ? v.join(', ') : `${v.length} entr${v.length === 1 ? 'y' : 'ies'}`) : typeof v === 'object' ? '…' : String(v)}`)
+      .slice(0, 8)
+    : [];
+  const more = decls.length > 1 ? `\n\nAlso declared in ${decls.length - 1} more place${decls.length > 2 ? 's' : ''}.` : '';
+  return { contents: { kind: 'markdown', value: `**${KIND_LABEL[o.kind]} \`${o.name}\`** — ${where}${fields.length ? `\n\n${fields.join(' · ')}` : ''}${more}` }, range };
 }
