@@ -1,5 +1,6 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type Position, type Range } from 'vscode-languageserver-types';
 import type { ParsedFile } from '../model/document';
+import { valueAt } from '../model/tree';
 import type { Workspace } from '../model/workspace';
 import { crossFixes } from './crossFixes';
 
@@ -46,8 +47,7 @@ function replaceFix(file: ParsedFile, d: Diagnostic, text: string, title: string
 function secretFix(file: ParsedFile, d: Diagnostic, name: string, path?: (string | number)[]): CodeAction[] {
   const start = file.offsetAt(d.range.start), end = file.offsetAt(d.range.end);
   // The value as parsed (a block scalar's text is not its value); the range's text unquoted otherwise.
-  let value: unknown = file.value;
-  for (const seg of path ?? []) value = value && typeof value === 'object' ? (value as Record<string | number, unknown>)[seg] : undefined;
+  const value = valueAt(file.value, path ?? []);
   const literal = path && typeof value === 'string' ? value : unquote(file.text.slice(start, end));
   const reference = `\${secret:${name}}`;
   const newText = file.syntax === 'json' ? JSON.stringify(reference) : `"${reference}"`;

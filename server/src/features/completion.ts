@@ -1,6 +1,7 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver-types';
 import type { ParsedFile } from '../model/document';
 import { schemaAt, type Schema } from '../model/schemas';
+import { valueAt } from '../model/tree';
 import type { Workspace } from '../model/workspace';
 import { locate, objectPathForNewKey } from './locate';
 import { completeNames } from './nameCompletion';
@@ -16,19 +17,13 @@ export function complete(file: ParsedFile, offset: number, ws?: Workspace): Comp
   const path = objectPathForNewKey(file, offset);
   const schema = schemaAt(file.kind, path);
   if (!schema?.properties) return [];
-  const present = new Set(Object.keys(objectValue(file.at(path).node ? toPlain(file, path) : {})));
+  const present = new Set(Object.keys(objectValue(file.at(path).node ? valueAt(file.value, path) : {})));
   const required = new Set(schema.required ?? []);
   const here = locate(file, offset);
   const flow = here?.node?.type === 'object' && file.text[here.node.offset] === '{'; // `- { | }`: one line
   return Object.entries(schema.properties)
     .filter(([key]) => !present.has(key) || isCursorKey(file, offset, key))
     .map(([key, sub]) => keyItem(file, key, sub, required.has(key), flow));
-}
-
-function toPlain(file: ParsedFile, path: (string | number)[]): unknown {
-  let v: unknown = file.value;
-  for (const seg of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
-  return v;
 }
 
 function objectValue(v: unknown): Record<string, unknown> {

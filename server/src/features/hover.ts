@@ -1,6 +1,7 @@
 import type { Hover } from 'vscode-languageserver-types';
 import type { ParsedFile } from '../model/document';
-import { schemaAt } from '../model/schemas';
+import { schemaAt, secretPaths } from '../model/schemas';
+import { valueAt } from '../model/tree';
 import { crossIndex } from '../engine/crossIndex';
 import { KIND_LABEL } from '../engine/names';
 import type { Workspace } from '../model/workspace';
@@ -43,9 +44,6 @@ function inComment(file: ParsedFile, offset: number): boolean {
   return false;
 }
 
-/** Fields never shown in a hover: secrets, even as references. */
-const SECRET_KEY = /password|secret|sharedkey|credential$/i;
-
 /**
  * Hover on a name that refers to something declared elsewhere (a credential's endpoint, a policy, a
  * jump client's Vault endpoint, a PA user's Vault user…): what it names, where, and its fields.
@@ -60,11 +58,13 @@ function nameHover(ws: Workspace, file: ParsedFile, offset: number): Hover | nul
   }
   const d = decls[0];
   const where = `${d.file.uri.slice(d.file.uri.lastIndexOf('/') + 1)} line ${d.file.range(d.offset, 0).start.line + 1}`;
-  let item: unknown = d.file.value;
-  for (const seg of d.path.slice(0, -1)) item = item && typeof item === 'object' ? (item as Record<string | number, unknown>)[seg] : undefined;
+  const itemPath = d.path.slice(0, -1);
+  const item = valueAt(d.file.value, itemPath);
+  // The kind's secret fields (schemas' `secret`), never shown, even as references.
+  const secrets = secretPaths(d.file.kind).filter((p) => p.length === itemPath.length + 1 && itemPath.every((seg, i) => p[i] === seg || (p[i] === '*' && typeof seg === 'number'))).map((p) => p[p.length - 1]);
   const fields = item && typeof item === 'object' && !Array.isArray(item)
     ? Object.entries(item as Record<string, unknown>)
-      .filter(([k, v]) => k !== d.path[d.path.length - 1] && !SECRET_KEY.test(k) && v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))
+      .filter(([k, v]) => k !== d.path[d.path.length - 1] && !secrets.includes(k) && v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))
       .map(([k, v]) => `${k}: ${Array.isArray(v) ? (v.every((x) => typeof x !== 'object') ? v.join(', ') : `${v.length} entr${v.length === 1 ? 'y' : 'ies'}`) : typeof v === 'object' ? '…' : String(v)}`)
       .slice(0, 8)
     : [];

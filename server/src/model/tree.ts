@@ -63,6 +63,13 @@ export function nodeAt(root: Node | undefined, path: JsonPath): { node: Node | u
 }
 
 /** Turns an ajv instancePath (`/vault/port`, `/users/0`) into a path. */
+/** The plain value at `path` under `value` (undefined where the path leaves it). */
+export function valueAt(value: unknown, path: JsonPath): unknown {
+  let v = value;
+  for (const seg of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+  return v;
+}
+
 export function parsePointer(pointer: string): JsonPath {
   if (!pointer) return [];
   return pointer.slice(1).split('/').map((s) => {

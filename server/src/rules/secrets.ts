@@ -1,7 +1,7 @@
 import { secretPaths } from '../model/schemas';
 import { closest } from './closest';
 import { parseSecretRef } from '../model/secrets';
-import type { JsonPath } from '../model/tree';
+import { valueAt, type JsonPath } from '../model/tree';
 import type { ParsedFile } from '../model/document';
 import type { FileRule } from './types';
 
@@ -14,8 +14,7 @@ export const secretsRule: FileRule = {
     for (const pattern of secretPaths(file.kind)) along(file.value, pattern, 0, [], (value, path) => checkSecret(file, value, path, report));
   },
   checkPath(file, path, report) {
-    let value: unknown = file.value;
-    for (const seg of path) value = value && typeof value === 'object' ? (value as Record<string | number, unknown>)[seg] : undefined;
+    const value = valueAt(file.value, path);
     if (value === undefined) return;
     for (const pattern of secretPaths(file.kind)) {
       if (pattern.length < path.length || !matches(pattern.slice(0, path.length), path)) continue;
