@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ParsedFile } from '../server/src/model/document';
-import { parseYamlFull } from '../server/src/model/parseYaml';
+import { parseYamlFull } from '../server/src/model/parse/parseYaml';
 
 const file = path.resolve(__dirname, '../large/yaml/corp.vault.yaml');
 if (!existsSync(file)) { console.error('run `npm run gen:large` first'); process.exit(2); }

@@ -13,7 +13,7 @@ import { documentSymbols } from './features/symbols';
 import { registerNavigation } from './features/register';
 import { ChangeTracker, type PieceDocument } from './features/changeTracking';
 import { registerInjectionRequests } from './features/injectionRequests';
-import { Requests } from './protocol';
+import { Requests } from '../../protocol/lsp';
 import { pathToFileURL } from 'node:url';
 
 /** `ecmkit lsp --stdio` (or `--node-ipc` from VS Code): the language server. Resolves never; the connection owns the process. */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Requests } from '../../server/src/protocol';
+import { Requests } from '../../protocol/lsp';
 import { LspClient } from '../support/lspClient';
 import { workspace } from './helpers';
 

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkFile, checkWorkspace, toDiagnostics } from '../../server/src/engine/check';
 import { ParsedFile } from '../../server/src/model/document';
-import { yamlLimits } from '../../server/src/model/parseYaml';
+import { yamlLimits } from '../../server/src/model/parse/parseYaml';
 import { Workspace } from '../../server/src/model/workspace';
 import { complete } from '../../server/src/features/completion';
 import { hover } from '../../server/src/features/hover';

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseJsonFast } from '../../server/src/model/fastJson';
-import { parseYamlFast } from '../../server/src/model/fastYaml';
+import { parseJsonFast } from '../../server/src/model/parse/fastJson';
+import { parseYamlFast } from '../../server/src/model/parse/fastYaml';
 import { ParsedFile } from '../../server/src/model/document';
 import { checkFile, checkWorkspace, prepareForEdits, toDiagnostics } from '../../server/src/engine/check';
 import { Workspace } from '../../server/src/model/workspace';
-import { parseYamlFull } from '../../server/src/model/parseYaml';
+import { parseYamlFull } from '../../server/src/model/parse/parseYaml';
 import { EXAMPLES } from '../support/fixtures';
 import { ROOT } from '../support/lspClient';
 import { plainTree } from '../support/plainTree';
@@ -227,7 +227,7 @@ describe('references re-judged after edits of the referring list = a fresh check
 
 describe('PieceText = the string it stands for', () => {
   it('after random edits: text, slices, characters and line breaks', async () => {
-    const { PieceText } = await import('../../server/src/model/pieceText');
+    const { PieceText } = await import('../../server/src/model/text/pieceText');
     const rng = new Rng(8);
     let s = readFileSync(path.join(EXAMPLES, 'corp.vault.yaml'), 'utf8');
     let p = PieceText.of(s);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { checkFile, diagnoseWorkspace } from '../../server/src/engine/check';
 import { ParsedFile } from '../../server/src/model/document';
-import { LAZY_MIN_CHARS } from '../../server/src/model/lazyJson';
+import { LAZY_MIN_CHARS } from '../../server/src/model/parse/lazyJson';
 import { walk, type JsonPath } from '../../server/src/model/tree';
 import { Workspace } from '../../server/src/model/workspace';
 import { EXAMPLES } from '../support/fixtures';

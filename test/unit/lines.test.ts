@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LineIndex } from '../../server/src/model/lines';
+import { LineIndex } from '../../server/src/model/text/lines';
 import { Rng } from '../support/yamlGen';
 
 describe('LineIndex after edits = LineIndex of the new text', () => {

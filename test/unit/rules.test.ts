@@ -270,7 +270,7 @@ describe('file/too-large', () => {
 
 describe('suggestions stay cheap', () => {
   it('a pasted 100 KB blob where a name belongs gets no suggestion, at once (found by npm run fuzz)', async () => {
-    const { closest } = await import('../../server/src/rules/closest');
+    const { closest } = await import('../../server/src/domain/closest');
     const blob = 'x'.repeat(100_000);
     const t = Date.now();
     assert.equal(closest(blob, [blob + 'y', 'CORP', 'EMEA']), undefined);

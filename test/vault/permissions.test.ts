@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Workspace } from '../../server/src/model/workspace';
 import type { VaultInventory } from '../../server/src/model/inventory';
-import { allowList } from '../../server/src/vault/ipAllow';
+import { allowList } from '../../server/src/domain/ipAllow';
 import {
   assignmentOn, checkoutGrant, credentialEndpoints, decideCredentials, findRunAsUser, firstActiveRunAs, offered, parseRunAs, principalsOf,
-} from '../../server/src/vault/permissions';
+} from '../../server/src/domain/permissions';
 import { parsePsAuth } from '../../server/src/vault/sandbox/api';
 import { EXAMPLES } from './helpers';
 

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Requests } from '../../../server/src/protocol';
+import { Requests } from '../../../protocol/lsp';
 import type { FindAnswer } from '../broker/api';
 import { renderSimulation } from '../broker/simulationView';
 import { currentBroker } from './broker';

@@ -6,13 +6,13 @@
  */
 import { request as undiciRequest, type Agent } from 'undici';
 import { parseCredentialId, resolveInjection, type InjectionRequest, type Resolution, type TraceStep } from '../engine/injection';
-import { bindEcm, siteOfEcm, sitesOf, sourceAt, type EcmBinding } from '../engine/site';
+import { bindEcm, siteOfEcm, sitesOf, sourceAt, type EcmBinding } from '../domain/site';
 import { list, type VaultCredential } from '../model/inventory';
 import { envSecrets, resolveSecret, type SecretLookup } from '../model/secrets';
 import type { Workspace } from '../model/workspace';
 import { apiBaseUrl, createVaultAgent, type ManagedAccount, type VaultClient } from '../vault/client';
-import { stableId } from '../vault/ids';
-import { isSameHolder, sameName } from '../vault/permissions';
+import { stableId } from '../domain/ids';
+import { isSameHolder, sameName } from '../domain/permissions';
 import { EcmSet, type EcmMember } from './ecmSet';
 import { BrokerError, fromVaultError } from './errors';
 import { Leases, type Lease } from './leases';

@@ -4,7 +4,7 @@
  * active one fails over to the next; a reconnected ECM joins at the back of the queue.
  */
 import type { Entry, Workspace } from '../model/workspace';
-import { MAX_ECMS, type Site } from '../engine/site';
+import { MAX_ECMS, type Site } from '../domain/site';
 
 export interface EcmMember {
   name: string;

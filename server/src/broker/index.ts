@@ -9,7 +9,7 @@ import { watchFiles, type FileWatch } from '../model/watchFiles';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { siteOfEcm, sitesOf } from '../engine/site';
+import { siteOfEcm, sitesOf } from '../domain/site';
 import { envSecrets, resolveSecret, type SecretLookup } from '../model/secrets';
 import { Workspace } from '../model/workspace';
 import { startSandbox, type Sandbox } from '../vault/sandbox';

@@ -11,16 +11,16 @@
 import { list, type PaJumpClient, type PaUser, type VaultCredential, type VaultEndpoint, type VaultUser } from '../model/inventory';
 import { parseSecretRef } from '../model/secrets';
 import type { Entry, Workspace } from '../model/workspace';
-import { stableId } from '../vault/ids';
+import { stableId } from '../domain/ids';
 import {
   assignmentOn, checkoutGrant, findRunAsUser, formatRunAs, isActive, isRestricted, isSameHolder, principalsOf, sameName,
   type Assignment, type Grant, type RunAs,
-} from '../vault/permissions';
-import { mapProvider } from './provider';
-import { bindEcm, siteOfEcm, sourceAt, type EcmBinding, type SourceRef } from './site';
+} from '../domain/permissions';
+import { mapProvider } from '../domain/provider';
+import { bindEcm, siteOfEcm, sourceAt, type EcmBinding, type SourceRef } from '../domain/site';
 
-export type { SourceRef } from './site';
-export { mapProvider, providerKind, type ProviderKind, type ProviderMapping } from './provider';
+export type { SourceRef } from '../domain/site';
+export { mapProvider, providerKind, type ProviderKind, type ProviderMapping } from '../domain/provider';
 
 export interface InjectionRequest {
   /** The PA username. */

@@ -8,10 +8,10 @@
  */
 import { list, type PaJumpClient, type PaUser, type VaultCredential, type VaultEndpoint, type VaultPolicy } from '../model/inventory';
 import type { Workspace } from '../model/workspace';
-import { checkoutGrant, findRunAsUser, isRestricted, isSameHolder, principalsOf, sameName, type RunAs } from '../vault/permissions';
+import { checkoutGrant, findRunAsUser, isRestricted, isSameHolder, principalsOf, sameName, type RunAs } from '../domain/permissions';
 import { signInCheck } from './injection';
-import { mapProvider } from './provider';
-import { bindEcm, sitesOf, type Site } from './site';
+import { mapProvider } from '../domain/provider';
+import { bindEcm, sitesOf, type Site } from '../domain/site';
 
 export interface JumpClientSummary {
   jumpClient: string;

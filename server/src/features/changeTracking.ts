@@ -5,9 +5,9 @@
  * reads it — 55 ms per keystroke for a 17 MB inventory, the larger part of a re-check.
  */
 import type { Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import type { TextChange } from '../model/incremental';
-import { LineIndex } from '../model/lines';
-import { PieceText } from '../model/pieceText';
+import type { TextChange } from '../model/parse/incremental';
+import { LineIndex } from '../model/text/lines';
+import { PieceText } from '../model/text/pieceText';
 
 /** A TextDocument (the parts TextDocuments and the server use) over a PieceText. */
 export class PieceDocument {

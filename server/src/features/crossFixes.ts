@@ -9,7 +9,7 @@ import type { Node } from '../model/tree';
 import type { Workspace } from '../model/workspace';
 import { addField, appendToList, inlineObject, scalar } from './edits';
 import { occurrencesOf, renameOccurrences } from './navigation';
-import { mappingLines } from '../rules/mappings';
+import { mappingLines } from '../domain/mappingLines';
 
 type Data = Record<string, unknown>;
 

@@ -3,7 +3,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { checkFileSteps, checkWorkspaceSteps, drain, prepareForEdits, toDiagnostics, type Overrides } from '../engine/check';
 import type { ParsedFile } from '../model/document';
 import type { Workspace } from '../model/workspace';
-import { Notifications } from '../protocol';
+import { Notifications } from '../../../protocol/lsp';
 import type { Finding } from '../rules/types';
 
 /** A run yields to the event loop after this much work, so newer edits are read (and can cancel it). */

@@ -6,10 +6,10 @@
 import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
 import { jumpClientSummaries } from '../engine/injectionSummary';
 import { resolveInjection } from '../engine/injection';
-import { sitesOf } from '../engine/site';
+import { sitesOf } from '../domain/site';
 import { list, type PaJumpClient, type PaUser } from '../model/inventory';
 import type { Workspace } from '../model/workspace';
-import { Requests } from '../protocol';
+import { Requests } from '../../../protocol/lsp';
 
 export function injectionTargets(ws: Workspace): Requests.InjectionTargets {
   return {

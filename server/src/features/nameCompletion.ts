@@ -4,12 +4,12 @@
  * lines, a PA user's provider, a jump client's name (from the Vault endpoints)…
  */
 import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver-types';
-import { crossIndex } from '../engine/crossIndex';
-import { KIND_LABEL, siteAt, type NameKind } from '../engine/names';
+import { crossIndex } from '../domain/crossIndex';
+import { KIND_LABEL, siteAt, type NameKind } from '../domain/names';
 import type { ParsedFile } from '../model/document';
 import type { JsonPath, Node } from '../model/tree';
 import type { Workspace } from '../model/workspace';
-import { mappingLines } from '../rules/mappings';
+import { mappingLines } from '../domain/mappingLines';
 import { netbiosFor } from '../rules/mappingProviders';
 import { list, type PaSecurityProvider } from '../model/inventory';
 import { scalar } from './edits';

@@ -4,8 +4,8 @@
  * (engine/names.ts) the rules use, and compared the way Vault and the ECM compare it.
  */
 import type { Location, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import { crossIndex } from '../engine/crossIndex';
-import { forEachName, kindsHolding, KIND_LABEL, nameKey, occurrenceAt, type NameKind, type Occurrence } from '../engine/names';
+import { crossIndex } from '../domain/crossIndex';
+import { forEachName, kindsHolding, KIND_LABEL, nameKey, occurrenceAt, type NameKind, type Occurrence } from '../domain/names';
 import type { ParsedFile } from '../model/document';
 import type { Workspace } from '../model/workspace';
 import { scalar } from './edits';

@@ -1,7 +1,7 @@
 /** Workspace symbols: every declared name (and each PA jump client and user), filtered by the query. */
 import { SymbolKind, type SymbolInformation } from 'vscode-languageserver-types';
-import { crossIndex } from '../engine/crossIndex';
-import { forEachName, KIND_LABEL, type NameKind, type Occurrence } from '../engine/names';
+import { crossIndex } from '../domain/crossIndex';
+import { forEachName, KIND_LABEL, type NameKind, type Occurrence } from '../domain/names';
 import type { Workspace } from '../model/workspace';
 
 const SYMBOL_KIND: Record<NameKind, SymbolKind> = {

@@ -1,12 +1,12 @@
 import type { Range } from 'vscode-languageserver-types';
 import { classify, type FileKind, type Syntax } from './fileKind';
-import { reparse, type EditInfo, type TextChange } from './incremental';
-import { LineIndex } from './lines';
-import type { PieceText } from './pieceText';
-import { parseJson, type SyntaxProblem } from './parseJson';
-import { parseJsonFast } from './fastJson';
-import { LAZY_MIN_CHARS, LazyJson } from './lazyJson';
-import { parseYaml } from './parseYaml';
+import { reparse, type EditInfo, type TextChange } from './parse/incremental';
+import { LineIndex } from './text/lines';
+import type { PieceText } from './text/pieceText';
+import { parseJson, type SyntaxProblem } from './parse/parseJson';
+import { parseJsonFast } from './parse/fastJson';
+import { LAZY_MIN_CHARS, LazyJson } from './parse/lazyJson';
+import { parseYaml } from './parse/parseYaml';
 import { nodeAt, toValue, type JsonPath, type Node, type PropertyNode } from './tree';
 
 /** One parsed ecmkit file: text, tree, plain value and the position mapping, cached per version. */

@@ -1,9 +1,9 @@
-import { crossIndex } from '../engine/crossIndex';
-import { Memo } from '../engine/memo';
+import { crossIndex } from '../domain/crossIndex';
+import { Memo } from '../domain/memo';
 import { vaultUrlKey } from './ecm';
 import type { VaultCredential } from '../model/inventory';
 import type { Entry } from '../model/workspace';
-import { isRestricted } from '../vault/permissions';
+import { isRestricted } from '../domain/permissions';
 import { eachItem, has, names, relatedAt, str } from './crossHelpers';
 import type { Related, WorkspaceRule } from './types';
 

@@ -2,7 +2,7 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { ParsedFile } from '../model/document';
 import type { JsonPath } from '../model/tree';
-import type { Occurrence } from '../engine/names';
+import type { Occurrence } from '../domain/names';
 import type { Related } from './types';
 
 export function occRange(o: Occurrence): Range {

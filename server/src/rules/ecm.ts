@@ -1,8 +1,8 @@
-import { closest } from './closest';
-import { crossIndex, siteKey } from '../engine/crossIndex';
+import { closest } from '../domain/closest';
+import { crossIndex, siteKey } from '../domain/crossIndex';
 import { parseSecretRef } from '../model/secrets';
 import type { Entry } from '../model/workspace';
-import { isIpLiteral } from '../vault/ipAllow';
+import { isIpLiteral } from '../domain/ipAllow';
 import { groupBy, has, MAX_RELATED, names, plural, relatedAt, str } from './crossHelpers';
 import type { WorkspaceRule } from './types';
 

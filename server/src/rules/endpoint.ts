@@ -1,5 +1,5 @@
-import { crossIndex, patchedKeys } from '../engine/crossIndex';
-import { Memo } from '../engine/memo';
+import { crossIndex, patchedKeys } from '../domain/crossIndex';
+import { Memo } from '../domain/memo';
 import type { PaJumpClient } from '../model/inventory';
 import { eachItem, has, MAX_RELATED, names, occRange, relatedAt, relatedOcc } from './crossHelpers';
 import type { WorkspaceRule } from './types';

@@ -1,6 +1,6 @@
-import { crossIndex, type CrossIndex } from '../engine/crossIndex';
+import { crossIndex, type CrossIndex } from '../domain/crossIndex';
 import type { Entry } from '../model/workspace';
-import { allowList, isIpLiteral, normalizeAddress } from '../vault/ipAllow';
+import { allowList, isIpLiteral, normalizeAddress } from '../domain/ipAllow';
 import { has, MAX_RELATED, names, relatedAt, str } from './crossHelpers';
 import type { Related, WorkspaceRule } from './types';
 

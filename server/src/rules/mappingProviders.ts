@@ -1,11 +1,11 @@
-import { crossIndex, firstLabel } from '../engine/crossIndex';
-import { providerKind } from '../engine/provider';
-import { nameKey } from '../engine/names';
+import { crossIndex, firstLabel } from '../domain/crossIndex';
+import { providerKind } from '../domain/provider';
+import { nameKey } from '../domain/names';
 import { list, parseMappings, type EcmConfig, type PaSecurityProvider, type PaUser, type VaultSecurityProvider } from '../model/inventory';
 import type { Entry } from '../model/workspace';
-import { closest } from './closest';
+import { closest } from '../domain/closest';
 import { eachItem, has, MAX_RELATED, names, plural, relatedAt, str } from './crossHelpers';
-import { mappingLines } from './mappings';
+import { mappingLines } from '../domain/mappingLines';
 import type { WorkspaceRule } from './types';
 
 /**

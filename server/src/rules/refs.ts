@@ -1,10 +1,10 @@
-import type { ReadonlyNameMap } from '../engine/chunkedMap';
-import { crossIndex, patchedKeys, type CrossIndex } from '../engine/crossIndex';
-import { listEdits } from '../model/incremental';
-import { DECLARED_IN, forEachNameValue, KIND_LABEL, nameKey, occurrenceAtPath, type NameKind } from '../engine/names';
+import type { ReadonlyNameMap } from '../domain/chunkedMap';
+import { crossIndex, patchedKeys, type CrossIndex } from '../domain/crossIndex';
+import { listEdits } from '../model/parse/incremental';
+import { DECLARED_IN, forEachNameValue, KIND_LABEL, nameKey, occurrenceAtPath, type NameKind } from '../domain/names';
 import type { ParsedFile } from '../model/document';
 import type { JsonPath } from '../model/tree';
-import { closest } from './closest';
+import { closest } from '../domain/closest';
 import { has, occRange, relatedAt } from './crossHelpers';
 import type { Report, WorkspaceRule } from './types';
 

@@ -3,7 +3,7 @@ import { itemValidatorFor, schemaAt, validatorFor } from '../model/schemas';
 import { parsePointer, type JsonPath } from '../model/tree';
 import type { ParsedFile } from '../model/document';
 import { KIND_NOUN } from '../model/fileKind';
-import { closest } from './closest';
+import { closest } from '../domain/closest';
 import type { FileRule, Report } from './types';
 
 /** `schema/required`, `schema/type`, `schema/unknown-field`: ajv errors mapped onto the key or value they concern. */

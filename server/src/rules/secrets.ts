@@ -1,5 +1,5 @@
 import { secretPaths } from '../model/schemas';
-import { closest } from './closest';
+import { closest } from '../domain/closest';
 import { parseSecretRef } from '../model/secrets';
 import { valueAt, type JsonPath } from '../model/tree';
 import type { ParsedFile } from '../model/document';

@@ -1,8 +1,8 @@
-import { crossIndex, type VaultUserRef } from '../engine/crossIndex';
-import { Memo } from '../engine/memo';
+import { crossIndex, type VaultUserRef } from '../domain/crossIndex';
+import { Memo } from '../domain/memo';
 import type { PaUser, VaultUser } from '../model/inventory';
 import type { Entry } from '../model/workspace';
-import { isActive, sameName } from '../vault/permissions';
+import { isActive, sameName } from '../domain/permissions';
 import { eachItem, has, MAX_RELATED, names, relatedAt, str } from './crossHelpers';
 import type { Related, WorkspaceRule } from './types';
 

@@ -5,8 +5,8 @@
  */
 import type { Integration, VaultInventory } from '../model/inventory';
 import { parseSecretRef } from '../model/secrets';
-import { allowList, isIpLiteral } from './ipAllow';
-import { findRunAsUser, isActive, parseRunAs, sameName } from './permissions';
+import { allowList, isIpLiteral } from '../domain/ipAllow';
+import { findRunAsUser, isActive, parseRunAs, sameName } from '../domain/permissions';
 
 /** What the workspace says about the ECM under test; every field optional (a lone ECM file still works). */
 export interface AuthContext {

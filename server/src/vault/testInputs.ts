@@ -6,7 +6,7 @@ import type { EcmConfig, Integration } from '../model/inventory';
 import { resolveSecret, type SecretLookup } from '../model/secrets';
 import { uriToPath, type Workspace } from '../model/workspace';
 import type { AuthContext } from './authHints';
-import { firstActiveRunAs, formatRunAs } from './permissions';
+import { firstActiveRunAs, formatRunAs } from '../domain/permissions';
 
 export interface VaultTestInputs {
   hostname?: string;

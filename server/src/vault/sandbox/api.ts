@@ -7,11 +7,11 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { list, type VaultCredential, type VaultUser } from '../../model/inventory';
 import { envSecrets, resolveSecret, type SecretLookup } from '../../model/secrets';
-import { stableId } from '../ids';
+import { stableId } from '../../domain/ids';
 import {
   assignmentOn, credentialEndpoints, decideCredentials, findRunAsUser, formatRunAs, isActive, isRestricted, offered,
   parseRunAs, sameName, type Assignment, type CredentialDecision, type RunAs,
-} from '../permissions';
+} from '../../domain/permissions';
 import { digest, type SandboxIntegration, type SandboxModel } from './model';
 
 export const API_PREFIX = '/beyondtrust/api/public/v3/';

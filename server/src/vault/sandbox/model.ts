@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { list, type Integration, type VaultCredential, type VaultInventory } from '../../model/inventory';
 import { envSecrets, MissingSecretError, parseSecretRef, resolveSecret, secretEnvName, type SecretLookup } from '../../model/secrets';
 import type { Workspace } from '../../model/workspace';
-import { stableId } from '../ids';
-import { allowList, type AllowList } from '../ipAllow';
+import { stableId } from '../../domain/ids';
+import { allowList, type AllowList } from '../../domain/ipAllow';
 
 export interface SandboxIntegration {
   name: string;

@@ -4,7 +4,7 @@
  * by updating 50,000 bases instead of rewriting 1.4 million offsets; readers still see absolute
  * offsets through the getters, so the tree's shape and API are unchanged.
  */
-import type { ArrayNode, Node, ObjectNode, PropertyNode, ScalarNode } from './tree';
+import type { ArrayNode, Node, ObjectNode, PropertyNode, ScalarNode } from '../tree';
 
 export class Unit {
   /** For a YAML block sequence item: its dash and the dash's column (stored like the nodes' offsets). */

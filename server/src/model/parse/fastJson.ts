@@ -3,7 +3,7 @@
  * parseJson.ts builds it through jsonc-parser, several times slower on a 20 MB inventory). It gives up
  * — undefined, so the caller runs the full parser and its error messages — on any error or duplicate key.
  */
-import type { ArrayNode, Node, ObjectNode, PropertyNode, ScalarNode } from './tree';
+import type { ArrayNode, Node, ObjectNode, PropertyNode, ScalarNode } from '../tree';
 import { NodeFactory, Unit } from './units';
 
 class Bail extends Error {}

@@ -9,10 +9,10 @@ import { parseJsonValuesAt } from './fastJson';
 import { parseYamlFast, parseYamlSeqItems } from './fastYaml';
 import { parseJson, type SyntaxProblem } from './parseJson';
 import { parseYamlFull } from './parseYaml';
-import type { ArrayNode, JsonPath, Node, ObjectNode, PropertyNode } from './tree';
-import { toValue } from './tree';
-import { upperBound } from './lines';
-import { reader, type PieceText, type TextReader } from './pieceText';
+import type { ArrayNode, JsonPath, Node, ObjectNode, PropertyNode } from '../tree';
+import { toValue } from '../tree';
+import { upperBound } from '../text/lines';
+import { reader, type PieceText, type TextReader } from '../text/pieceText';
 import { shiftNode, unitOf } from './units';
 
 /** One text change in the previous version's coordinates: [start, end) replaced by `text`. */

@@ -6,7 +6,7 @@
 import type { ParsedFile } from '../model/document';
 import type { FileKind } from '../model/fileKind';
 import type { JsonPath, Node, ScalarNode } from '../model/tree';
-import { mappingLines } from '../rules/mappings';
+import { mappingLines } from './mappingLines';
 
 export type NameKind =
   | 'endpoint' | 'endpointGroup' | 'user' | 'policy' | 'group' | 'role'

@@ -5,8 +5,8 @@
  */
 import { list, parseMappings, type PaSecurityProvider } from '../model/inventory';
 import type { Entry } from '../model/workspace';
-import { mappingLines } from '../rules/mappings';
-import { sameName } from '../vault/permissions';
+import { mappingLines } from './mappingLines';
+import { sameName } from './permissions';
 import { sourceAt, type EcmBinding, type SourceRef } from './site';
 
 export type ProviderKind = 'activeDirectory' | 'local' | 'radius';

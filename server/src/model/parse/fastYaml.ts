@@ -7,7 +7,7 @@
  * quoted scalars, folded scalars, complex or quoted keys, tabs, CR line ends, several documents, and
  * every error (the full parser words the error message). Differential tests hold the two to equality.
  */
-import type { ArrayNode, Node, ObjectNode, PropertyNode, ScalarNode } from './tree';
+import type { ArrayNode, Node, ObjectNode, PropertyNode, ScalarNode } from '../tree';
 import { NodeFactory, Unit } from './units';
 
 class Bail extends Error {}

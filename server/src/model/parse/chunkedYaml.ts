@@ -8,7 +8,7 @@
  */
 import { parseYamlFast, parseYamlSeqItems } from './fastYaml';
 import type { SyntaxProblem } from './parseJson';
-import type { ArrayNode, Node, ObjectNode, PropertyNode } from './tree';
+import type { ArrayNode, Node, ObjectNode, PropertyNode } from '../tree';
 
 type FullParser = (text: string) => { root: Node | undefined; problems: SyntaxProblem[] };
 import { shiftNode } from './units';

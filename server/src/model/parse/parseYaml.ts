@@ -1,5 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, isAlias, LineCounter, parseDocument, Scalar, type Node as YamlNode } from 'yaml';
-import type { Node, PropertyNode, ScalarNode } from './tree';
+import type { Node, PropertyNode, ScalarNode } from '../tree';
 import type { SyntaxProblem } from './parseJson';
 import { parseYamlChunked } from './chunkedYaml';
 import { blockLines, parseYamlFast } from './fastYaml';

@@ -1,6 +1,6 @@
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { parseJsonFast } from './fastJson';
-import type { Node, PropertyNode } from './tree';
+import type { Node, PropertyNode } from '../tree';
 
 export interface SyntaxProblem {
   offset: number;

@@ -7,7 +7,7 @@
  * what it reports: `at(path)` parses only the item on the path.
  */
 import { parseJsonValuesAt } from './fastJson';
-import { nodeAt, type ArrayNode, type JsonPath, type Node, type ObjectNode, type PropertyNode } from './tree';
+import { nodeAt, type ArrayNode, type JsonPath, type Node, type ObjectNode, type PropertyNode } from '../tree';
 
 /** Below this size the whole tree costs little: small files keep the one eager path. */
 export const LAZY_MIN_CHARS = 512 * 1024;
