@@ -44,7 +44,7 @@ describe('units', () => {
     assert.deepEqual(offsets(inUnit), before);
   });
 
-  it('a unit parsed from a region's own string reads offsets plus the region's start; a set offset stays absolute', () => {
+  it('a unit parsed from a region\'s own string reads offsets plus the region\'s start; a set offset stays absolute', () => {
     const f = new NodeFactory();
     f.unit = new Unit(100);
     const s = f.scalar('string', 50, 3, 'abc');
