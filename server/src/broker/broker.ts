@@ -262,7 +262,7 @@ export class Broker {
   }
 
   /**
-   * FORMATS.md §4's shape whatever the state; `vault.problem` says why a sign-in cannot work (no key, no
+   * docs/broker-api.md's shape whatever the state; `vault.problem` says why a sign-in cannot work (no key, no
    * hostname) while the Vault's reachability is still probed when its address is known.
    */
   async health(): Promise<HealthAnswer> {

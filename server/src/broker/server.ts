@@ -1,5 +1,5 @@
 /**
- * The broker's HTTP API (FORMATS.md §4) on loopback: bearer token on every route, a Host check against
+ * The broker's HTTP API (docs/broker-api.md) on loopback: bearer token on every route, a Host check against
  * DNS rebinding, bounded JSON bodies, `{"error":{"code","message"}}` on every failure. Request logs name
  * the route, the user and the endpoint, never the token or a password.
  */

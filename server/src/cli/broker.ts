@@ -1,5 +1,5 @@
 /**
- * `ecmkit broker [--workspace DIR] [--ecm FILE] [--port N] [--sandbox]` (FORMATS.md §3–4), plus
+ * `ecmkit broker [--workspace DIR] [--ecm FILE] [--port N] [--sandbox]` (docs/cli.md, docs/broker-api.md), plus
  * `--vault URL` / `--ca PEM` (another Vault for every ECM, e.g. a sandbox started elsewhere), `--key-file
  * FILE` (the shared key, instead of env ECMKIT_SECRET_…; never on the command line), `--token-file PATH`,
  * `--lease-seconds N` (shorter leases for demos and tests) and `--log text|json|quiet` (stderr).

@@ -1,5 +1,5 @@
 /**
- * `ecmkit sandbox [--workspace DIR] [--port N] [--key-file FILE] [--quiet]` (FORMATS.md §3, §5).
+ * `ecmkit sandbox [--workspace DIR] [--port N] [--key-file FILE] [--quiet]` (docs/cli.md, docs/sandbox.md).
  * Prints exactly one stdout line, `sandbox listening on https://127.0.0.1:PORT ca=PATH`; requests and
  * warnings go to stderr. The API key is the integration's authenticationCredential resolved like every
  * CLI secret (env ECMKIT_SECRET_<NAME>), or read from --key-file (never from the command line, where

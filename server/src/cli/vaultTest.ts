@@ -1,6 +1,6 @@
 /**
  * `ecmkit vault-test ECM_FILE [--ca PEM] [--timeout MS] [--user RUNAS] [--tls-only] [--format text|json]`
- * (FORMATS.md §3), plus `--workspace DIR` (default: the ECM file's folder) and `--vault URL` (test another
+ * (docs/cli.md), plus `--workspace DIR` (default: the ECM file's folder) and `--vault URL` (test another
  * Vault than vault.hostname, e.g. the sandbox). Exit 0 only if every stage passed; 1 otherwise; 2 usage.
  */
 import { existsSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * One credential injection, resolved from the files alone (DOMAIN.md "What happens on one injection"):
+ * One credential injection, resolved from the files alone (docs/domain.md#one-injection-step-by-step):
  * which credentials the ECM would return to PA user U on jump client E, and a trace step for every
  * decision and every credential left out, each linked to the file and line it depends on.
  *

@@ -19,7 +19,7 @@ function touches(a: Range, b: Range): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
-/** Quick fixes for the given diagnostics (FORMATS.md codes carry what they need in `data`). */
+/** Quick fixes for the given diagnostics (codes of docs/rules.md carry what they need in `data`). */
 export function codeActions(file: ParsedFile, diagnostics: Diagnostic[], ws?: Workspace): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of diagnostics) {

@@ -1,4 +1,4 @@
-/** Every rule code of FORMATS.md §2 with its default severity. The one list settings and docs refer to. */
+/** Every rule code of docs/rules.md with its default severity. The one list settings and docs refer to. */
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type SeveritySetting = Severity | 'off';
 

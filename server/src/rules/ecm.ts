@@ -49,7 +49,7 @@ export const ecmCountRule: WorkspaceRule = {
 };
 
 /**
- * `schema/type` for an ECM name used twice (FORMATS.md §1: "unique in the workspace"): the appliance and
+ * `schema/type` for an ECM name used twice (docs/formats.md: "unique in the workspace"): the appliance and
  * the broker tell ECMs apart by name, so a copied file that kept its name makes failover ambiguous.
  */
 export const ecmNameRule: WorkspaceRule = {
