@@ -131,3 +131,21 @@ export function diagnoseWorkspace(ws: Workspace, overrides: Overrides = {}): Map
   for (const file of ws.all()) out.set(file.uri, toDiagnostics([...checkFile(file), ...(cross.get(file.uri) ?? [])], overrides));
   return out;
 }
+
+/** A diagnostic ready to report, and whether it is a root (it explains others, counted in its message). */
+export interface Settled { uri: string; diagnostic: Diagnostic; root: boolean }
+
+/** The workspace's findings as reported (baseline: every finding on its own). */
+export function settle(findings: Finding[], overrides: Overrides = {}, _ws?: Workspace): Settled[] {
+  const byUri = new Map<string, Finding[]>();
+  for (const f of findings) { const l = byUri.get(f.uri) ?? []; l.push(f); byUri.set(f.uri, l); }
+  const out: Settled[] = [];
+  for (const [uri, list] of byUri) for (const d of toDiagnostics(list, overrides)) out.push({ uri, diagnostic: d, root: false });
+  return out;
+}
+
+/** Roots first, then by file and position: the order the CLI prints. */
+export function orderForReport(s: Settled[]): Settled[] {
+  return [...s].sort((a, b) => Number(b.root) - Number(a.root) || a.uri.localeCompare(b.uri)
+    || a.diagnostic.range.start.line - b.diagnostic.range.start.line || a.diagnostic.range.start.character - b.diagnostic.range.start.character);
+}
