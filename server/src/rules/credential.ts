@@ -27,6 +27,7 @@ function nonEmpty(v: unknown): boolean {
 
 /** `credential/no-endpoint`: a Restricted credential is only returned for its endpoints; with none it is never returned. */
 export const credentialEndpointRule: WorkspaceRule = {
+  reads: ['vault'],
   check(ws, report) {
     for (const vault of crossIndex(ws).endpointVaults) {
       const creds = Array.isArray(vault.value.credentials) ? vault.value.credentials : [];
@@ -48,6 +49,7 @@ export const credentialEndpointRule: WorkspaceRule = {
  * domain is not the Vault host's own. Reported once per credential, naming every ECM that filters it.
  */
 export const credentialDomainRule: WorkspaceRule = {
+  reads: ['vault', 'ecm'],
   check(ws, report) {
     const index = crossIndex(ws);
     const matching = index.ecms.filter((e) => e.value.vault?.enableDomainMatching === true);

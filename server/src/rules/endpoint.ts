@@ -24,6 +24,7 @@ function jumpClientsByName(list: unknown[]): Map<string, number[]> {
 }
 
 export const endpointRule: WorkspaceRule = {
+  reads: ['pa', 'vault'],
   check(ws, report) {
     const index = crossIndex(ws);
     if (!index.endpointVaults.length) return;

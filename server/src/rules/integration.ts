@@ -17,6 +17,7 @@ function usedBy(index: CrossIndex, integration: Entry<'integration'>): { ecms: E
  * integration is not Active or not Application Authentication.
  */
 export const integrationRule: WorkspaceRule = {
+  reads: ['integration', 'ecm'],
   check(ws, report) {
     const index = crossIndex(ws);
     for (const entry of index.integrations) {
@@ -45,6 +46,7 @@ export const integrationRule: WorkspaceRule = {
 
 /** `integration/ip-not-allowed`: the ECM's address must be in its integration's `allowedIps`, or Vault answers 401. */
 export const integrationIpRule: WorkspaceRule = {
+  reads: ['integration', 'ecm'],
   check(ws, report) {
     const index = crossIndex(ws);
     for (const ecm of index.ecms) {

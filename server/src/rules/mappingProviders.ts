@@ -13,6 +13,7 @@ import type { WorkspaceRule } from './types';
  * provider, or the ECM signs users in under a provider Vault does not know.
  */
 export const mappingProviderRule: WorkspaceRule = {
+  reads: ['ecm', 'vault'],
   check(ws, report) {
     const index = crossIndex(ws);
     if (!index.vaults.length) return;
@@ -50,6 +51,7 @@ export const mappingProviderRule: WorkspaceRule = {
  * One diagnostic per domain, on the PA provider, naming the ECMs that lack the line.
  */
 export const unmappedDomainRule: WorkspaceRule = {
+  reads: ['ecm', 'pa', 'vault'],
   check(ws, report) {
     const index = crossIndex(ws);
     for (const pa of index.pas) {

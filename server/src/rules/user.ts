@@ -23,6 +23,7 @@ interface Verdict { i: number; kind: 'missing' | 'wrong-provider' | 'inactive' |
 const verdicts = new Memo<Verdict[]>();
 
 export const userRule: WorkspaceRule = {
+  reads: ['pa', 'vault', 'ecm'],
   check(ws, report) {
     const index = crossIndex(ws);
     if (!index.vaults.length) return; // no Vault described: nothing to compare with
