@@ -9,12 +9,12 @@
  * sessions.ts), the ECM filter on the Vault's rows (vaultRows.ts), the check-out transaction and its
  * locks (checkout.ts, keyedLock.ts, settle.ts, leases.ts), the trace (trace.ts), refusals (refusals.ts).
  */
-import type { TraceStep } from '../engine/injection';
+import type { CheckoutAnswer, FindAnswer, HealthAnswer } from '../../../protocol/broker';
+import type { TraceStep } from '../../../protocol/trace';
 import { isSameHolder, type RunAs } from '../domain/permissions';
 import { siteOfEcm, sitesOf, sourceAt, type EcmBinding } from '../domain/site';
 import type { Workspace } from '../model/workspace';
 import type { ManagedAccount, VaultClient } from '../vault/client';
-import type { CheckoutResult, FindResult } from './answers';
 import { VaultCheckouts, type CheckedOut } from './checkout';
 import { EcmSet, type EcmMember } from './ecmSet';
 import { BrokerError, fromVaultError } from './errors';
@@ -27,9 +27,7 @@ import { refusalByFiles, vaultFailure } from './refusals';
 import { SessionPool } from './sessions';
 import { checkoutFailedTrace, checkoutTrace, crossCheck, findTrace, vaultQueryStep, vaultSignInStep } from './trace';
 import { filterRows, vaultHolders } from './vaultRows';
-import { VaultTargets, type VaultHealth, type VaultPlan } from './vaultTargets';
-
-export type { BrokerCredential, CheckoutResult, FindResult } from './answers';
+import { VaultTargets, type VaultPlan } from './vaultTargets';
 
 export interface BrokerOptions {
   /** The ECM (by name) that connects first and so serves until disconnected. */
@@ -86,7 +84,7 @@ export class Broker {
 
   // ——— routes' logic ———
 
-  async find(body: unknown): Promise<FindResult> {
+  async find(body: unknown): Promise<FindAnswer & { ecm: string }> {
     const req = findBody(body);
     const member = this.serving();
     const { binding, credentials: fileCredentials } = this.files.ecm(member);
@@ -125,7 +123,7 @@ export class Broker {
     return { credentials, trace, ecm: member.name, runAs };
   }
 
-  async checkout(body: unknown): Promise<CheckoutResult & { trace: TraceStep[]; lease: Lease }> {
+  async checkout(body: unknown): Promise<CheckoutAnswer & { trace: TraceStep[]; lease: Lease }> {
     const req = checkoutBody(body);
     const member = this.serving();
     const { binding } = this.files.ecm(member);
@@ -186,7 +184,7 @@ export class Broker {
    * docs/broker-api.md's shape whatever the state; `vault.problem` says why a sign-in cannot work (no key, no
    * hostname) while the Vault's reachability is still probed when its address is known.
    */
-  async health(): Promise<{ status: 'ok'; ecm: string | null; vault: VaultHealth }> {
+  async health(): Promise<HealthAnswer> {
     const active = this.ecmSet.active();
     if (!active) return { status: 'ok', ecm: null, vault: { reachable: false } };
     return { status: 'ok', ecm: active.name, vault: await this.vaults.health(active) };

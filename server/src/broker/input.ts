@@ -2,20 +2,20 @@
  * The bodies the broker's routes accept (FORMATS.md §4), checked into typed requests: a field that is
  * missing, empty or not a string, or a credential id the broker never handed out, is a 400 that says which.
  */
-import { parseCredentialId, type InjectionRequest } from '../engine/injection';
+import type { CheckoutRequest, FindRequest } from '../../../protocol/broker';
+import { parseCredentialId } from '../engine/injection';
 import { BrokerError } from './errors';
 
 const FIND_FIELDS = ['user', 'securityProvider', 'endpoint'] as const;
 
-export interface CheckoutBody extends InjectionRequest {
-  credentialId: string;
+export interface CheckoutBody extends CheckoutRequest {
   /** The Vault system (the endpoint) and account the id names. */
   systemId: number;
   accountId: number;
 }
 
 /** POST /v1/credentials/find: who asks, for which jump client. */
-export function findBody(body: unknown): InjectionRequest {
+export function findBody(body: unknown): FindRequest {
   return fields(body, FIND_FIELDS);
 }
 

@@ -2,7 +2,8 @@
  * Why the broker refuses a find or check-out, as an HTTP error with the trace so far: a failure the files
  * decide alone (no Vault call would change it), or a Vault call that failed.
  */
-import type { Resolution, TraceStep } from '../engine/injection';
+import type { TraceStep } from '../../../protocol/trace';
+import type { Resolution } from '../engine/injection';
 import { BrokerError, fromVaultError } from './errors';
 import { vaultFailedTrace } from './trace';
 

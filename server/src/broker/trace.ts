@@ -3,10 +3,9 @@
  * happen, the ECM filter's own drops, a cross-check of the two answers, and the result. Every text the
  * broker adds to a trace is written here.
  */
-import type { Resolution, TraceStep } from '../engine/injection';
-import type { SourceRef } from '../domain/site';
+import type { CredentialAnswer, SourceRef, TraceStep } from '../../../protocol/trace';
+import type { Resolution } from '../engine/injection';
 import type { ManagedAccount } from '../vault/client';
-import type { BrokerCredential } from './answers';
 import { rowName } from './vaultRows';
 
 /** "12.3 ms" since `t0` (performance.now()). */
@@ -49,7 +48,7 @@ export function vaultFailedTrace(files: TraceStep[], passed: TraceStep[], step: 
 }
 
 /** Compares what the Vault listed with what the files grant (before the ECM's own filters). */
-export function crossCheck(rows: ManagedAccount[], res: Resolution, returned: BrokerCredential[]): TraceStep {
+export function crossCheck(rows: ManagedAccount[], res: Resolution, returned: CredentialAnswer[]): TraceStep {
   const vault = new Set(rows.map(rowName));
   const files = new Set(res.vaultOffers);
   const extra = [...vault].filter((n) => !files.has(n));
@@ -71,7 +70,7 @@ export function crossCheck(rows: ManagedAccount[], res: Resolution, returned: Br
  * A find's whole trace: the files' steps with the Vault's sign-in after `sign-in` and its query before the
  * credentials, then the ECM filter's drops the files did not already explain, the cross-check, the result.
  */
-export function findTrace(files: TraceStep[], signIn: TraceStep, query: TraceStep, filterDrops: TraceStep[], check: TraceStep, returned: BrokerCredential[]): TraceStep[] {
+export function findTrace(files: TraceStep[], signIn: TraceStep, query: TraceStep, filterDrops: TraceStep[], check: TraceStep, returned: CredentialAnswer[]): TraceStep[] {
   const out = withoutResult(files);
   const at = (pred: (t: TraceStep) => boolean, fallback: number) => { const i = out.findIndex(pred); return i === -1 ? fallback : i; };
   out.splice(at((t) => t.step === 'sign-in', out.length - 1) + 1, 0, signIn);

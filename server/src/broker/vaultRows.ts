@@ -2,13 +2,12 @@
  * The Vault's ManagedAccounts rows as the ECM returns them to PA: each row through the ECM's filter
  * (domain/ecmFilter.ts), with the facts the Vault left out (access type, domain) taken from the files.
  */
-import type { TraceStep } from '../engine/injection';
+import type { CredentialAnswer, TraceStep } from '../../../protocol/trace';
 import { ecmFilter, ecmFilterSettings } from '../domain/ecmFilter';
 import type { RunAs } from '../domain/permissions';
 import { sourceAt, type EcmBinding } from '../domain/site';
 import type { VaultCredential } from '../model/inventory';
 import type { ManagedAccount } from '../vault/client';
-import type { BrokerCredential } from './answers';
 
 /** The name a row goes by: the credential's (the sandbox says it), else the account's. */
 export function rowName(r: ManagedAccount): string {
@@ -29,10 +28,10 @@ export function vaultHolders(rows: ManagedAccount[]): Map<string, string> {
 export function filterRows(
   rows: ManagedAccount[], b: EcmBinding, files: Map<string | undefined, VaultCredential>, runAs: RunAs,
   leaseHolder: (credential: string) => string | undefined,
-): { credentials: BrokerCredential[]; drops: TraceStep[] } {
+): { credentials: CredentialAnswer[]; drops: TraceStep[] } {
   const settings = ecmFilterSettings(b.ecm.value);
   const vaultDomain = b.vault?.value.domain;
-  const credentials: BrokerCredential[] = [];
+  const credentials: CredentialAnswer[] = [];
   const drops: TraceStep[] = [];
   const sources = new Map<string, TraceStep['source']>();
   const drop = (credential: string, detail: string, setting: string) => {

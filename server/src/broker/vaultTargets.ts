@@ -7,7 +7,8 @@
 import { request as undiciRequest, type Agent } from 'undici';
 import { envSecrets, resolveSecret, type SecretLookup } from '../model/secrets';
 import { apiBaseUrl, createVaultAgent } from '../vault/client';
-import type { TraceStep } from '../engine/injection';
+import type { HealthAnswer } from '../../../protocol/broker';
+import type { TraceStep } from '../../../protocol/trace';
 import type { EcmMember } from './ecmSet';
 import { BrokerError, fromVaultError } from './errors';
 import { VaultTarget } from './sessions';
@@ -22,9 +23,6 @@ export interface VaultPlan {
   secrets?: SecretLookup;
   timeoutMs?: number;
 }
-
-/** GET /v1/health's `vault` (FORMATS.md §4). */
-export interface VaultHealth { reachable: boolean; url?: string; problem?: { code: string; message: string } }
 
 export class VaultTargets {
   private readonly agents = new Map<string, Agent>();
@@ -50,7 +48,7 @@ export class VaultTargets {
    * Whether the ECM's Vault answers, asked afresh each time (a Vault that just went down or came back is
    * seen at once); `problem` says why a sign-in cannot work while reachability is still probed.
    */
-  async health(member: EcmMember): Promise<VaultHealth> {
+  async health(member: EcmMember): Promise<HealthAnswer['vault']> {
     const made = this.lookup(member);
     const problem = made instanceof BrokerError ? { code: made.code, message: made.message } : undefined;
     const where = made instanceof BrokerError ? this.endpoint(member) : { hostname: made.hostname, agent: made.dispatcher };

@@ -7,7 +7,7 @@
  * caller words its own trace step or diagnostic around the verdict's reason.
  */
 import type { EcmConfig } from '../model/inventory';
-import { isSameHolder, sameName, type RunAs } from './permissions';
+import { isRestricted, isSameHolder, sameName, type RunAs } from './permissions';
 
 export interface EcmFilterSettings {
   /** Include Unavailable Credentials: list credentials someone else holds too, as unavailable. */
@@ -25,8 +25,8 @@ export function ecmFilterSettings(ecm: EcmConfig | undefined): EcmFilterSettings
 /** What the filter looks at in one credential (from the Vault file, or from the Vault's answer). */
 export interface CredentialFacts {
   /** `Restricted` or `Shared` (any case). */
-  accessType?: unknown;
-  domain?: unknown;
+  accessType?: string;
+  domain?: string;
   /** Who has it checked out, if anyone: a username or `PROVIDER\username`. */
   holder?: string;
   /** The Vault itself says it is not available, whoever holds it. */
@@ -54,7 +54,7 @@ const HELD: EcmFilterVerdict = Object.freeze({
 export function ecmFilter(settings: EcmFilterSettings, vaultDomain: unknown, facts: CredentialFacts, runAs?: RunAs): EcmFilterVerdict {
   const held = facts.unavailable === true || (!!facts.holder && !(runAs && isSameHolder(facts.holder, runAs)));
   if (held && !settings.includeUnavailable) return HELD;
-  if (settings.domainMatching && sameName(facts.accessType, 'Restricted') && !sameName(facts.domain, vaultDomain)) {
+  if (settings.domainMatching && isRestricted(facts) && !sameName(facts.domain, vaultDomain)) {
     return {
       kept: false, reason: 'foreign-domain', setting: 'enableDomainMatching',
       because: `from domain ${facts.domain ?? '(none)'}, not the Vault host's domain ${vaultDomain ?? '(none)'}; Domain Matching is on, so the ECM withholds it`,
