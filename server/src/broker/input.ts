@@ -1,5 +1,5 @@
 /**
- * The bodies the broker's routes accept (FORMATS.md §4), checked into typed requests: a field that is
+ * The bodies the broker's routes accept (docs/broker-api.md), checked into typed requests: a field that is
  * missing, empty or not a string, or a credential id the broker never handed out, is a 400 that says which.
  */
 import type { CheckoutRequest, FindRequest } from '../../../protocol/broker';

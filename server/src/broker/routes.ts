@@ -1,5 +1,5 @@
 /**
- * The broker's routes (FORMATS.md §4) as one table of method, path pattern and handler: a request is
+ * The broker's routes (docs/broker-api.md) as one table of method, path pattern and handler: a request is
  * matched against it, a known path with another method is a 405, and the 404 lists the table.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -32,7 +32,7 @@ interface Route {
   handle(call: RouteCall, params: string[]): Promise<Answer>;
 }
 
-/** The broker's routes (FORMATS.md §4). */
+/** The broker's routes (docs/broker-api.md#routes). */
 const ROUTES: Route[] = [
   { method: 'GET', pattern: '/v1/health', handle: async ({ broker }) => ({ status: 200, body: await broker.health() }) },
   { method: 'POST', pattern: '/v1/credentials/find', handle: find },

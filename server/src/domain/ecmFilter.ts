@@ -1,10 +1,11 @@
 /**
  * The ECM's own filter on the credentials the Vault lets a user check out, from two settings of its Vault
- * plugin: with Include Unavailable Credentials off it leaves out a credential someone else has checked
- * out; with Enable Domain Matching on it withholds a Restricted credential whose domain is not the Vault
- * host's. Written once, so the resolution (engine/injection.ts), the code lens (engine/injectionSummary.ts),
- * the broker and the `credential/domain-filtered` rule cannot disagree. Pure: facts in, a verdict out; each
- * caller words its own trace step or diagnostic around the verdict's reason.
+ * plugin (docs/domain.md, "The Vault plugin"): with Include Unavailable Credentials off it leaves out a
+ * credential someone else has checked out; with Enable Domain Matching on it withholds a Restricted
+ * credential whose domain is not the Vault host's. Written once, so the resolution (engine/injection.ts),
+ * the code lens (engine/injectionSummary.ts), the broker (broker/vaultRows.ts) and the
+ * `credential/domain-filtered` rule cannot disagree. Pure: facts in, a verdict out; each caller words its
+ * own trace step or diagnostic around the verdict's reason.
  */
 import type { EcmConfig } from '../model/inventory';
 import { isRestricted, isSameHolder, sameName, type RunAs } from './permissions';
