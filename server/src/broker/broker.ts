@@ -164,9 +164,9 @@ export class Broker {
         credential: known?.name, username: offered?.username, minutes, leaseMs, reason,
       });
     } catch (e) {
-      const be = fromVaultError(e);
-      be.trace = checkoutFailedTrace(resolution.trace, be.message);
-      throw be;
+      const refusal = fromVaultError(e);
+      refusal.trace = checkoutFailedTrace(resolution.trace, refusal.message);
+      throw refusal;
     }
     const { lease, password, requestId } = done;
     this.opts.log.emit({ type: 'lease', action: 'checkout', leaseId: lease.id, credential: lease.credential, runAs, ecm: member.name, expiresAt: new Date(lease.expiresAt).toISOString() });

@@ -3,7 +3,7 @@
  * record the lease; or, when it fails half-way, hand what the Vault may hold to the settler (settle.ts).
  * Vault-side changes to one user's check-out of one account (check-out, check-in, settling) happen one at
  * a time: with ConflictOption reuse, a check-in must not end a request a concurrent check-out is about to
- * hand out. They take turns on a lock keyed by Vault session and account.
+ * hand out. Each holds a lock keyed by Vault session and account while it runs.
  */
 import type { VaultClient } from '../vault/client';
 import { KeyedLock } from './keyedLock';
@@ -47,7 +47,7 @@ export class VaultCheckouts {
       timeoutMs,
       held: (runAs, requestId) => leases.open().some((l) => l.requestId === requestId && l.runAs === runAs),
       busy: (client, accountId) => (this.underWay.get(client)?.get(accountId) ?? 0) > 0,
-      turn: (client, accountId) => this.locks.acquire(this.lockKey(client, accountId)),
+      lock: (client, accountId) => this.locks.acquire(this.lockKey(client, accountId)),
       onSettled: (u, ids) => { if (ids.length) log.emit({ type: 'info', message: `checked in Vault request${ids.length === 1 ? '' : 's'} ${ids.join(', ')} of ${u.runAs}, left open by a check-out that failed` }); },
       onGiveUp: (u) => log.emit({ type: 'warning', message: `A check-out of ${u.runAs} failed half-way and the Vault could not be asked since; its request (if any) ends when it expires.` }),
     });
@@ -99,7 +99,7 @@ export class VaultCheckouts {
     return { lease, password, requestId };
   }
 
-  /** The caller's check-in of a lease, in turn with other changes to the same check-out. */
+  /** The caller's check-in of a lease, under the lock of its session and account. */
   async checkIn(leaseId: string): Promise<Lease> {
     const key = this.leaseLockKeys.get(leaseId);
     const release = key ? await this.locks.acquire(key) : () => undefined;

@@ -28,9 +28,9 @@ export function refusalByFiles(r: Resolution, route: 'find' | 'checkout'): Broke
  * A Vault call of `step` failed: the error with the files' trace, the Vault steps that passed before it
  * and the failed one. When the files already said why the Vault refuses, their more precise code is kept.
  */
-export function vaultFailure(e: unknown, res: Resolution, step: string, what: string, passed: TraceStep[] = []): BrokerError {
-  let be = fromVaultError(e);
-  if (be.code === 'vault-auth-failed' && res.failure?.code === 'user-not-found') be = new BrokerError(404, 'user-not-found', `${res.failure.message} (${be.message})`);
-  be.trace = vaultFailedTrace(res.trace, passed, step, `${what}: ${be.message}`);
-  return be;
+export function vaultFailure(e: unknown, resolution: Resolution, step: string, what: string, passed: TraceStep[] = []): BrokerError {
+  let refusal = fromVaultError(e);
+  if (refusal.code === 'vault-auth-failed' && resolution.failure?.code === 'user-not-found') refusal = new BrokerError(404, 'user-not-found', `${resolution.failure.message} (${refusal.message})`);
+  refusal.trace = vaultFailedTrace(resolution.trace, passed, step, `${what}: ${refusal.message}`);
+  return refusal;
 }

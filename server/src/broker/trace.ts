@@ -48,12 +48,12 @@ export function vaultFailedTrace(files: TraceStep[], passed: TraceStep[], step: 
 }
 
 /** Compares what the Vault listed with what the files grant (before the ECM's own filters). */
-export function crossCheck(rows: ManagedAccount[], res: Resolution, returned: CredentialAnswer[]): TraceStep {
+export function crossCheck(rows: ManagedAccount[], resolution: Resolution, returned: CredentialAnswer[]): TraceStep {
   const vault = new Set(rows.map(rowName));
-  const files = new Set(res.vaultOffers);
+  const files = new Set(resolution.vaultOffers);
   const extra = [...vault].filter((n) => !files.has(n));
   const missing = [...files].filter((n) => !vault.has(n));
-  const ecmFiles = res.credentials.map((c) => c.name).sort().join(',');
+  const ecmFiles = resolution.credentials.map((c) => c.name).sort().join(',');
   const ecmVault = returned.map((c) => c.name).sort().join(',');
   if (!extra.length && !missing.length && ecmFiles === ecmVault) {
     return { step: 'cross-check', outcome: 'pass', detail: `The Vault's answer matches the files (${vault.size} listed, ${returned.length} returned).` };
