@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { startBroker } from '../../server/src/broker';
+import { startBroker } from '../../server/src/broker/start';
 import { BrokerLog } from '../../server/src/broker/log';
 import { VaultClient } from '../../server/src/vault/client';
 import { startSandbox } from '../../server/src/vault/sandbox';

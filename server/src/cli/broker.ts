@@ -9,7 +9,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { startBroker } from '../broker';
+import { startBroker } from '../broker/start';
 import { BrokerLog, formatEvent } from '../broker/log';
 import { list, type VaultCredential } from '../model/inventory';
 import { envSecrets, parseSecretRef } from '../model/secrets';

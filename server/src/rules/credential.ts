@@ -4,6 +4,7 @@ import { vaultUrlKey } from './ecm';
 import type { VaultCredential } from '../model/inventory';
 import type { Entry } from '../model/workspace';
 import { isRestricted } from '../domain/permissions';
+import { ecmFilter, ecmFilterSettings } from '../domain/ecmFilter';
 import { eachItem, has, names, relatedAt, str } from './crossHelpers';
 import type { Related, WorkspaceRule } from './types';
 
@@ -52,7 +53,7 @@ export const credentialDomainRule: WorkspaceRule = {
   reads: ['vault', 'ecm'],
   check(ws, report) {
     const index = crossIndex(ws);
-    const matching = index.ecms.filter((e) => e.value.vault?.enableDomainMatching === true);
+    const matching = index.ecms.filter((e) => ecmFilterSettings(e.value).domainMatching);
     if (!matching.length) return;
     for (const vault of index.vaults) {
       const domain = str(vault.value.domain)?.trim().toLowerCase();
@@ -64,9 +65,10 @@ export const credentialDomainRule: WorkspaceRule = {
         ...ecms.map((e) => relatedAt(e.file, ['vault', 'enableDomainMatching'], `Domain Matching is on in ECM ${str(e.value.name) ?? ''}`)),
         relatedAt(vault.file, has(vault.file, ['domain']) ? ['domain'] : [], `the Vault host's domain, ${domain}`),
       ]);
+      const filter = ecmFilterSettings(ecms[0].value);
       eachItem<VaultCredential>(vault.value.credentials, (c, i) => {
-        const cd = str(c.domain)?.trim().toLowerCase();
-        if (!cd || cd === domain || !isRestricted(c)) return;
+        // Only a credential that names its domain is reported: the message says which domain it is.
+        if (!str(c.domain) || ecmFilter(filter, domain, { accessType: c.accessType, domain: c.domain }).kept) return;
         report({
           uri: vault.file.uri,
           code: 'credential/domain-filtered',
