@@ -35,7 +35,7 @@ describe('packages as users install them', () => {
     const files = info.files.map((f) => f.path).sort();
     assert.deepEqual(files.filter((f) => !f.startsWith('templates/')),
       ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/cli.js', 'dist/ecmkit-net.js', 'dist/ecmkit.js', 'package.json']);
-    assert.ok(files.includes('templates/github-workflow.yml') && files.includes('templates/.pre-commit-hooks.yaml'), files.join(' '));
+    assert.ok(files.includes('templates/github-workflow.yml') && files.includes('templates/pre-commit-config.yaml'), files.join(' '));
 
     const user = path.join(work, 'user');
     cpSync(EXAMPLES, path.join(user, 'examples'), { recursive: true });
