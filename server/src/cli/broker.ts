@@ -16,7 +16,7 @@ import { envSecrets, parseSecretRef } from '../model/secrets';
 import { Workspace } from '../model/workspace';
 import { SandboxKeyError } from '../vault/sandbox';
 import { flag, parseArgs, UsageError } from './args';
-import { readCaPem, requireParsedEcm } from './inputFiles';
+import { keyFieldsOf, readCaPem, requireParsedEcm, requireUsableKey, requireUsableKeyFields } from './inputFiles';
 import { askSecrets, closingIpc, ipcOn, parentGone, type SecretRequest } from './ipc';
 
 export const run = closingIpc(runCommand);
@@ -59,6 +59,8 @@ async function runCommand(argv: string[]): Promise<number> {
   // From the editor (--ipc): secrets come from its SecretStorage over the channel, never argv or env.
   const dir = flag(args, 'workspace') ?? (flag(args, 'ecm') ? path.dirname(flag(args, 'ecm')!) : '.');
   const secrets = ipc && !key ? await askSecrets(await secretsNeeded(dir, args.flags.has('sandbox'))) : envSecrets;
+  if (key) requireUsableKey(key, `The key in ${keyFile} (--key-file)`);
+  else requireUsableKeyFields(await keyFieldsOf(dir, { ecm: true, integration: args.flags.has('sandbox') }), secrets, ipc);
 
   const log = new BrokerLog();
   if (format !== 'quiet') {

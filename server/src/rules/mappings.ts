@@ -2,6 +2,8 @@ import type { FileRule } from './types';
 import { mappingLines, type MappingLine } from '../domain/mappingLines';
 
 const FQDN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+/** Whether the left side of a mapping line is a domain FQDN (else `mapping/syntax`). */
+export const isMappingFqdn = (s: string): boolean => FQDN.test(s);
 // NetBIOS names: up to 15 characters, none of \ / : * ? " < > | and no dots or spaces.
 const NETBIOS_BAD = /[\\/:*?"<>|.\s,=]/;
 
@@ -21,7 +23,7 @@ export const mappingsRule: FileRule = {
         report({ code: 'mapping/syntax', range: line.range, message: `\`${line.text}\` is not a mapping: write one \`fqdn=NETBIOS\` per line, e.g. \`corp.example.com=CORP\`.` });
         continue;
       }
-      if (!FQDN.test(line.fqdn)) {
+      if (!isMappingFqdn(line.fqdn)) {
         report({ code: 'mapping/syntax', range: line.fqdnRange!, message: `\`${line.fqdn}\` is not a domain FQDN: write the AD domain as PA reports it, e.g. \`corp.example.com\`.` });
         continue;
       }
