@@ -114,7 +114,11 @@ function run(syntax: 'yaml' | 'json'): Row[] {
       errors: fresh.filter((x) => x.diagnostic.severity === 1).length,
       warnings: fresh.filter((x) => x.diagnostic.severity === 2).length,
       outside: m.breaks ? fresh.filter((x) => x.uri !== f.uri).length : 0,
-      rootFirst: !!first && first.uri === f.uri && editedLines.has(first.diagnostic.range.start.line),
+      // The first finding sits on the edited line — or is the other side of a two-sided mismatch whose
+      // related information points at it (an email differs: either side may be the one to change).
+      rootFirst: !!first && ((first.uri === f.uri && editedLines.has(first.diagnostic.range.start.line))
+        || (fresh.some((x) => x.uri === f.uri && editedLines.has(x.diagnostic.range.start.line))
+          && !!first.diagnostic.relatedInformation?.some((r) => r.location.uri === f.uri && editedLines.has(r.location.range.start.line)))),
       first: first ? `${path.basename(first.uri)}:${first.diagnostic.range.start.line + 1} ${first.diagnostic.code}: ${String(first.diagnostic.message).slice(0, 110)}` : undefined,
       ms,
     });

@@ -1,12 +1,12 @@
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { ParsedFile } from '../model/document';
 import type { Workspace } from '../model/workspace';
-import type { RuleCode, SeveritySetting } from '../rules/codes';
+import type { Overrides } from '../rules/codes';
 import { byFile, byPosition, settle, type Settled } from './oneFinding';
 import { FILE_RULES, WORKSPACE_RULES } from '../rules';
 import type { Finding, Report } from '../rules/types';
 
-export type Overrides = Partial<Record<RuleCode, SeveritySetting>>;
+export type { Overrides };
 
 /** The findings of a file's previous version, and whether that version parsed (so every rule ran on it). */
 export interface PreviousCheck { findings: Finding[]; parsed: boolean }

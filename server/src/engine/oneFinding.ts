@@ -7,9 +7,8 @@
  * Files that do not parse are kept from the cross-file rules before they run (engine/check.ts).
  */
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
-import { RULES, type RuleCode, type Severity } from '../rules/codes';
+import { RULES, type Overrides, type RuleCode, type Severity } from '../rules/codes';
 import type { Finding } from '../rules/types';
-import type { Overrides } from './check';
 
 const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

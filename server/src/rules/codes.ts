@@ -38,6 +38,9 @@ export const RULES = {
 
 export type RuleCode = keyof typeof RULES;
 
+/** `ecmkit.rules`: a severity per code, overriding the default. */
+export type Overrides = Partial<Record<RuleCode, SeveritySetting>>;
+
 export function isRuleCode(code: string): code is RuleCode {
   return Object.prototype.hasOwnProperty.call(RULES, code);
 }

@@ -90,7 +90,7 @@ export const ecmVaultRule: WorkspaceRule = {
           uri: ecm.file.uri,
           code: 'ecm/unknown-integration',
           range: ecm.file.rangeAt(['vault', 'integration']),
-          message: `No integration is named \`${iname}\`${suggestion ? `: did you mean \`${suggestion}\`?` : `: the workspace has ${names(known)}. Correct the name, or add an \`*.integration.yaml\` file for it.`}`,
+          message: `No integration is named ${names([iname])}${suggestion ? `: did you mean \`${suggestion}\`?` : `: the workspace has ${names(known)}. Correct the name, or add an \`*.integration.yaml\` file for it.`}`,
           related: index.integrations.slice(0, MAX_RELATED).map((i) => relatedAt(i.file, ['name'], `integration ${str(i.value.name) ?? ''}`)),
           data: suggestion ? { replaceWith: suggestion } : undefined,
         });

@@ -28,7 +28,10 @@ export const integrationRule: WorkspaceRule = {
         const { ecms, related } = usedBy(index, entry);
         report({
           uri: file.uri, code: 'integration/inactive', range: file.rangeAt(['status']), related,
-          message: `${label} is ${status}: Vault rejects every sign-in with it${ecms.length ? ` (used by ${names(ecms.map((e) => str(e.value.name) ?? '?'))})` : ''}, so no credential is injected. Set \`status: Active\`.`,
+          // `active` is not Active: the words must match the value, never call it active.
+          message: status.trim().toLowerCase() === 'active'
+            ? `${label} has status \`${status.trim()}\`, which is not \`Active\` (the status is case-sensitive): Vault treats it as not active and rejects every sign-in with it${ecms.length ? ` (used by ${names(ecms.map((e) => str(e.value.name) ?? '?'))})` : ''}. Write \`status: Active\`.`
+            : `${label} is ${status}: Vault rejects every sign-in with it${ecms.length ? ` (used by ${names(ecms.map((e) => str(e.value.name) ?? '?'))})` : ''}, so no credential is injected. Set \`status: Active\`.`,
           data: { replaceWith: 'Active' },
         });
       }

@@ -7,6 +7,7 @@ import { closest } from '../domain/closest';
 import { eachItem, has, MAX_RELATED, names, plural, relatedAt, str } from './crossHelpers';
 import { mappingLines } from '../domain/mappingLines';
 import type { WorkspaceRule } from './types';
+import { unknownVaultProvider } from './causes';
 
 /**
  * `mapping/unknown-provider`: every mapping target and the default provider must be a Vault security
@@ -36,11 +37,11 @@ export const mappingProviderRule: WorkspaceRule = {
       for (const line of mappingLines(ecm.file)) {
         if (!line.netbios || !line.netbiosRange) continue;
         const p = problem(line.netbios);
-        if (p) report({ uri: ecm.file.uri, code: 'mapping/unknown-provider', range: line.netbiosRange, related: related(), ...p });
+        if (p) report({ uri: ecm.file.uri, code: 'mapping/unknown-provider', range: line.netbiosRange, related: related(), rootOf: unknownVaultProvider(line.netbios), ...p });
       }
       const def = str(ecm.value.vault?.defaultSecurityProvider)?.trim();
       const p = def && problem(def);
-      if (p) report({ uri: ecm.file.uri, code: 'mapping/unknown-provider', range: ecm.file.rangeAt(['vault', 'defaultSecurityProvider']), related: related(), ...p });
+      if (p) report({ uri: ecm.file.uri, code: 'mapping/unknown-provider', range: ecm.file.rangeAt(['vault', 'defaultSecurityProvider']), related: related(), rootOf: unknownVaultProvider(def), ...p });
     }
   },
 };

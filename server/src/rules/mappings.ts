@@ -1,4 +1,5 @@
 import type { FileRule } from './types';
+import { unknownVaultProvider } from './causes';
 import { mappingLines, type MappingLine } from '../domain/mappingLines';
 
 const FQDN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i;
@@ -34,6 +35,8 @@ export const mappingsRule: FileRule = {
           message: line.netbios.length > 15
             ? `NetBIOS name \`${line.netbios}\` has ${line.netbios.length} characters; NetBIOS names have at most 15. Use the domain's pre-Windows 2000 name.`
             : `NetBIOS name \`${line.netbios}\` contains characters NetBIOS does not allow (\\ / : * ? " < > | . or spaces).`,
+          // Users of this domain are then looked up under a provider Vault cannot have: this is why.
+          rootOf: unknownVaultProvider(line.netbios),
         });
       }
       const key = line.fqdn.toLowerCase();
