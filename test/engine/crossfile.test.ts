@@ -385,7 +385,7 @@ describe('credential/domain-filtered', () => {
     const onSwitch = shown.get(r[1].f.uri)!.filter((d) => d.code === 'credential/domain-filtered');
     assert.equal(onSwitch.length, 1);
     assert.equal(onSwitch[0].severity, 2);
-    assert.match(onSwitch[0].message, /Affects 1 Restricted credential, e\.g\. `db01-sa`/);
+    assert.match(String(onSwitch[0].message), /Affects 1 Restricted credential, e\.g\. `db01-sa`/);
     assert.deepEqual(shown.get(r[0].f.uri)!.filter((d) => d.code === 'credential/domain-filtered').map((d) => d.severity), [4], 'the credential itself: a hint');
   });
   it('is quiet with Domain Matching off, and for Shared credentials', () => {

@@ -11,4 +11,6 @@ export interface CliDiagnostic {
   severity: (typeof SEVERITY)[number];
   code: string;
   message: string;
+  /** Where the cause or the other side is (LSP related information). */
+  related?: { file: string; range: Diagnostic['range']; message: string }[];
 }

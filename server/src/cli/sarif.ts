@@ -30,19 +30,18 @@ export function toSarif(diagnostics: CliDiagnostic[]): object {
         ruleIndex: ruleIndex.get(d.code),
         level: LEVEL[d.severity],
         message: { text: d.message },
-        locations: [{
-          physicalLocation: {
-            artifactLocation: { uri: d.file.split(/[\\/]/).map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' },
-            region: {
-              startLine: d.range.start.line + 1,
-              startColumn: d.range.start.character + 1,
-              endLine: d.range.end.line + 1,
-              endColumn: d.range.end.character + 1,
-            },
-          },
-        }],
+        locations: [{ physicalLocation: physical(d.file, d.range) }],
+        // The cause, or the other side of a mismatch: code scanning links them under the result.
+        ...(d.related?.length ? { relatedLocations: d.related.map((r, id) => ({ id, physicalLocation: physical(r.file, r.range), message: { text: r.message } })) } : {}),
       })),
     }],
+  };
+}
+
+function physical(file: string, range: CliDiagnostic['range']): object {
+  return {
+    artifactLocation: { uri: file.split(/[\\/]/).map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' },
+    region: { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 },
   };
 }
 

@@ -37,9 +37,15 @@ const RANK = new Map<string, number>(SPECIFICITY.map((c, i) => [c, i]));
 const rank = (code: string): number => RANK.get(code) ?? SPECIFICITY.length;
 
 /** A finding as reported: its diagnostic, and whether it explains others (roots are listed first). */
-export interface Settled { uri: string; diagnostic: Diagnostic; root: boolean }
+export interface Settled {
+  uri: string;
+  diagnostic: Diagnostic;
+  root: boolean;
+  /** For a root: the files of the findings it explains (a check of one file reports a root elsewhere that explains its findings). */
+  explains?: Set<string>;
+}
 
-interface Live { f: Finding; severity: Severity; message: string; related: NonNullable<Finding['related']>; root: boolean }
+interface Live { f: Finding; severity: Severity; message: string; related: NonNullable<Finding['related']>; root: boolean; explains?: Set<string> }
 
 const rangeKey = (uri: string, r: Range): string => `${uri}#${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 const before = (a: Finding, b: Finding): boolean =>
@@ -94,6 +100,7 @@ export function settle(findings: Finding[], overrides: Overrides = {}): Settled[
     const example = deps[0];
     root.message = `${root.message.replace(/\s*$/, '')} Affects ${n.toLocaleString('en-US')} ${cause.noun}${n === 1 ? '' : 's'}${roots.has(key) ? '' : ' in all'}, e.g. ${example.f.cause!.subject}.`;
     root.related.unshift({ uri: example.f.uri, range: example.f.range, message: `e.g. ${example.f.cause!.subject}` });
+    root.explains = new Set(deps.map((d) => d.f.uri));
     for (const d of deps) {
       if (d.f.cause?.keep === 'hint') d.severity = 'hint';
       else gone.add(d);
@@ -101,7 +108,7 @@ export function settle(findings: Finding[], overrides: Overrides = {}): Settled[
   }
   if (gone.size) live = live.filter((l) => !gone.has(l));
 
-  return live.map((l) => ({ uri: l.f.uri, diagnostic: toDiagnostic(l), root: l.root }));
+  return live.map((l) => ({ uri: l.f.uri, diagnostic: toDiagnostic(l), root: l.root, ...(l.explains ? { explains: l.explains } : {}) }));
 }
 
 function toDiagnostic(l: Live): Diagnostic {

@@ -29,6 +29,7 @@ function nonEmpty(v: unknown): boolean {
 
 /** `credential/no-endpoint`: a Restricted credential is only returned for its endpoints; with none it is never returned. */
 export const credentialEndpointRule: WorkspaceRule = {
+  codes: ['credential/no-endpoint'],
   reads: ['vault'],
   check(ws, report) {
     for (const vault of crossIndex(ws).endpointVaults) {
@@ -51,6 +52,7 @@ export const credentialEndpointRule: WorkspaceRule = {
  * domain is not the Vault host's own. Reported once per credential, naming every ECM that filters it.
  */
 export const credentialDomainRule: WorkspaceRule = {
+  codes: ['credential/domain-filtered'],
   reads: ['vault', 'ecm'],
   check(ws, report) {
     const index = crossIndex(ws);

@@ -13,6 +13,7 @@ const ecmName = (e: Entry<'ecm'>): string => str(e.value.name) ?? 'This ECM';
 
 /** `ecm/dynamic-host`: the integration allows addresses, so the ECM needs a fixed one. */
 export const ecmHostRule: WorkspaceRule = {
+  codes: ['ecm/dynamic-host'],
   reads: ['ecm'],
   check(ws, report) {
     for (const ecm of crossIndex(ws).ecms) {
@@ -33,6 +34,7 @@ export const ecmHostRule: WorkspaceRule = {
 
 /** `ecm/too-many`: a sixth ECM for a site never serves. */
 export const ecmCountRule: WorkspaceRule = {
+  codes: ['ecm/too-many'],
   reads: ['ecm', 'pa'],
   check(ws, report) {
     for (const [site, ecms] of groupBy(crossIndex(ws).ecms, (ecm) => siteKey(ecm.value.site))) {
@@ -55,6 +57,7 @@ export const ecmCountRule: WorkspaceRule = {
  * the broker tell ECMs apart by name, so a copied file that kept its name makes failover ambiguous.
  */
 export const ecmNameRule: WorkspaceRule = {
+  codes: ['schema/type'],
   reads: ['ecm'],
   check(ws, report) {
     for (const ecms of groupBy(crossIndex(ws).ecms, (ecm) => str(ecm.value.name)?.toLowerCase()).values()) {
@@ -74,6 +77,7 @@ export const ecmNameRule: WorkspaceRule = {
 
 /** `ecm/unknown-integration`, `ecm/shared-key-mismatch`, `ecm/vault-hostname-mismatch`. */
 export const ecmVaultRule: WorkspaceRule = {
+  codes: ['ecm/unknown-integration', 'ecm/shared-key-mismatch', 'ecm/vault-hostname-mismatch'],
   reads: ['ecm', 'integration', 'vault'],
   check(ws, report) {
     const index = crossIndex(ws);

@@ -25,6 +25,7 @@ function jumpClientsByName(list: unknown[]): Map<string, number[]> {
 }
 
 export const endpointRule: WorkspaceRule = {
+  codes: ['endpoint/not-in-vault', 'endpoint/name-mismatch'],
   reads: ['pa', 'vault'],
   check(ws, report) {
     const index = crossIndex(ws);

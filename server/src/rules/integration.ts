@@ -17,6 +17,7 @@ function usedBy(index: CrossIndex, integration: Entry<'integration'>): { ecms: E
  * integration is not Active or not Application Authentication.
  */
 export const integrationRule: WorkspaceRule = {
+  codes: ['integration/inactive', 'integration/auth-type'],
   reads: ['integration', 'ecm'],
   check(ws, report) {
     const index = crossIndex(ws);
@@ -49,6 +50,7 @@ export const integrationRule: WorkspaceRule = {
 
 /** `integration/ip-not-allowed`: the ECM's address must be in its integration's `allowedIps`, or Vault answers 401. */
 export const integrationIpRule: WorkspaceRule = {
+  codes: ['integration/ip-not-allowed'],
   reads: ['integration', 'ecm'],
   check(ws, report) {
     const index = crossIndex(ws);

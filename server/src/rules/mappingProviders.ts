@@ -14,6 +14,7 @@ import { unknownVaultProvider } from './causes';
  * provider, or the ECM signs users in under a provider Vault does not know.
  */
 export const mappingProviderRule: WorkspaceRule = {
+  codes: ['mapping/unknown-provider'],
   reads: ['ecm', 'vault'],
   check(ws, report) {
     const index = crossIndex(ws);
@@ -52,6 +53,7 @@ export const mappingProviderRule: WorkspaceRule = {
  * One diagnostic per domain, on the PA provider, naming the ECMs that lack the line.
  */
 export const unmappedDomainRule: WorkspaceRule = {
+  codes: ['mapping/unmapped-domain'],
   reads: ['ecm', 'pa', 'vault'],
   check(ws, report) {
     const index = crossIndex(ws);

@@ -26,6 +26,7 @@ const MAX_FUZZY = 2000;
  * references of a large inventory on every edit); the tree is read only for what is reported.
  */
 export const refsRule: WorkspaceRule = {
+  codes: ['ref/unknown'],
   reads: ['vault', 'pa'],
   check(ws, report) {
     const index = crossIndex(ws);

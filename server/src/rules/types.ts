@@ -57,6 +57,8 @@ export interface FileRule {
 
 /** A rule that looks across files; it may report on any file of the workspace. */
 export interface WorkspaceRule {
+  /** The codes it reports (to say which checks could not run when a kind of file is missing). */
+  codes: readonly RuleCode[];
   /**
    * Every file kind the rule reads. While a file of one of them does not parse, the rule does not run:
    * nothing is concluded from what could be read of it (docs/rules.md#one-mistake-one-finding).

@@ -24,6 +24,7 @@ interface Verdict { i: number; kind: 'missing' | 'wrong-provider' | 'inactive' |
 const verdicts = new Memo<Verdict[]>();
 
 export const userRule: WorkspaceRule = {
+  codes: ['user/not-in-vault', 'user/inactive', 'user/email-mismatch', 'user/no-checkout'],
   reads: ['pa', 'vault', 'ecm'],
   check(ws, report) {
     const index = crossIndex(ws);
