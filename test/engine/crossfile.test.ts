@@ -1,31 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { checkWorkspace, diagnoseWorkspace } from '../../server/src/engine/check';
-import { ParsedFile } from '../../server/src/model/document';
 import { Workspace } from '../../server/src/model/workspace';
 import type { Finding } from '../../server/src/rules/types';
-import { EXAMPLES, textAt } from '../support/fixtures';
-
-const BASE: Record<string, string> = Object.fromEntries(readdirSync(EXAMPLES).map((n) => [n, readFileSync(path.join(EXAMPLES, n), 'utf8')]));
-
-type Edit = Record<string, ((text: string) => string) | string | null>;
-
-/** The examples, edited: a function rewrites a file, a string replaces it, null deletes it. */
-function workspace(edits: Edit = {}): Workspace {
-  const ws = new Workspace();
-  const files = { ...BASE };
-  for (const [name, e] of Object.entries(edits)) {
-    if (e === null) delete files[name];
-    else files[name] = typeof e === 'string' ? e : e(files[name] ?? '');
-  }
-  for (const [name, text] of Object.entries(files)) {
-    const f = ParsedFile.create(`file:///ws/${name}`, text);
-    if (f) ws.set(f);
-  }
-  return ws;
-}
+import { textAt } from '../support/fixtures';
+import { BASE, sub, workspace, type Edit } from '../support/editedExamples';
 
 interface Seen { file: string; code: string; text: string; message: string; f: Finding }
 
@@ -46,12 +25,6 @@ function only(edits: Edit, code: string): Seen[] {
 function relatedTexts(ws: Workspace, f: Finding): string[] {
   return (f.related ?? []).map((r) => `${r.uri.replace('file:///ws/', '')}:${textAt(ws.get(r.uri)!, r.range)}`);
 }
-
-const sub = (from: string | RegExp, to: string) => (t: string): string => {
-  const out = t.replace(from, to);
-  assert.notEqual(out, t, `fixture edit did not apply: ${from}`);
-  return out;
-};
 
 describe('cross-file rules: examples', () => {
   it('produce no cross-file finding', () => {

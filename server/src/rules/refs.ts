@@ -58,7 +58,10 @@ export const refsRule: WorkspaceRule = {
       }
     }
     // One reference with a typo is the typo; several naming the same missing name point at a renamed declaration.
-    for (const [key, { kind, name, count }] of unknownNames) if (count > 1) renamedDeclaration(index, key, kind, name, report);
+    for (const [key, { kind, name, count }] of unknownNames) {
+      const jumpClients = kind === 'endpoint' ? index.pas.filter((pa) => listOf(pa.value.jumpClients).some((jc) => (jc as { name?: unknown }).name === name)).length : 0;
+      if (count + jumpClients > 1) renamedDeclaration(index, key, kind, name, report);
+    }
     for (const pa of index.pas) {
       if (!Array.isArray(pa.value.securityProviders)) continue; // no providers listed: nothing to check against
       const declared = new Map<string, string>();
