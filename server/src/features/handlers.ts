@@ -138,6 +138,9 @@ export function registerHandlers(connection: Connection, store: DocumentStore, p
     try {
       connection.workspace.onDidChangeWorkspaceFolders(async ({ added, removed }) => {
         const open = new Set(store.openUris());
+        const gone = new Set(removed.map((f) => uriToPath(f.uri)));
+        store.folders = [...store.folders.filter((d) => !gone.has(d)), ...added.map((f) => uriToPath(f.uri))];
+        for (const uri of open) if (ws.get(uri)) ws.setAlone(uri, !store.insideFolders(uri));
         for (const f of removed) {
           const root = uriToPath(f.uri) + path.sep;
           for (const file of ws.all()) if (!open.has(file.uri) && uriToPath(file.uri).startsWith(root)) ws.delete(file.uri);
