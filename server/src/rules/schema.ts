@@ -29,12 +29,48 @@ export const schemaRule: FileRule = {
 
 function reportErrors(file: ParsedFile, errors: ErrorObject[] | null | undefined, report: Report): void {
   const seen = new Set<string>();
+  const misspelled = misspelledRequired(errors ?? []);
   for (const err of errors ?? []) {
     const key = `${err.instancePath}|${err.keyword}|${JSON.stringify(err.params)}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    reportError(file, err, report);
+    const near = misspelled.get(err);
+    if (near === null) continue; // said at the misspelled key
+    if (near) reportMisspelledRequired(file, err, near, report);
+    else reportError(file, err, report);
   }
+}
+
+/**
+ * A required field missing beside an unknown field spelled almost like it: one mistake (a typo in the key),
+ * reported once at the key the user typed — as the error it causes — not as a warning there and an error
+ * on the object above. Maps the unknown-field error to the missing name, the required error to null.
+ */
+function misspelledRequired(errors: ErrorObject[]): Map<ErrorObject, string | null> {
+  const out = new Map<ErrorObject, string | null>();
+  const missing = errors.filter((e) => e.keyword === 'required');
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    const here = missing.filter((m) => m.instancePath === e.instancePath && !out.has(m));
+    const name = closest(extra, here.map((m) => (m.params as { missingProperty: string }).missingProperty));
+    if (!name) continue;
+    out.set(e, name);
+    for (const m of here) if ((m.params as { missingProperty: string }).missingProperty === name) out.set(m, null);
+  }
+  return out;
+}
+
+function reportMisspelledRequired(file: ParsedFile, err: ErrorObject, name: string, report: Report): void {
+  const path = parsePointer(err.instancePath);
+  const extra = (err.params as { additionalProperty: string }).additionalProperty;
+  const prop = file.at([...path, extra]).prop;
+  report({
+    code: 'schema/required',
+    range: prop ? file.keyRange(prop) : file.rangeAt(path, 'key'),
+    message: `\`${extra}\` is not a field: did you mean \`${name}\`? It is required${path.length ? ` in ${label(path)}` : ''}, and missing until it is spelled so.`,
+    data: { missing: name, suggestion: name },
+  });
 }
 
 function label(path: JsonPath): string {
