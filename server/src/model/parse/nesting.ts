@@ -5,12 +5,10 @@
  * composer, jsonc-parser, tree → value, the rules — gets near the end of the stack, where V8 may abort
  * the whole process instead of throwing.
  */
-import type { SyntaxProblem } from './parseJson';
-
 export const MAX_DEPTH = 100;
 
 /** The finding for a collection opened at `offset` one level deeper than MAX_DEPTH. */
-export function tooDeep(offset: number): SyntaxProblem {
+export function tooDeep(offset: number): { offset: number; length: number; message: string } {
   return { offset, length: 1, message: `Values nest more than ${MAX_DEPTH} levels deep here (ecmkit files need a few): flatten them.` };
 }
 
