@@ -14,6 +14,7 @@ import { parseYamlFast } from '../../server/src/model/parse/fastYaml';
 import { LazyJson } from '../../server/src/model/parse/lazyJson';
 import { MAX_DEPTH } from '../../server/src/model/parse/nesting';
 import { yamlLimits } from '../../server/src/model/parse/parseYaml';
+import { schemaAt } from '../../server/src/model/schemas';
 import { valueAt } from '../../server/src/model/tree';
 import { Workspace } from '../../server/src/model/workspace';
 import { copyExamples, EXAMPLES, parse } from '../support/fixtures';
@@ -151,9 +152,11 @@ describe('__proto__ and every other key are ordinary keys, on every reading path
     assert.ok(Object.hasOwn(again.value as object, '__proto__'));
     assert.equal((again.value as { edition?: unknown }).edition, undefined);
   });
-  it('a path naming an Object.prototype member reads nothing', () => {
+  it('a path naming an Object.prototype member reads nothing, in values and in schemas', () => {
     assert.equal(valueAt({}, ['constructor']), undefined);
     assert.equal(valueAt({ a: {} }, ['a', '__proto__']), undefined);
+    for (const key of ['constructor', '__proto__', 'toString']) assert.equal(schemaAt('ecm', [key]), undefined, key);
+    assert.ok(schemaAt('ecm', ['site']));
   });
 });
 
