@@ -176,6 +176,43 @@ function jsonReference(text: string): Reference {
   }
 }
 
+describe('aliases and merge keys beyond the suite, against the yaml package', () => {
+  it('each reads the package\'s value or a finding', () => {
+    const texts = [
+      'a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: *a\n  <<: *b\n',
+      'a: &a {x: 1}\nc: {<<: *a, y: 2}\n',
+      'a: &a {x: 1, y: 1}\nb: &b {<<: *a, y: 2}\nc:\n  <<: *b\n  z: 3\n',
+      'a: &a [1, 2]\nc:\n  <<: *a\n',
+      'a: &a {x: 1}\nc:\n  <<: [*a, {y: 2}]\n',
+      'a: &a {x: 1}\nb: &b {x: 2, y: 2}\nc:\n  <<: [*a, *b]\n',
+      'c:\n  x: 0\n  <<: {x: 1, y: 1}\n',
+      'c:\n  <<: {x: 1, y: 1}\n  x: 0\n',
+      'c:\n  <<: &m {x: 1}\nd: *m\n',
+      'a: &a x\nb: {*a : 1}\n',
+      'a: &a\n  b: &b 1\nc: *b\n',
+      'a: &a 1\na2: &a 2\nb: *a\n',
+      'a: &a\nb: *a\n',
+      '&a a: &b b\n*b : *a\n',
+      'c:\n  <<:\n',
+      'c: {<<: null}\n',
+      '<<: *x\n',
+      'a: !!merge <<\n',
+      'a: &a {x: 1}\nc:\n  !!merge <<: *a\n',
+      'a: &a {x: 1}\nc:\n  "<<": *a\n',
+      'a: &a {__proto__: {x: 1}}\nc:\n  <<: *a\n',
+      'a: &a {x: 1}\n__proto__:\n  <<: *a\n',
+      'a: &a |\n  line\nb: *a\n',
+      'list:\n  - &i {name: a}\n  - *i\n  - <<: *i\n    name: b\n',
+    ];
+    const { broken, stricter } = survey(texts, (t) => JSON.stringify(t), yamlReference, (t) => [
+      ['full', fromTree(() => parseYamlFull(t))],
+      ['file', fromFile('file:///ws/x.vault.yaml', t)],
+    ]);
+    assert.deepEqual(broken, []);
+    assert.deepEqual([...stricter.keys()], [JSON.stringify('a: !!merge <<\n')], 'a merge tag on a value is reported');
+  });
+});
+
 /**
  * The suites rarely reach the fast readers (they step aside on most cases), so their edges are tried on
  * the examples instead: each mutation below, at each place it fits, read on every path against the

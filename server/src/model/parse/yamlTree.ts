@@ -13,8 +13,13 @@ import type { Node, PropertyNode, ScalarNode } from '../tree';
 /** Tags whose values are plain JSON-like values (`!` is YAML's "no specific tag": a string or the collection). */
 const PLAIN_TAGS = new Set(['!', ...['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`)]);
 
-/** Nodes aliases may add to a file beyond its own: enough for any real reuse, not for an alias bomb. */
-const ALIAS_BUDGET = 100_000;
+/**
+ * Nodes aliases may add to a file beyond its own: enough for any real reuse (a merge key in each of
+ * 50,000 items), growing only with the text, so an alias bomb (each level ten aliases of the last) stops early.
+ */
+function aliasBudget(text: string): number {
+  return Math.max(100_000, text.length >> 2);
+}
 
 /**
  * `knownTags`: the tags the package's schema resolves (into a Map, a Set, a date…); it reads a tag it does
@@ -31,9 +36,11 @@ const OPEN = Symbol('open');
 
 class YamlTree {
   private readonly anchors = new Map<string, Node | typeof OPEN>();
-  private budget = ALIAS_BUDGET;
+  private budget: number;
 
-  constructor(private readonly text: string, private readonly problems: SyntaxProblem[], private readonly knownTags: ReadonlySet<string>, private readonly blockLines: BlockLines) {}
+  constructor(private readonly text: string, private readonly problems: SyntaxProblem[], private readonly knownTags: ReadonlySet<string>, private readonly blockLines: BlockLines) {
+    this.budget = aliasBudget(text);
+  }
 
   private problem(n: { range?: [number, number, number] | null } | null | undefined, message: string, at?: number): void {
     const [start, end] = n?.range ?? [at ?? 0, (at ?? 0) + 1];
@@ -161,7 +168,7 @@ class YamlTree {
   /** A deep copy (each place in the tree its own nodes: later offset shifts must move each once). */
   private copy(t: Node, depth: number, alias: YamlNode): Node | undefined {
     if (--this.budget < 0) {
-      if (this.budget === -1) this.problem(alias, `Aliases expand to more than ${ALIAS_BUDGET} values in this file; ecmkit stops reading them here.`);
+      if (this.budget === -1) this.problem(alias, `Aliases expand to more than ${aliasBudget(this.text)} values in this file; ecmkit stops reading them here.`);
       return undefined;
     }
     if (t.type === 'object' || t.type === 'array') {
