@@ -18,6 +18,7 @@ import { schemaAt } from '../../server/src/model/schemas';
 import { valueAt } from '../../server/src/model/tree';
 import { Workspace } from '../../server/src/model/workspace';
 import { copyExamples, EXAMPLES, parse } from '../support/fixtures';
+import { plainTree } from '../support/plainTree';
 
 const ECM = readFileSync(path.join(EXAMPLES, 'prod.ecm.yaml'), 'utf8');
 const INTEGRATION = readFileSync(path.join(EXAMPLES, 'ecm.integration.yaml'), 'utf8');
@@ -67,6 +68,18 @@ describe('YAML aliases and merge keys read as the yaml package reads them', () =
     for (let i = 1; i < 9; i++) bomb += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
     const f = parse('a.ecm.yaml', bomb);
     assert.match(syntax(f), /Aliases expand to more than/);
+  });
+
+  it('an aliased value sits at its alias: an edit before it moves it with the text, as a fresh parse places it', () => {
+    const text = 'name: v\nbase: &b {type: Windows, network: DMZ}\nendpoints:\n  - { name: A }\n  - { name: B, <<: *b }\n  - { name: C, groups: [*b] }\n';
+    const prev = parse('corp.vault.yaml', text);
+    const at = text.indexOf('name: A') + 'name: '.length;
+    const next = ParsedFile.edited(prev, { start: at, end: at + 1, text: 'AA' }, 1);
+    assert.ok(next.follows(prev), 'read incrementally');
+    const fresh = parse('corp.vault.yaml', next.text);
+    assert.deepEqual(plainTree(next.root), plainTree(fresh.root));
+    const r = next.rangeAt(['endpoints', 1, 'type']);
+    assert.equal(next.text.slice(next.offsetAt(r.start), next.offsetAt(r.end)), '*b', 'a merged field is found at the alias that brought it');
   });
 
   it('an edit that removes an anchor reads the aliases again (the edited item alone would keep them)', () => {

@@ -1,7 +1,7 @@
 /**
  * The yaml package's document → the shared tree, holding the value the package's own `toJS` gives:
- * an alias is a copy of what its anchor names (its outer node at the alias, the inside where the anchor's
- * text is), a merge key (`<<: *base`) adds the named mappings' fields the mapping does not set itself.
+ * an alias is a copy of what its anchor names, every node of it placed at the alias (a finding about the
+ * value there points at `*name`; an edit elsewhere moves it with its surroundings), a merge key (`<<: *base`) adds the named mappings' fields the mapping does not set itself.
  * What the tree cannot hold as the package reads it — tags that make a Map, Set, date or bytes, keys that
  * are lists or mappings, aliases that expand without end — is a syntax problem, never a different value.
  */
@@ -158,37 +158,32 @@ class YamlTree {
       this.problem(n, `The alias *${n.source} is inside the value its anchor names: it would never end.`);
       return this.nullAt(n);
     }
-    const copy = this.copy(target, depth, n);
-    if (!copy) return this.nullAt(n);
-    copy.offset = start;
-    copy.length = end - start;
-    return copy;
+    return this.copy(target, depth, start, end - start, n) ?? this.nullAt(n);
   }
 
-  /** A deep copy (each place in the tree its own nodes: later offset shifts must move each once). */
-  private copy(t: Node, depth: number, alias: YamlNode): Node | undefined {
+  /** A deep copy at [offset, offset + length): each place in the tree has its own nodes (an edit shifts each once). */
+  private copy(t: Node, depth: number, offset: number, length: number, alias: YamlNode): Node | undefined {
     if (--this.budget < 0) {
       if (this.budget === -1) this.problem(alias, `Aliases expand to more than ${aliasBudget(this.text)} values in this file; ecmkit stops reading them here.`);
       return undefined;
     }
     if (t.type === 'object' || t.type === 'array') {
-      if (depth >= MAX_DEPTH) { this.problems.push(tooDeep(alias.range?.[0] ?? 0)); return undefined; }
+      if (depth >= MAX_DEPTH) { this.problems.push(tooDeep(offset)); return undefined; }
       if (t.type === 'array') {
         const items: Node[] = [];
-        for (const i of t.items) { const c = this.copy(i, depth + 1, alias); if (!c) return undefined; items.push(c); }
-        return { type: 'array', offset: t.offset, length: t.length, items };
+        for (const i of t.items) { const c = this.copy(i, depth + 1, offset, length, alias); if (!c) return undefined; items.push(c); }
+        return { type: 'array', offset, length, items };
       }
       const properties: PropertyNode[] = [];
       for (const p of t.properties) {
-        const value = p.value && this.copy(p.value, depth + 1, alias);
+        const value = p.value && this.copy(p.value, depth + 1, offset, length, alias);
         if (p.value && !value) return undefined;
-        properties.push({ key: p.key, keyOffset: p.keyOffset, keyLength: p.keyLength, value });
+        properties.push({ key: p.key, keyOffset: offset, keyLength: length, value });
       }
-      return { type: 'object', offset: t.offset, length: t.length, properties };
+      return { type: 'object', offset, length, properties };
     }
-    const c: ScalarNode = { type: t.type, offset: t.offset, length: t.length, value: t.value };
-    if (t.lines) c.lines = t.lines.map((l) => ({ ...l }));
-    return c;
+    // A block scalar's own lines stay with the anchor: here the value is one range, the alias.
+    return { type: t.type, offset, length, value: t.value };
   }
 }
 
