@@ -93,6 +93,15 @@ describe('YAML aliases and merge keys read as the yaml package reads them', () =
     assert.deepEqual(next.problems, fresh.problems);
     assert.match(syntax(next), /alias \*web names no anchor/);
   });
+
+  it('an edit inside a list anchored as a whole reads its alias again', () => {
+    const text = 'name: v\nendpoints: &all\n  - { name: A }\n  - { name: B }\nendpointGroups: *all\n';
+    const prev = parse('corp.vault.yaml', text);
+    const at = text.indexOf('name: B') + 'name: '.length;
+    const next = ParsedFile.edited(prev, { start: at, end: at + 1, text: 'C' }, 1);
+    assert.deepEqual(next.value, parse('corp.vault.yaml', next.text).value);
+    assert.equal(valueAt(next.value, ['endpointGroups', 1, 'name']), 'C');
+  });
 });
 
 describe('__proto__ and every other key are ordinary keys, on every reading path', () => {

@@ -76,6 +76,8 @@ export function reparse(prev: Prev, text: string, change: TextChange): Reparsed 
     if (change.start < arr.offset || change.end > arr.offset + arr.length) continue;
     // The old text is read through its pieces when it has them (reading a spliced string copies it whole).
     const old = reader(prev.source ?? prev.text);
+    // A list anchored as a whole (`endpoints: &all`) is read again where it is aliased: the whole file then.
+    if (prev.syntax === 'yaml' && reachesAcross(old.slice(prop.keyOffset, arr.offset))) return undefined;
     const spliced = prev.syntax === 'yaml' ? spliceYaml(old, text.length, arr, change, delta) : spliceJson(old, text.length, arr, change, delta);
     if (!spliced) return undefined;
     // Syntax errors outside the re-parsed items stay (moved); those inside are replaced by the new ones.
