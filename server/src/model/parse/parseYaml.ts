@@ -2,7 +2,7 @@ import { Composer, Parser, YAMLParseError, type CST, type Document, type Documen
 import type { Node } from '../tree';
 import type { SyntaxProblem } from './parseJson';
 import { parseYamlChunked } from './chunkedYaml';
-import { blockLines, parseYamlFast } from './fastYaml';
+import { parseYamlFast } from './fastYaml';
 import { MAX_DEPTH, tooDeep } from './nesting';
 import { shortTag, yamlToTree } from './yamlTree';
 
@@ -45,7 +45,7 @@ export function parseYamlFull(text: string): { root: Node | undefined; problems:
     if (extra) problems.push({ offset: doc.contents.range[2], length: 3, message: 'Only one YAML document per file is read; remove the second one.' });
   }
   const knownTags = new Set(doc.schema.tags.map((t) => t.tag));
-  const root = yamlToTree(doc.contents as YamlNode | null, text, problems, knownTags, blockLines);
+  const root = yamlToTree(doc.contents as YamlNode | null, text, problems, knownTags);
   return { root, problems };
 }
 
@@ -85,7 +85,6 @@ function cstTooDeepAt(document: CST.Document): number {
   }
   return -1;
 }
-
 
 /**
  * An unclosed `[` or `{` is reported where the parser noticed (the next line's start): the bracket itself

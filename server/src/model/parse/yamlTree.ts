@@ -1,11 +1,12 @@
 /**
  * The yaml package's document → the shared tree, holding the value the package's own `toJS` gives:
  * an alias is a copy of what its anchor names, every node of it placed at the alias (a finding about the
- * value there points at `*name`; an edit elsewhere moves it with its surroundings), a merge key (`<<: *base`) adds the named mappings' fields the mapping does not set itself.
- * What the tree cannot hold as the package reads it — tags that make a Map, Set, date or bytes, keys that
+ * value there points at `*name`; an edit elsewhere moves it with its surroundings); a merge key
+ * (`<<: *base`) adds the named mappings' fields the mapping does not set itself. What the tree cannot hold as the package reads it — tags that make a Map, Set, date or bytes, keys that
  * are lists or mappings, aliases that expand without end — is a syntax problem, never a different value.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, Scalar, type Node as YamlNode } from 'yaml';
+import { blockLines } from './fastYaml';
 import { MAX_DEPTH, tooDeep } from './nesting';
 import type { SyntaxProblem } from './parseJson';
 import type { Node, PropertyNode, ScalarNode } from '../tree';
@@ -25,11 +26,9 @@ function aliasBudget(text: string): number {
  * `knownTags`: the tags the package's schema resolves (into a Map, a Set, a date…); it reads a tag it does
  * not know as if untagged, with a warning the caller reports.
  */
-export function yamlToTree(contents: YamlNode | null | undefined, text: string, problems: SyntaxProblem[], knownTags: ReadonlySet<string>, blockLines: BlockLines): Node | undefined {
-  return new YamlTree(text, problems, knownTags, blockLines).node(contents, 0);
+export function yamlToTree(contents: YamlNode | null | undefined, text: string, problems: SyntaxProblem[], knownTags: ReadonlySet<string>): Node | undefined {
+  return new YamlTree(text, problems, knownTags).node(contents, 0);
 }
-
-type BlockLines = (text: string, start: number, end: number) => ScalarNode['lines'];
 
 /** Where an anchor's node is being converted (an alias inside it would name its own container). */
 const OPEN = Symbol('open');
@@ -38,12 +37,12 @@ class YamlTree {
   private readonly anchors = new Map<string, Node | typeof OPEN>();
   private budget: number;
 
-  constructor(private readonly text: string, private readonly problems: SyntaxProblem[], private readonly knownTags: ReadonlySet<string>, private readonly blockLines: BlockLines) {
+  constructor(private readonly text: string, private readonly problems: SyntaxProblem[], private readonly knownTags: ReadonlySet<string>) {
     this.budget = aliasBudget(text);
   }
 
-  private problem(n: { range?: [number, number, number] | null } | null | undefined, message: string, at?: number): void {
-    const [start, end] = n?.range ?? [at ?? 0, (at ?? 0) + 1];
+  private problem(n: YamlNode | null, message: string): void {
+    const [start, end] = n?.range ?? [0, 1];
     this.problems.push({ offset: start, length: Math.max(1, end - start), message });
   }
 
@@ -99,7 +98,7 @@ class YamlTree {
       type = 'null'; value = null;
     }
     const node: ScalarNode = { type, offset: start, length: end - start, value };
-    if (n.type === Scalar.BLOCK_LITERAL || n.type === Scalar.BLOCK_FOLDED) node.lines = this.blockLines(this.text, start, end);
+    if (n.type === Scalar.BLOCK_LITERAL || n.type === Scalar.BLOCK_FOLDED) node.lines = blockLines(this.text, start, end);
     return node;
   }
 
