@@ -3,8 +3,9 @@
  * multi-line flow collections, plain and quoted one-line scalars, comments, and `|` / `|-` block
  * scalars. It builds the same tree, with the same offsets, as parseYaml.ts builds from the `yaml`
  * package (whose whole-file parse of a 15 MB inventory takes seconds), and gives up — returning
- * undefined, so the caller uses the full parser — on anything else: anchors, tags, multi-line plain or
- * quoted scalars, folded scalars, complex or quoted keys, tabs, CR line ends, several documents, and
+ * undefined, so the caller uses the full parser — on anything else: anchors, aliases, tags, merge keys
+ * (`<<`), multi-line plain or quoted scalars, folded scalars, complex or quoted keys, tabs (except before
+ * a `:` and after a value, which YAML drops), CR line ends, several documents, nesting past MAX_DEPTH, and
  * every error (the full parser words the error message). Differential tests hold the two to equality.
  */
 import type { ArrayNode, Node, ObjectNode, PropertyNode, ScalarNode } from '../tree';
