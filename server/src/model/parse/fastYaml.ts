@@ -3,11 +3,13 @@
  * multi-line flow collections, plain and quoted one-line scalars, comments, and `|` / `|-` block
  * scalars. It builds the same tree, with the same offsets, as parseYaml.ts builds from the `yaml`
  * package (whose whole-file parse of a 15 MB inventory takes seconds), and gives up — returning
- * undefined, so the caller uses the full parser — on anything else: anchors, tags, multi-line plain or
- * quoted scalars, folded scalars, complex or quoted keys, tabs, CR line ends, several documents, and
+ * undefined, so the caller uses the full parser — on anything else: anchors, aliases, tags, merge keys
+ * (`<<`), multi-line plain or quoted scalars, folded scalars, complex or quoted keys, tabs (except before
+ * a `:` and after a value, which YAML drops), CR line ends, several documents, nesting past MAX_DEPTH, and
  * every error (the full parser words the error message). Differential tests hold the two to equality.
  */
 import type { ArrayNode, Node, ObjectNode, PropertyNode, ScalarNode } from '../tree';
+import { MAX_DEPTH } from './nesting';
 import { NodeFactory, Unit } from './units';
 
 class Bail extends Error {}
@@ -116,6 +118,7 @@ class FastYaml extends NodeFactory {
 
   seqItemsRegion(indent: number, base: number): Node[] {
     const items: Node[] = [];
+    this.depth = 2; // the items of a list in the top-level mapping
     let ls = this.contentLine(this.start);
     while (ls !== -1) {
       if (this.indent(ls) !== indent || !this.isDash(ls + indent)) bail();
@@ -136,12 +139,25 @@ class FastYaml extends NodeFactory {
     return n === SPACE || n === NL || n === -1;
   }
 
+  /** In a flow collection a `-` before a blank, `,` or a closer starts no plain scalar: `[a, -, b]` is an error. */
+  private isFlowDash(i: number): boolean {
+    if (this.c(i) !== DASH) return false;
+    const n = this.c(i + 1);
+    return n === SPACE || n === NL || n === -1 || n === TAB || n === COMMA || n === RBRACK || n === RBRACE;
+  }
+
   /** A block mapping or sequence starting on line `ls` at column `n`. */
   // Results besides the node, to spare an object per value: where the next line starts (`nx`), where
   // the value's last line ends (`lst`), where a flow value ends (`fe`).
   private nx = 0;
   private lst = 0;
   private fe = 0;
+  /** How many collections hold the one being read: past MAX_DEPTH the full parser's guard reports it. */
+  private depth = 0;
+
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) bail();
+  }
 
   private blockNode(ls: number, n: number, units = false, isRoot = false): Node {
     if (this.isDash(ls + n)) return this.blockSeq(ls, n, units);
@@ -168,6 +184,7 @@ class FastYaml extends NodeFactory {
   }
 
   private blockMap(ls: number, n: number, isRoot = false): ObjectNode {
+    this.enter();
     const properties: PropertyNode[] = [];
     const offset = ls + n;
     let last = offset;
@@ -177,23 +194,24 @@ class FastYaml extends NodeFactory {
       const colon = this.keyColon(k);
       if (colon < 0) bail();
       let ke = colon;
-      while (ke > k && this.t.charCodeAt(ke - 1) === SPACE) ke--;
+      while (ke > k && isBlank(this.t.charCodeAt(ke - 1))) ke--;
       const keyText = this.t.slice(k, ke);
-      if (keyText.length > 1000 || (mayNotBeString(keyText.charCodeAt(0)) && resolve(keyText).type !== 'string')) bail();
+      if (keyText.length > 1000 || keyText === '<<' || (mayNotBeString(keyText.charCodeAt(0)) && resolve(keyText).type !== 'string')) bail(); // `<<` merges
       for (let q = 0; q < properties.length; q++) if (properties[q].key === keyText) bail(); // the full parser reports duplicates
       const v = this.value(colon + 1, n, true, isRoot);
       properties.push(this.prop(keyText, k, ke - k, v));
       last = this.lst;
       const nl = this.contentLine(this.nx);
-      if (nl === -1) { this.nx = this.end; this.lst = last; return this.obj(offset, last - offset, properties); }
+      if (nl === -1) { this.nx = this.end; this.lst = last; this.depth--; return this.obj(offset, last - offset, properties); }
       const ind = this.indent(nl);
-      if (ind < n) { this.nx = nl; this.lst = last; return this.obj(offset, last - offset, properties); }
+      if (ind < n) { this.nx = nl; this.lst = last; this.depth--; return this.obj(offset, last - offset, properties); }
       if (ind > n) bail();
       line = nl;
     }
   }
 
   private blockSeq(ls: number, n: number, units = false): ArrayNode {
+    this.enter();
     const items: Node[] = [];
     const offset = ls + n;
     let last = offset;
@@ -204,9 +222,9 @@ class FastYaml extends NodeFactory {
       if (units) this.unit = undefined;
       last = this.lst;
       const nl = this.contentLine(this.nx);
-      if (nl === -1) { this.nx = this.end; this.lst = last; return this.arr(offset, last - offset, items); }
+      if (nl === -1) { this.nx = this.end; this.lst = last; this.depth--; return this.arr(offset, last - offset, items); }
       const ind = this.indent(nl);
-      if (ind < n || (ind === n && !this.isDash(nl + n))) { this.nx = nl; this.lst = last; return this.arr(offset, last - offset, items); }
+      if (ind < n || (ind === n && !this.isDash(nl + n))) { this.nx = nl; this.lst = last; this.depth--; return this.arr(offset, last - offset, items); }
       if (ind > n) bail();
       line = nl;
     }
@@ -380,6 +398,13 @@ class FastYaml extends NodeFactory {
 
   /** A flow collection starting at `p`, possibly over several lines (each indented beyond `n`). */
   private flow(p: number, n: number): Node {
+    this.enter();
+    const node = this.flowCollection(p, n);
+    this.depth--;
+    return node;
+  }
+
+  private flowCollection(p: number, n: number): Node {
     const open = this.t.charCodeAt(p);
     let i = this.flowSpace(p + 1, n);
     if (open === LBRACK) {
@@ -400,7 +425,7 @@ class FastYaml extends NodeFactory {
     for (;;) {
       const ks = i;
       const ch = this.c(ks);
-      if (ch === -1 || isIndicator(ch) || ch === DASH && this.isDash(ks)) bail();
+      if (ch === -1 || isIndicator(ch) || (ch === DASH && this.isFlowDash(ks))) bail();
       let k = ks;
       for (;;) {
         const x = this.c(k);
@@ -413,9 +438,9 @@ class FastYaml extends NodeFactory {
         k++;
       }
       let ke = k;
-      while (ke > ks && this.t.charCodeAt(ke - 1) === SPACE) ke--;
+      while (ke > ks && isBlank(this.t.charCodeAt(ke - 1))) ke--;
       const key = this.t.slice(ks, ke);
-      if (!key || (mayNotBeString(key.charCodeAt(0)) && resolve(key).type !== 'string')) bail();
+      if (!key || key === '<<' || (mayNotBeString(key.charCodeAt(0)) && resolve(key).type !== 'string')) bail();
       for (let q = 0; q < properties.length; q++) if (properties[q].key === key) bail();
       i = this.flowSpace(k + 1, n);
       const vc = this.c(i);
@@ -459,7 +484,7 @@ class FastYaml extends NodeFactory {
     const ch = this.c(i);
     if (ch === LBRACE || ch === LBRACK) return this.flow(i, n);
     if (ch === DQ || ch === SQ) return this.quoted(i);
-    if (ch === -1 || isIndicator(ch) || (ch === DASH && this.isDash(i))) bail();
+    if (ch === -1 || isIndicator(ch) || (ch === DASH && this.isFlowDash(i))) bail();
     let k = i;
     for (;;) {
       const x = this.c(k);
@@ -480,11 +505,15 @@ class FastYaml extends NodeFactory {
       k++;
     }
     let e = k;
-    while (e > i && this.t.charCodeAt(e - 1) === SPACE) e--;
+    while (e > i && isBlank(this.t.charCodeAt(e - 1))) e--;
     if (e === i) bail();
     this.fe = e;
     return this.plain(this.t.slice(i, e), i, e - i);
   }
+}
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB;
 }
 
 /** Characters that cannot start a plain scalar or key in the subset. */
