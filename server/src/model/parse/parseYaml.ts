@@ -53,11 +53,25 @@ export function parseYamlFull(text: string): { root: Node | undefined; problems:
  * The package's `parseDocument`, except that a document nested deeper than MAX_DEPTH is not composed:
  * its composer recurses, and near the stack's end V8 can abort the process. The CST parser does not recurse.
  */
-function parseDocument(text: string): { doc: Document.Parsed } | { tooDeepAt: number } {
+function parseDocument(text: string, prefixOnly = false): { doc: Document.Parsed } | { tooDeepAt: number } {
   const tokens = [...new Parser().parse(text)];
+  let deep = -1;
   for (const t of tokens) {
-    const at = t.type === 'document' ? cstTooDeepAt(t) : -1;
-    if (at >= 0) return { tooDeepAt: at };
+    if (t.type !== 'document') continue;
+    // Past COMPOSE_LIMIT the composer is not run at all. Between the two limits it is (it recurses safely
+    // there): a broken file's CST can nest deep by accident (a missing colon makes every later line a level
+    // down), and then the composer's errors are the mistake to report, not the depth.
+    if (cstTooDeepAt(t, COMPOSE_LIMIT) >= 0) {
+      // Too deep to compose. A broken file's CST can nest deep by accident (after a missing colon every
+      // later line sits a level down): the lines before the first too-deep one, composed alone, say whether
+      // the file broke there — their errors are the mistake — or really nests that deep.
+      const at = cstTooDeepAt(t, MAX_DEPTH);
+      const lineStart = text.lastIndexOf('\n', at) + 1;
+      const before = prefixOnly || lineStart === 0 ? undefined : parseDocument(text.slice(0, lineStart), true);
+      if (before && 'doc' in before && before.doc.errors.some((e) => e.pos[1] < lineStart)) return before;
+      return { tooDeepAt: at };
+    }
+    if (deep < 0) deep = cstTooDeepAt(t, MAX_DEPTH);
   }
   const composer = new Composer({ ...YAML_OPTIONS, keepSourceTokens: false });
   let doc: Document.Parsed | undefined;
@@ -68,16 +82,20 @@ function parseDocument(text: string): { doc: Document.Parsed } | { tooDeepAt: nu
       break;
     }
   }
+  if (deep >= 0 && !doc?.errors.length) return { tooDeepAt: deep };
   return { doc: doc! };
 }
 
+/** How deep the `yaml` package's composer may be asked to recurse (well within the stack). */
+const COMPOSE_LIMIT = 1000;
+
 /** Where the first collection nested deeper than MAX_DEPTH starts in a CST document, or -1 (no recursion). */
-function cstTooDeepAt(document: CST.Document): number {
+function cstTooDeepAt(document: CST.Document, limit: number): number {
   const stack: [CST.Token | undefined, number][] = [[document.value, 0]];
   while (stack.length) {
     const [t, depth] = stack.pop()!;
     if (!t || (t.type !== 'block-map' && t.type !== 'block-seq' && t.type !== 'flow-collection')) continue;
-    if (depth >= MAX_DEPTH) return t.offset;
+    if (depth >= limit) return t.offset;
     for (const item of t.items) {
       if ('key' in item && item.key) stack.push([item.key, depth + 1]);
       if (item.value) stack.push([item.value, depth + 1]);
