@@ -109,7 +109,7 @@ class FastYaml extends NodeFactory {
     if (ls === -1) return undefined;
     const n = this.indent(ls);
     const node = this.blockNode(ls, n, false, true);
-    if (this.contentLine(this.nx) !== -1) bail(); // content after the root (a dedent below its indentation)
+    if (this.contentLine(this.nextLineStart) !== -1) bail(); // content after the root (a dedent below its indentation)
     return node;
   }
 
@@ -127,8 +127,8 @@ class FastYaml extends NodeFactory {
       this.unit.col = indent;
       items.push(this.seqItem(ls, indent));
       this.unit = undefined;
-      this.regionLast = this.lst;
-      ls = this.contentLine(this.nx);
+      this.regionLast = this.lastLineEnd;
+      ls = this.contentLine(this.nextLineStart);
     }
     return items;
   }
@@ -146,12 +146,11 @@ class FastYaml extends NodeFactory {
     return n === SPACE || n === NL || n === -1 || n === TAB || n === COMMA || n === RBRACK || n === RBRACE;
   }
 
-  /** A block mapping or sequence starting on line `ls` at column `n`. */
-  // Results besides the node, to spare an object per value: where the next line starts (`nx`), where
-  // the value's last line ends (`lst`), where a flow value ends (`fe`).
-  private nx = 0;
-  private lst = 0;
-  private fe = 0;
+  // Results besides the node, to spare an object per value: where the next line starts (`nextLineStart`), where
+  // the value's last line ends (`lastLineEnd`), where a flow value ends (`flowEnd`).
+  private nextLineStart = 0;
+  private lastLineEnd = 0;
+  private flowEnd = 0;
   /** How many collections hold the one being read: past MAX_DEPTH the full parser's guard reports it. */
   private depth = 0;
 
@@ -159,6 +158,7 @@ class FastYaml extends NodeFactory {
     if (++this.depth > MAX_DEPTH) bail();
   }
 
+  /** A block mapping or sequence starting on line `ls` at column `n`. */
   private blockNode(ls: number, n: number, units = false, isRoot = false): Node {
     if (this.isDash(ls + n)) return this.blockSeq(ls, n, units);
     if (this.keyColon(ls + n) >= 0) return this.blockMap(ls, n, isRoot);
@@ -176,8 +176,8 @@ class FastYaml extends NodeFactory {
     for (let k = i; k < e; k++) {
       const x = this.t.charCodeAt(k);
       if (x === COLON) {
-        const nx = this.c(k + 1);
-        if (nx === SPACE || nx === NL || nx === -1) return k;
+        const nextChar = this.c(k + 1);
+        if (nextChar === SPACE || nextChar === NL || nextChar === -1) return k;
       } else if (x === HASH && (this.t.charCodeAt(k - 1) === SPACE || this.t.charCodeAt(k - 1) === TAB)) return -1;
     }
     return -1;
@@ -200,11 +200,11 @@ class FastYaml extends NodeFactory {
       for (let q = 0; q < properties.length; q++) if (properties[q].key === keyText) bail(); // the full parser reports duplicates
       const v = this.value(colon + 1, n, true, isRoot);
       properties.push(this.prop(keyText, k, ke - k, v));
-      last = this.lst;
-      const nl = this.contentLine(this.nx);
-      if (nl === -1) { this.nx = this.end; this.lst = last; this.depth--; return this.obj(offset, last - offset, properties); }
+      last = this.lastLineEnd;
+      const nl = this.contentLine(this.nextLineStart);
+      if (nl === -1) { this.nextLineStart = this.end; this.lastLineEnd = last; this.depth--; return this.obj(offset, last - offset, properties); }
       const ind = this.indent(nl);
-      if (ind < n) { this.nx = nl; this.lst = last; this.depth--; return this.obj(offset, last - offset, properties); }
+      if (ind < n) { this.nextLineStart = nl; this.lastLineEnd = last; this.depth--; return this.obj(offset, last - offset, properties); }
       if (ind > n) bail();
       line = nl;
     }
@@ -220,11 +220,11 @@ class FastYaml extends NodeFactory {
       if (units) { this.unit = new Unit(); this.unit.dash = line + n; this.unit.col = n; }
       items.push(this.seqItem(line, n));
       if (units) this.unit = undefined;
-      last = this.lst;
-      const nl = this.contentLine(this.nx);
-      if (nl === -1) { this.nx = this.end; this.lst = last; this.depth--; return this.arr(offset, last - offset, items); }
+      last = this.lastLineEnd;
+      const nl = this.contentLine(this.nextLineStart);
+      if (nl === -1) { this.nextLineStart = this.end; this.lastLineEnd = last; this.depth--; return this.arr(offset, last - offset, items); }
       const ind = this.indent(nl);
-      if (ind < n || (ind === n && !this.isDash(nl + n))) { this.nx = nl; this.lst = last; this.depth--; return this.arr(offset, last - offset, items); }
+      if (ind < n || (ind === n && !this.isDash(nl + n))) { this.nextLineStart = nl; this.lastLineEnd = last; this.depth--; return this.arr(offset, last - offset, items); }
       if (ind > n) bail();
       line = nl;
     }
@@ -266,22 +266,22 @@ class FastYaml extends NodeFactory {
       // Comment lines below an empty value are counted in by the full parser in ways not worth copying.
       if (this.hasCommentLine(after, nl === -1 ? this.end : nl)) bail();
       const node: ScalarNode = this.scalar('null', p, 0, null);
-      this.nx = after;
-      if (ch !== HASH) { this.lst = p; return node; }
+      this.nextLineStart = after;
+      if (ch !== HASH) { this.lastLineEnd = p; return node; }
       // After a comment, the full parser ends the container at the next line's first token.
-      if (nl === -1) { this.lst = after; return node; }
+      if (nl === -1) { this.lastLineEnd = after; return node; }
       if (nl !== after) bail();
-      this.lst = nl + this.indent(nl);
+      this.lastLineEnd = nl + this.indent(nl);
       return node;
     }
     let node: Node;
     let e: number;
     if (ch === LBRACE || ch === LBRACK) {
       node = this.flow(p, n);
-      e = this.fe;
+      e = this.flowEnd;
     } else if (ch === DQ || ch === SQ) {
       node = this.quoted(p);
-      e = this.fe;
+      e = this.flowEnd;
     } else if (ch === PIPE) {
       return this.blockScalar(p, n);
     } else {
@@ -292,8 +292,8 @@ class FastYaml extends NodeFactory {
         const x = this.t.charCodeAt(k);
         if (x === HASH && (this.t.charCodeAt(k - 1) === SPACE || this.t.charCodeAt(k - 1) === TAB)) break;
         if (x === COLON) {
-          const nx = this.c(k + 1);
-          if (nx === SPACE || nx === NL || nx === -1 || nx === TAB) bail(); // a mapping inside a value
+          const nextChar = this.c(k + 1);
+          if (nextChar === SPACE || nextChar === NL || nextChar === -1 || nextChar === TAB) bail(); // a mapping inside a value
         }
       }
       let ve = k;
@@ -305,8 +305,8 @@ class FastYaml extends NodeFactory {
       if (nl !== -1 && this.indent(nl) > n) bail();
     }
     const after = this.restOfLine(e);
-    this.nx = after;
-    this.lst = after;
+    this.nextLineStart = after;
+    this.lastLineEnd = after;
     return node;
   }
 
@@ -348,7 +348,7 @@ class FastYaml extends NodeFactory {
         return bail();
       }
     }
-    this.fe = end;
+    this.flowEnd = end;
     return this.scalar('string', p, end - p, value);
   }
 
@@ -391,8 +391,8 @@ class FastYaml extends NodeFactory {
     const value = parts.join('\n') + (chomp === 'clip' ? '\n' : '');
     const node: ScalarNode = this.scalar('string', p, last - p, value);
     node.lines = blockLines(this.t, p, last);
-    this.nx = last;
-    this.lst = last;
+    this.nextLineStart = last;
+    this.lastLineEnd = last;
     return node;
   }
 
@@ -409,19 +409,19 @@ class FastYaml extends NodeFactory {
     let i = this.flowSpace(p + 1, n);
     if (open === LBRACK) {
       const items: Node[] = [];
-      if (this.c(i) === RBRACK) { this.fe = i + 1; return this.arr(p, i + 1 - p, items); }
+      if (this.c(i) === RBRACK) { this.flowEnd = i + 1; return this.arr(p, i + 1 - p, items); }
       for (;;) {
         items.push(this.flowValue(i, n));
-        i = this.flowSpace(this.fe, n);
+        i = this.flowSpace(this.flowEnd, n);
         const ch = this.c(i);
-        if (ch === RBRACK) { this.fe = i + 1; return this.arr(p, i + 1 - p, items); }
+        if (ch === RBRACK) { this.flowEnd = i + 1; return this.arr(p, i + 1 - p, items); }
         if (ch !== COMMA) bail();
         i = this.flowSpace(i + 1, n);
         if (this.c(i) === RBRACK) bail(); // a trailing comma
       }
     }
     const properties: PropertyNode[] = [];
-    if (this.c(i) === RBRACE) { this.fe = i + 1; return this.obj(p, i + 1 - p, properties); }
+    if (this.c(i) === RBRACE) { this.flowEnd = i + 1; return this.obj(p, i + 1 - p, properties); }
     for (;;) {
       const ks = i;
       const ch = this.c(ks);
@@ -431,9 +431,9 @@ class FastYaml extends NodeFactory {
         const x = this.c(k);
         if (x === -1 || x === NL || x === COMMA || x === LBRACK || x === RBRACK || x === LBRACE || x === RBRACE || x === HASH) bail();
         if (x === COLON) {
-          const nx = this.c(k + 1);
-          if (nx === SPACE || nx === NL) break;
-          if (nx === COMMA || nx === RBRACE || nx === RBRACK || nx === -1) bail();
+          const nextChar = this.c(k + 1);
+          if (nextChar === SPACE || nextChar === NL) break;
+          if (nextChar === COMMA || nextChar === RBRACE || nextChar === RBRACK || nextChar === -1) bail();
         }
         k++;
       }
@@ -447,9 +447,9 @@ class FastYaml extends NodeFactory {
       if (vc === COMMA || vc === RBRACE) bail(); // `{ a: }`: the full parser places that null
       const v = this.flowValue(i, n);
       properties.push(this.prop(key, ks, ke - ks, v));
-      i = this.flowSpace(this.fe, n);
+      i = this.flowSpace(this.flowEnd, n);
       const ch2 = this.c(i);
-      if (ch2 === RBRACE) { this.fe = i + 1; return this.obj(p, i + 1 - p, properties); }
+      if (ch2 === RBRACE) { this.flowEnd = i + 1; return this.obj(p, i + 1 - p, properties); }
       if (ch2 !== COMMA) bail();
       i = this.flowSpace(i + 1, n);
       if (this.c(i) === RBRACE) bail();
@@ -499,15 +499,15 @@ class FastYaml extends NodeFactory {
       if (x === LBRACK || x === LBRACE) bail();
       if (x === HASH && this.t.charCodeAt(k - 1) === SPACE) break;
       if (x === COLON) {
-        const nx = this.c(k + 1);
-        if (nx === SPACE || nx === NL || nx === COMMA || nx === RBRACK || nx === RBRACE) bail(); // `[a: b]`
+        const nextChar = this.c(k + 1);
+        if (nextChar === SPACE || nextChar === NL || nextChar === COMMA || nextChar === RBRACK || nextChar === RBRACE) bail(); // `[a: b]`
       }
       k++;
     }
     let e = k;
     while (e > i && isBlank(this.t.charCodeAt(e - 1))) e--;
     if (e === i) bail();
-    this.fe = e;
+    this.flowEnd = e;
     return this.plain(this.t.slice(i, e), i, e - i);
   }
 }
