@@ -141,8 +141,10 @@ async function run(variant: 'json' | 'yaml'): Promise<Result> {
     const lines = text.split('\n', pos.line + 1);
     const at = lines.slice(0, pos.line).reduce((n, l) => n + l.length + 1, 0) + pos.character;
     text = text.slice(0, at) + to + text.slice(at + from.length);
-    const expected = baseline + (renamed ? 1 : 0);
-    if (count() !== expected) throw new Error(`edit ${k}: the PA and Vault files have ${count()} diagnostics, expected ${expected}`);
+    // This build: exactly one more finding while renamed. An earlier build (BENCH_DIST) reported one per
+    // reference, so there only "more, then back to the baseline" is checked.
+    const ok = renamed ? (BENCH_CLI ? count() > baseline : count() === baseline + 1) : count() === baseline;
+    if (!ok) throw new Error(`edit ${k}: the PA and Vault files have ${count()} diagnostics (baseline ${baseline}, renamed: ${renamed})`);
     await new Promise((r) => setTimeout(r, 200)); // let the typing debounce's own publish pass
   }
   if (process.env.BENCH_LOG) console.log(`${variant} re-check times (ms): ${times.map((t) => t.toFixed(0)).join(' ')}`);
