@@ -6,12 +6,8 @@ import { describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { copyExamples, EXAMPLES } from '../support/fixtures';
-import { CLI, ROOT } from '../support/lspClient';
+import { CLI, ecmkit, ROOT } from '../support/lspClient';
 
-function ecmkit(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** A workspace with one error (port) and one warning (a literal secret). */
 function broken() {

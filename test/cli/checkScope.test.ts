@@ -6,12 +6,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { copyExamples, EXAMPLES } from '../support/fixtures';
-import { CLI } from '../support/lspClient';
+import { ecmkit } from '../support/lspClient';
 
-function ecmkit(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** The examples with a jump client renamed in the PA file: a cross-file error only the folder shows. */
 function renamedJumpClient() {

@@ -42,15 +42,18 @@ describe('cross-file over LSP', () => {
     await client.waitFor(uri('site.pa.yaml'), (x) => x.length === 0);
   });
 
-  it('a file opened from outside the workspace counts only while it is open', async () => {
+  it('a file opened from outside the workspace is checked alone, and says so', async () => {
     const outside = copyExamples();
     try {
       const other = client.uri(path.join(outside.dir, 'prod.ecm.yaml'));
       client.open(other, readFileSync(path.join(outside.dir, 'prod.ecm.yaml'), 'utf8'));
-      const d = await client.waitFor(uri('prod.ecm.yaml'), (x) => x.length > 0);
-      assert.match(String(d[0].message), /ECM name `ecm-01` is used by 1 other ECM file/);
-      client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
+      // Another site's copy of the same ECM: compared with the workspace it would be "ecm-01 used twice".
+      const d = await client.waitFor(other, (x) => x.length > 0);
+      assert.deepEqual(d.map((x) => [x.code, x.severity]), [['file/checked-alone', 3]]);
+      assert.match(String(d[0].message), /outside the workspace folders, so ecmkit checks it alone: .* did not run/);
       await client.waitFor(uri('prod.ecm.yaml'), (x) => x.length === 0);
+      client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
+      await client.waitFor(other, (x) => x.length === 0);
     } finally {
       outside.cleanup();
     }

@@ -103,11 +103,15 @@ describe('schema/type', () => {
 
 describe('schema/unknown-field', () => {
   it('suggests the closest known name', () => {
-    const r = findings('a.ecm.yaml', GOOD_ECM.replace('clientId:', 'clinetId:'));
+    const r = findings('a.ecm.yaml', GOOD_ECM.replace('host:', 'hots:'));
     const unknown = r.find((x) => x.code === 'schema/unknown-field')!;
-    assert.equal(unknown.text, 'clinetId');
-    assert.match(unknown.message, /did you mean `clientId`/);
-    assert.deepEqual(unknown.f.data, { suggestion: 'clientId' });
+    assert.equal(unknown.text, 'hots');
+    assert.match(unknown.message, /did you mean `host`/);
+    assert.deepEqual(unknown.f.data, { suggestion: 'host' });
+    // A misspelled required key (clientId) is one error at the key: see "a misspelled required key".
+    const typo = findings('a.ecm.yaml', GOOD_ECM.replace('clientId:', 'clinetId:'));
+    assert.deepEqual(typo.map((x) => [x.code, x.text]), [['schema/required', 'clinetId']]);
+    assert.deepEqual(typo[0].f.data, { missing: 'clientId', suggestion: 'clientId' });
   });
   it('inside nested objects and list items', () => {
     const r = findings('a.vault.yaml', 'users:\n  - { username: jdoe, emial: a@b.c }\n');
@@ -273,5 +277,19 @@ describe('suggestions stay cheap', () => {
     assert.equal(closest(blob, [blob + 'y', 'CORP', 'EMEA']), undefined);
     assert.equal(closest('CORPP', [blob, 'CORP']), 'CORP');
     assert.ok(Date.now() - t < 200, `took ${Date.now() - t} ms`);
+  });
+});
+
+describe('a misspelled required key', () => {
+  it('is one error at the key typed (did you mean), not a warning there and an error on the object above', () => {
+    const r = findings('a.ecm.yaml', GOOD_ECM.replace('defaultSecurityProvider: CORP', 'defaultSecurityProvidr: CORP'));
+    assert.deepEqual(r.map((x) => [x.code, x.text]), [['schema/required', 'defaultSecurityProvidr']]);
+    assert.match(r[0].message, /did you mean `defaultSecurityProvider`\? It is required in vault/);
+    assert.deepEqual(r[0].f.data, { missing: 'defaultSecurityProvider', suggestion: 'defaultSecurityProvider' });
+  });
+  it('a missing required field with no near key is still reported on its object', () => {
+    const r = findings('a.ecm.yaml', GOOD_ECM.replace('  defaultSecurityProvider: CORP\n', ''));
+    assert.deepEqual(r.map((x) => x.code), ['schema/required']);
+    assert.match(r[0].message, /Missing required field `defaultSecurityProvider` in vault/);
   });
 });

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
@@ -93,4 +93,10 @@ export class LspClient {
 
 function lookup(o: Record<string, unknown>, section: string): unknown {
   return section in o ? o[section] : undefined;
+}
+
+/** Runs the built CLI (`dist/cli.js`) to its end: exit code and output. */
+export function ecmkit(args: string[], cwd: string, env?: NodeJS.ProcessEnv): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: env ?? process.env });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -111,6 +111,16 @@ describe('incremental re-parse = whole parse', () => {
     n += check('corp.vault.json', asJson, 12, 400);
     assert.ok(n > 300, `most edits should be incremental (${n})`);
   });
+  it('on an inventory with anchors, aliases and merge keys (read by the full parser)', () => {
+    const text = readFileSync(path.join(EXAMPLES, 'corp.vault.yaml'), 'utf8')
+      .replace('domain: corp.example.com\n', 'domain: &dom corp.example.com\n')
+      .replace('  - { name: WEB01,', '  - &web { name: WEB01,')
+      .replace('  - { name: db01.corp', '  - { <<: *web, name: WEB09, ip: 10.1.2.9 }\n  - { name: db01.corp')
+      .replace('policy: Windows servers, domain: corp.example.com,', 'policy: &pol Windows servers, domain: *dom,');
+    const withAlias = text.replace(/(- \{ name: web-deploy, type: windowsDomain, )policy: Windows servers/, '$1policy: *pol');
+    assert.ok(!parseYamlFast(withAlias) && !ParsedFile.create('file:///ws/corp.vault.yaml', withAlias)!.problems.length);
+    assert.ok(check('corp.vault.yaml', withAlias, 13, 150) > 30);
+  });
   it('on a slice of a generated inventory (scripts/gen-large.mjs, small)', () => {
     // The same generator as `npm run gen:large`, at a size a unit test can afford: no large/ needed.
     const out = mkdtempSync(path.join(tmpdir(), 'ecmkit-gen-'));

@@ -123,7 +123,7 @@ export class CrossIndex {
   readonly endpointVaults: Entry<'vault'>[];
   private readonly declCache = new Map<NameKind, { file: ParsedFile; pattern: JsonPath; map: NameMap }[]>();
   private variantCache?: Variants;
-  private readonly skeletonCache = new Map<NameKind, Map<string, string[]>>();
+  private readonly skeletonCache = new Map<NameKind, ReadonlyNameMap<string[]>>();
   private mergedCache?: VaultInventory;
   private granteesCache?: Set<string>;
   private readonly bindings = new Map<Entry<'pa'> | undefined, EcmBinding | undefined>();
@@ -203,21 +203,42 @@ export class CrossIndex {
     return closest(name, [...this.declared(kind).values()].map((d) => d[0].name).filter((n) => n !== name));
   }
 
-  private skeletons(kind: NameKind): Map<string, string[]> {
+  /**
+   * Declared names by skeleton, patched from the previous index of the workspace when one Vault file's
+   * names changed by a few (an edit renaming one endpoint of 10,000 must not rebuild it).
+   */
+  private skeletons(kind: NameKind): ReadonlyNameMap<string[]> {
     let m = this.skeletonCache.get(kind);
-    if (!m) {
-      const maps = this.declMaps(kind);
-      m = skeletonMemo.get(maps[0] ?? skeletonMemo, [kind, ...maps], () => {
-        const out = new Map<string, string[]>();
-        for (const refs of this.declared(kind).values()) {
-          const k = skeleton(refs[0].name);
-          const at = out.get(k);
-          if (at) at.push(refs[0].name); else out.set(k, [refs[0].name]);
+    if (m) return m;
+    const maps = this.declLists(kind).map((l) => l.map);
+    const last = this.carry.skeletons?.get(kind);
+    const patch = maps.length === 1 ? mapPatches.get(maps[0]) : undefined;
+    if (last && last.maps.length === maps.length && last.maps.every((x, i) => x === maps[i])) m = last.map;
+    else if (last && patch && last.maps.length === 1 && last.maps[0] === patch.prev) {
+      const next = last.map.copy();
+      const edit = (name: string, add: boolean): void => {
+        const k = skeleton(name);
+        const rest = (next.get(k) ?? []).filter((n) => n !== name);
+        if (add) rest.push(name);
+        if (rest.length) next.set(k, rest); else next.delete(k);
+      };
+      for (const name of patch.removed) edit(name, false);
+      for (const name of patch.added) edit(name, true);
+      m = next;
+    } else {
+      const fresh = ChunkedMap.empty<string[]>();
+      for (const map of maps) {
+        for (const places of map.values()) {
+          const name = places[0].name;
+          const k = skeleton(name);
+          const at = fresh.get(k);
+          if (!at) fresh.set(k, [name]); else if (!at.includes(name)) fresh.set(k, [...at, name]);
         }
-        return out;
-      });
-      this.skeletonCache.set(kind, m);
+      }
+      m = fresh;
     }
+    (this.carry.skeletons ??= new Map()).set(kind, { maps, map: m as ChunkedMap<string[]> });
+    this.skeletonCache.set(kind, m);
     return m;
   }
 
@@ -438,7 +459,6 @@ export class CrossIndex {
 /** Endpoint names by loose form (`full`) and by loose first DNS label of FQDNs (`label`). */
 interface Variants { full: ChunkedMap<string[]>; label: ChunkedMap<string[]> }
 const variantMemo = new Memo<Variants>();
-const skeletonMemo = new Memo<Map<string, string[]>>();
 /** Past this many declared names, no edit-distance suggestion (quadratic per name); skeletons still match. */
 const MAX_FUZZY = 2000;
 /** A name without case and punctuation: `SRV-00001`, `srv 00001` and `SRV00001` are one skeleton. */
@@ -448,6 +468,8 @@ interface Carry {
   variants?: { source: NameMap; full: ChunkedMap<string[]>; label: ChunkedMap<string[]> };
   /** The last usable-policy set, returned again (same object) while an edit leaves it equal. */
   usable?: Set<string>;
+  /** Declared names by skeleton per kind, and the name maps they were built from. */
+  skeletons?: Map<NameKind, { maps: NameMap[]; map: ChunkedMap<string[]> }>;
 }
 const usersIndex = new WeakMap<object, Map<string, number[]>>();
 

@@ -78,6 +78,16 @@ export function* checkWorkspaceSteps(ws: Workspace): Generator<void, Map<string,
     list.push(f as Finding);
     out.set(f.uri, list);
   };
+  // A file open outside the workspace folders is checked alone: said on the file, never a silent green.
+  for (const file of ws.all()) {
+    if (!ws.isAlone(file.uri)) continue;
+    report({
+      uri: file.uri,
+      code: 'file/checked-alone',
+      range: file.range(0, 0),
+      message: `This file is outside the workspace folders, so ecmkit checks it alone: the checks that compare it with the other files (${notRunFor(file.kind)}) did not run. Open the folder that holds all the files to check it with them.`,
+    });
+  }
   // A file that does not parse is unknown: the rules that read its kind wait until it does.
   const unknown = new Set(ws.all().filter(unreadable).map((f) => f.kind));
   for (const rule of WORKSPACE_RULES) {
@@ -86,6 +96,12 @@ export function* checkWorkspaceSteps(ws: Workspace): Generator<void, Map<string,
     yield;
   }
   return out;
+}
+
+/** The cross-file codes that read a kind of file, for saying what did not run. */
+function notRunFor(kind: ParsedFile['kind']): string {
+  const codes = [...new Set(WORKSPACE_RULES.filter((r) => r.reads.includes(kind)).flatMap((r) => r.codes))];
+  return codes.length > 4 ? `${codes.slice(0, 4).join(', ')} and ${codes.length - 4} more` : codes.join(', ');
 }
 
 /** A file the cross-file rules cannot read: over the size limit, not parsed, or not a mapping of fields. */

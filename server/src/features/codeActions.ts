@@ -30,7 +30,7 @@ export function codeActions(file: ParsedFile, diagnostics: Diagnostic[], ws?: Wo
     if (d.code === 'secret/plaintext' && typeof data.replaceWith === 'string') out.push(replaceFix(file, d, data.replaceWith, `Change to ${data.replaceWith}`));
     if (ws) out.push(...crossFixes(ws, file, d));
     if (d.code === 'mapping/syntax') out.push(...mappingSyntaxFixes(file, d, ws));
-    if (d.code === 'schema/unknown-field' && typeof data.suggestion === 'string') out.push(replaceFix(file, d, data.suggestion, `Rename to \`${data.suggestion}\``));
+    if ((d.code === 'schema/unknown-field' || d.code === 'schema/required') && typeof data.suggestion === 'string') out.push(replaceFix(file, d, data.suggestion, `Rename to \`${data.suggestion}\``));
   }
   return out;
 }

@@ -27,7 +27,10 @@ export class DocumentStore {
       const fresh = (known && this.incremental(known, doc))
         ?? (known && known.text === doc.getText() ? ParsedFile.reversioned(known, doc.version) : undefined) // opened as saved: nothing to parse
         ?? ParsedFile.create(uri, doc.getText(), doc.version, undefined, this.ws.maxChars);
-      if (fresh) this.ws.set(fresh);
+      if (fresh) {
+        this.ws.set(fresh);
+        this.ws.setAlone(uri, !this.insideFolders(uri));
+      }
       return fresh;
     }
     return known;
@@ -72,6 +75,14 @@ export class DocumentStore {
 
   openUris(): string[] {
     return this.documents.all().map((d) => d.uri);
+  }
+
+  /** Whether a file lies inside one of the folders the server knows now (files outside are checked alone). */
+  insideFolders(uri: string): boolean {
+    if (!uri.startsWith('file:')) return true; // untitled documents and other schemes: part of the window's workspace
+    const p = this.ws.platform;
+    const file = uriToPath(uri, p);
+    return this.folders.some((dir) => isWithin(file, dir, p));
   }
 
   /** Whether a file lies inside one of the workspace folders (asked afresh: folders come and go). */

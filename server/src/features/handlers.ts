@@ -6,7 +6,7 @@
 import { CodeLensRefreshRequest, FileChangeType, ResponseError, type Connection, type ServerCapabilities } from 'vscode-languageserver/node';
 import { classify } from '../model/fileKind';
 import { findFiles } from '../model/workspace';
-import { isWithin, pathToUri, uriToPath } from '../model/platformPaths';
+import { isWithin, pathToUri, samePath, uriToPath } from '../model/platformPaths';
 import { InjectionTargetsRequest, RecheckRequest, SimulateRequest, VaultHostnameRequest } from '../../../protocol/lsp';
 import { codeActions, diagnosticsToFix } from './codeActions';
 import { codeLenses } from './codeLens';
@@ -137,6 +137,9 @@ export function registerHandlers(connection: Connection, store: DocumentStore, p
     try {
       connection.workspace.onDidChangeWorkspaceFolders(async ({ added, removed }) => {
         const open = new Set(store.openUris());
+        const gone = removed.map((f) => uriToPath(f.uri, ws.platform));
+        store.folders = [...store.folders.filter((d) => !gone.some((g) => samePath(d, g, ws.platform))), ...added.map((f) => uriToPath(f.uri, ws.platform))];
+        for (const uri of open) if (ws.get(uri)) ws.setAlone(uri, !store.insideFolders(uri));
         for (const f of removed) {
           const root = uriToPath(f.uri, ws.platform);
           for (const file of ws.all()) if (!open.has(file.uri) && isWithin(uriToPath(file.uri, ws.platform), root, ws.platform)) ws.delete(file.uri);

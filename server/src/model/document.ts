@@ -55,7 +55,7 @@ export class ParsedFile {
       this.problems = [];
       return;
     }
-    const parsed = this.tooLarge ? { root: undefined, problems: [] } : syntax === 'json' ? parseJson(text) : parseYaml(text);
+    const parsed = this.tooLarge ? { root: undefined, problems: [] } : readOrReport(() => (syntax === 'json' ? parseJson(text) : parseYaml(text)));
     this.tree = parsed.root;
     this.problems = parsed.problems;
     this.value = toValue(parsed.root);
@@ -164,5 +164,17 @@ export class ParsedFile {
 
   get lineCount(): number {
     return this.lines.lineCount;
+  }
+}
+
+/**
+ * The readers never throw on any text (the conformance tests hold them to it); should one still, the file
+ * is reported as unread instead of ending the check of every other file.
+ */
+function readOrReport(read: () => { root: Node | undefined; problems: SyntaxProblem[] }): { root: Node | undefined; problems: SyntaxProblem[] } {
+  try {
+    return read();
+  } catch (e) {
+    return { root: undefined, problems: [{ offset: 0, length: 1, message: `ecmkit could not read this file (${(e as Error).message}); please report this with the file.` }] };
   }
 }

@@ -60,6 +60,12 @@ export function isWithin(file: string, folder: string, p: PlatformPaths = HOST):
   return f === d || f.startsWith(d.endsWith(p.path.sep) ? d : d + p.path.sep);
 }
 
+/** Whether two paths name the same file or folder (Windows: either slash, any case; a trailing separator aside). */
+export function samePath(a: string, b: string, p: PlatformPaths = HOST): boolean {
+  const trim = (s: string) => (s.length > 1 && /[\\/]$/.test(s) && !/^[A-Za-z]:[\\/]$/.test(s) ? s.slice(0, -1) : s);
+  return fold(trim(a), p) === fold(trim(b), p);
+}
+
 /** A path as compared on the platform: Windows folds case and writes every separator `\`. */
 function fold(file: string, p: PlatformPaths): string {
   return p.windows ? file.replace(/\//g, '\\').toLowerCase() : file;

@@ -53,7 +53,8 @@ export function schemaAt(kind: FileKind, path: JsonPath): Schema | undefined {
   for (const seg of path) {
     s = deref(root, s);
     if (!s) return undefined;
-    s = typeof seg === 'number' ? s.items : s.properties?.[seg];
+    // Own fields only: a key named `constructor` or `__proto__` in a file has no schema.
+    s = typeof seg === 'number' ? s.items : s.properties && Object.hasOwn(s.properties, seg) ? s.properties[seg] : undefined;
   }
   return deref(root, s);
 }

@@ -66,7 +66,8 @@ export function nodeAt(root: Node | undefined, path: JsonPath): { node: Node | u
 /** The plain value at `path` under `value` (undefined where the path leaves it). */
 export function valueAt(value: unknown, path: JsonPath): unknown {
   let v = value;
-  for (const seg of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+  // Own fields only: a path naming `constructor` or `__proto__` must not reach Object.prototype.
+  for (const seg of path) v = v && typeof v === 'object' && Object.hasOwn(v, seg) ? (v as Record<string | number, unknown>)[seg] : undefined;
   return v;
 }
 
@@ -83,7 +84,7 @@ export function toValue(node: Node | undefined): unknown {
   switch (node.type) {
     case 'object': {
       const o: Record<string, unknown> = {};
-      for (const p of node.properties) o[p.key] = toValue(p.value);
+      for (const p of node.properties) setField(o, p.key, toValue(p.value));
       return o;
     }
     case 'array': return node.items.map(toValue);
@@ -97,4 +98,13 @@ export function walk(node: Node | undefined, visit: (node: Node, path: JsonPath,
   visit(node, path, prop);
   if (node.type === 'object') for (const p of node.properties) walk(p.value, visit, [...path, p.key], p);
   else if (node.type === 'array') node.items.forEach((n, i) => walk(n, visit, [...path, i]));
+}
+
+/**
+ * `o[key] = v` for a key read from a file: `__proto__` becomes an ordinary own field, as `JSON.parse` and
+ * the `yaml` package make it (an assignment would replace the object's prototype instead).
+ */
+export function setField(o: Record<string, unknown>, key: string, v: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value: v, writable: true, enumerable: true, configurable: true });
+  else o[key] = v;
 }

@@ -32,6 +32,7 @@ export class Workspace {
   }
 
   delete(uri: string): boolean {
+    this.alone.delete(this.key(uri));
     const had = this.byUri.delete(this.key(uri));
     if (had) this.generation++;
     return had;
@@ -49,9 +50,28 @@ export class Workspace {
     return [...this.byUri.values()];
   }
 
+  /**
+   * Files the editor has open outside the workspace folders: checked alone, never compared with the
+   * folders' files (they may belong to another site). The server says so on each (engine/check.ts).
+   */
+  private readonly alone = new Set<string>();
+
+  setAlone(uri: string, alone: boolean): void {
+    const key = this.key(uri);
+    if (alone === this.alone.has(key)) return;
+    if (alone) this.alone.add(key); else this.alone.delete(key);
+    this.generation++;
+  }
+
+  isAlone(uri: string): boolean {
+    return this.alone.has(this.key(uri));
+  }
+
+  /** The files of one kind the cross-file rules compare (files checked alone left out). */
   of<K extends FileKind>(kind: K): Entry<K>[] {
     const out: Entry<K>[] = [];
     for (const file of this.byUri.values()) {
+      if (this.alone.size && this.alone.has(this.key(file.uri))) continue;
       if (file.kind === kind && file.value && typeof file.value === 'object' && !Array.isArray(file.value)) {
         out.push({ file, value: file.value as KindValues[K] });
       }

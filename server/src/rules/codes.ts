@@ -34,6 +34,7 @@ export const RULES = {
   'credential/domain-filtered': { severity: 'warning', summary: 'domain matching is on and this Restricted credential is from another domain' },
   'ref/unknown': { severity: 'error', summary: 'a reference to an undefined policy, endpoint, group, role or provider' },
   'file/too-large': { severity: 'warning', summary: 'the file is larger than ecmkit checks' },
+  'file/checked-alone': { severity: 'information', summary: 'a file open outside the workspace folders is checked alone: the cross-file checks did not run' },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 
 export type RuleCode = keyof typeof RULES;

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { itemValidatorFor, schemaAt, validatorFor } from '../model/schemas';
-import { parsePointer, type JsonPath } from '../model/tree';
+import { parsePointer, valueAt, type JsonPath } from '../model/tree';
 import type { ParsedFile } from '../model/document';
 import { KIND_NOUN } from '../model/fileKind';
 import { closest } from '../domain/closest';
@@ -29,12 +29,58 @@ export const schemaRule: FileRule = {
 
 function reportErrors(file: ParsedFile, errors: ErrorObject[] | null | undefined, report: Report): void {
   const seen = new Set<string>();
+  const misspelled = misspelledRequired(file, errors ?? []);
   for (const err of errors ?? []) {
     const key = `${err.instancePath}|${err.keyword}|${JSON.stringify(err.params)}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    reportError(file, err, report);
+    const near = misspelled.get(err);
+    if (near === null) continue; // said at the misspelled key
+    if (near) reportMisspelledRequired(file, err, near, report);
+    else reportError(file, err, report);
   }
+}
+
+/**
+ * A required field missing beside an unknown field spelled almost like it: one mistake (a typo in the key),
+ * reported once at the key the user typed — as the error it causes — not as a warning there and an error
+ * on the object above. Maps the unknown-field error to the missing name, the required error to null.
+ */
+function misspelledRequired(file: ParsedFile, errors: ErrorObject[]): Map<ErrorObject, Misspelled | null> {
+  const out = new Map<ErrorObject, Misspelled | null>();
+  const missing = errors.filter((e) => e.keyword === 'required');
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    const here = missing.filter((m) => m.instancePath === e.instancePath && !out.has(m));
+    const names = here.map((m) => (m.params as { missingProperty: string }).missingProperty);
+    // Spelled almost like it, or holding it one level too deep (`__proto__:` with `site:` indented under it).
+    const inside = valueAt(file.value, [...parsePointer(e.instancePath), extra]);
+    const nested = inside && typeof inside === 'object' && !Array.isArray(inside) ? names.find((n) => Object.prototype.hasOwnProperty.call(inside, n)) : undefined;
+    const name = nested ?? closest(extra, names);
+    if (!name) continue;
+    out.set(e, { name, misplaced: !!nested });
+    for (const m of here) if ((m.params as { missingProperty: string }).missingProperty === name) out.set(m, null);
+  }
+  return out;
+}
+
+/** The required field an unknown one stands for: spelled almost like it, or holding it one level too deep. */
+interface Misspelled { name: string; misplaced: boolean }
+
+function reportMisspelledRequired(file: ParsedFile, err: ErrorObject, { name, misplaced }: Misspelled, report: Report): void {
+  const path = parsePointer(err.instancePath);
+  const extra = (err.params as { additionalProperty: string }).additionalProperty;
+  const prop = file.at([...path, extra]).prop;
+  const where = path.length ? ` in ${label(path)}` : ' at the top level';
+  report({
+    code: 'schema/required',
+    range: prop ? file.keyRange(prop) : file.rangeAt(path, 'key'),
+    message: misplaced
+      ? `\`${name}\` is under \`${extra}\`, which is not a field: \`${name}\` is required${where}. Move it out (remove \`${extra}:\` and un-indent it).`
+      : `\`${extra}\` is not a field: did you mean \`${name}\`? It is required${path.length ? ` in ${label(path)}` : ''}, and missing until it is spelled so.`,
+    data: misplaced ? { missing: name } : { missing: name, suggestion: name },
+  });
 }
 
 function label(path: JsonPath): string {

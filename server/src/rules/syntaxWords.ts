@@ -22,7 +22,6 @@ const WORDS: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^Sequence item without - indicator/, () => 'A list item without its dash: start it with `- `.'],
   [/^Unexpected , in/, () => 'A comma where none belongs (an empty item or a trailing comma): remove it.'],
   [/^Unexpected empty item in/, () => 'An empty item between two commas: remove one comma.'],
-  [/^Unresolved tag: (.+)/, (m) => `The YAML tag ${m[1].trim()} is not one ecmkit reads: remove it.`],
   [/^Invalid escape sequence (.+)/, (m) => `${m[1].trim()} is not an escape double-quoted YAML knows: write \`\\\\\` for a backslash, or use single quotes.`],
   [/^Unexpected (?:end|document|doc-end|flow-error-end) /, () => 'The file ends or breaks off here in the middle of a value.'],
   // JSON (jsonc-parser, as parseJson.ts words its codes)

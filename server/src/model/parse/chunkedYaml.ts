@@ -15,11 +15,16 @@ import { shiftNode } from './units';
 
 /** Constructs whose meaning crosses the pieces (or that the pieces would misread). */
 const CROSSING = /^(?:---|\.\.\.|%)|(?:^|[\s[{,])[&*!][^\s,\]}]/m;
+
+/** Whether YAML text holds something whose meaning reaches beyond it (an anchor, an alias, a tag, a document marker). */
+export function reachesAcross(text: string): boolean {
+  return CROSSING.test(text);
+}
 const TOP_KEY = /^([A-Za-z_][\w.-]*)[ \t]*:(?=[ \t]|$)/;
 
 /** `full` is the `yaml` package's parse (parseYaml.ts), for the pieces the fast reader rejects. */
 export function parseYamlChunked(text: string, full: FullParser): { root: ObjectNode; problems: SyntaxProblem[] } | undefined {
-  if (text.includes('\r') || text.charCodeAt(0) === 0xfeff || CROSSING.test(text)) return undefined;
+  if (text.includes('\r') || text.charCodeAt(0) === 0xfeff || reachesAcross(text)) return undefined;
   const blocks = topLevelBlocks(text);
   if (!blocks?.length) return undefined;
   const properties: PropertyNode[] = [];

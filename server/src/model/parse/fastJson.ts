@@ -4,6 +4,7 @@
  * — undefined, so the caller runs the full parser and its error messages — on any error or duplicate key.
  */
 import type { ArrayNode, Node, ObjectNode, PropertyNode, ScalarNode } from '../tree';
+import { MAX_DEPTH } from './nesting';
 import { NodeFactory, Unit } from './units';
 
 class Bail extends Error {}
@@ -26,8 +27,9 @@ export function parseJsonFast(text: string): { root: Node | undefined } | undefi
 /**
  * Parses the values, separated by commas, that exactly fill `text` — a stretch of a top-level list cut
  * from a file at offset `base` — each value a unit placed at `base`. Undefined if it is anything else.
+ * `depth`: how many collections hold the values in the file (2 for a top-level list's items).
  */
-export function parseJsonValuesAt(text: string, base: number): Node[] | undefined {
+export function parseJsonValuesAt(text: string, base: number, depth: number): Node[] | undefined {
   const end = text.length;
   try {
     const p = new FastJson(text, 0, end);
@@ -36,7 +38,7 @@ export function parseJsonValuesAt(text: string, base: number): Node[] | undefine
     if (i !== 0) return undefined;
     for (;;) {
       p.unit = new Unit(base);
-      items.push(p.value(i));
+      items.push(p.value(i, depth));
       p.unit = undefined;
       i = p.space(p.fe);
       if (i === end) return items;
@@ -64,10 +66,14 @@ class FastJson extends NodeFactory {
     }
   }
 
-  /** A value at `i`; `depth` 0 is the root, whose lists' items become units (units.ts). */
-  value(i: number, depth = 9): Node {
+  /**
+   * A value at `i`; `depth` 0 is the root, whose lists' items become units (units.ts). A collection
+   * held by MAX_DEPTH others makes the reader step aside: the full parser's guard reports it.
+   */
+  value(i: number, depth: number): Node {
     const t = this.t;
     const c = i < this.end ? t.charCodeAt(i) : -1;
+    if ((c === 123 || c === 91) && depth >= MAX_DEPTH) bail();
     switch (c) {
       case 123: return this.object(i, depth);
       case 91: return this.array(i, depth);

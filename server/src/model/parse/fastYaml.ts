@@ -3,11 +3,13 @@
  * multi-line flow collections, plain and quoted one-line scalars, comments, and `|` / `|-` block
  * scalars. It builds the same tree, with the same offsets, as parseYaml.ts builds from the `yaml`
  * package (whose whole-file parse of a 15 MB inventory takes seconds), and gives up — returning
- * undefined, so the caller uses the full parser — on anything else: anchors, tags, multi-line plain or
- * quoted scalars, folded scalars, complex or quoted keys, tabs, CR line ends, several documents, and
+ * undefined, so the caller uses the full parser — on anything else: anchors, aliases, tags, merge keys
+ * (`<<`), multi-line plain or quoted scalars, folded scalars, complex or quoted keys, tabs (except before
+ * a `:` and after a value, which YAML drops), CR line ends, several documents, nesting past MAX_DEPTH, and
  * every error (the full parser words the error message). Differential tests hold the two to equality.
  */
 import type { ArrayNode, Node, ObjectNode, PropertyNode, ScalarNode } from '../tree';
+import { MAX_DEPTH } from './nesting';
 import { NodeFactory, Unit } from './units';
 
 class Bail extends Error {}
@@ -107,7 +109,7 @@ class FastYaml extends NodeFactory {
     if (ls === -1) return undefined;
     const n = this.indent(ls);
     const node = this.blockNode(ls, n, false, true);
-    if (this.contentLine(this.nx) !== -1) bail(); // content after the root (a dedent below its indentation)
+    if (this.contentLine(this.nextLineStart) !== -1) bail(); // content after the root (a dedent below its indentation)
     return node;
   }
 
@@ -116,6 +118,7 @@ class FastYaml extends NodeFactory {
 
   seqItemsRegion(indent: number, base: number): Node[] {
     const items: Node[] = [];
+    this.depth = 2; // the items of a list in the top-level mapping
     let ls = this.contentLine(this.start);
     while (ls !== -1) {
       if (this.indent(ls) !== indent || !this.isDash(ls + indent)) bail();
@@ -124,8 +127,8 @@ class FastYaml extends NodeFactory {
       this.unit.col = indent;
       items.push(this.seqItem(ls, indent));
       this.unit = undefined;
-      this.regionLast = this.lst;
-      ls = this.contentLine(this.nx);
+      this.regionLast = this.lastLineEnd;
+      ls = this.contentLine(this.nextLineStart);
     }
     return items;
   }
@@ -136,13 +139,26 @@ class FastYaml extends NodeFactory {
     return n === SPACE || n === NL || n === -1;
   }
 
-  /** A block mapping or sequence starting on line `ls` at column `n`. */
-  // Results besides the node, to spare an object per value: where the next line starts (`nx`), where
-  // the value's last line ends (`lst`), where a flow value ends (`fe`).
-  private nx = 0;
-  private lst = 0;
-  private fe = 0;
+  /** In a flow collection a `-` before a blank, `,` or a closer starts no plain scalar: `[a, -, b]` is an error. */
+  private isFlowDash(i: number): boolean {
+    if (this.c(i) !== DASH) return false;
+    const n = this.c(i + 1);
+    return n === SPACE || n === NL || n === -1 || n === TAB || n === COMMA || n === RBRACK || n === RBRACE;
+  }
 
+  // Results besides the node, to spare an object per value: where the next line starts (`nextLineStart`), where
+  // the value's last line ends (`lastLineEnd`), where a flow value ends (`flowEnd`).
+  private nextLineStart = 0;
+  private lastLineEnd = 0;
+  private flowEnd = 0;
+  /** How many collections hold the one being read: past MAX_DEPTH the full parser's guard reports it. */
+  private depth = 0;
+
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) bail();
+  }
+
+  /** A block mapping or sequence starting on line `ls` at column `n`. */
   private blockNode(ls: number, n: number, units = false, isRoot = false): Node {
     if (this.isDash(ls + n)) return this.blockSeq(ls, n, units);
     if (this.keyColon(ls + n) >= 0) return this.blockMap(ls, n, isRoot);
@@ -160,14 +176,15 @@ class FastYaml extends NodeFactory {
     for (let k = i; k < e; k++) {
       const x = this.t.charCodeAt(k);
       if (x === COLON) {
-        const nx = this.c(k + 1);
-        if (nx === SPACE || nx === NL || nx === -1) return k;
+        const nextChar = this.c(k + 1);
+        if (nextChar === SPACE || nextChar === NL || nextChar === -1) return k;
       } else if (x === HASH && (this.t.charCodeAt(k - 1) === SPACE || this.t.charCodeAt(k - 1) === TAB)) return -1;
     }
     return -1;
   }
 
   private blockMap(ls: number, n: number, isRoot = false): ObjectNode {
+    this.enter();
     const properties: PropertyNode[] = [];
     const offset = ls + n;
     let last = offset;
@@ -177,23 +194,24 @@ class FastYaml extends NodeFactory {
       const colon = this.keyColon(k);
       if (colon < 0) bail();
       let ke = colon;
-      while (ke > k && this.t.charCodeAt(ke - 1) === SPACE) ke--;
+      while (ke > k && isBlank(this.t.charCodeAt(ke - 1))) ke--;
       const keyText = this.t.slice(k, ke);
-      if (keyText.length > 1000 || (mayNotBeString(keyText.charCodeAt(0)) && resolve(keyText).type !== 'string')) bail();
+      if (keyText.length > 1000 || keyText === '<<' || (mayNotBeString(keyText.charCodeAt(0)) && resolve(keyText).type !== 'string')) bail(); // `<<` merges
       for (let q = 0; q < properties.length; q++) if (properties[q].key === keyText) bail(); // the full parser reports duplicates
       const v = this.value(colon + 1, n, true, isRoot);
       properties.push(this.prop(keyText, k, ke - k, v));
-      last = this.lst;
-      const nl = this.contentLine(this.nx);
-      if (nl === -1) { this.nx = this.end; this.lst = last; return this.obj(offset, last - offset, properties); }
+      last = this.lastLineEnd;
+      const nl = this.contentLine(this.nextLineStart);
+      if (nl === -1) { this.nextLineStart = this.end; this.lastLineEnd = last; this.depth--; return this.obj(offset, last - offset, properties); }
       const ind = this.indent(nl);
-      if (ind < n) { this.nx = nl; this.lst = last; return this.obj(offset, last - offset, properties); }
+      if (ind < n) { this.nextLineStart = nl; this.lastLineEnd = last; this.depth--; return this.obj(offset, last - offset, properties); }
       if (ind > n) bail();
       line = nl;
     }
   }
 
   private blockSeq(ls: number, n: number, units = false): ArrayNode {
+    this.enter();
     const items: Node[] = [];
     const offset = ls + n;
     let last = offset;
@@ -202,11 +220,11 @@ class FastYaml extends NodeFactory {
       if (units) { this.unit = new Unit(); this.unit.dash = line + n; this.unit.col = n; }
       items.push(this.seqItem(line, n));
       if (units) this.unit = undefined;
-      last = this.lst;
-      const nl = this.contentLine(this.nx);
-      if (nl === -1) { this.nx = this.end; this.lst = last; return this.arr(offset, last - offset, items); }
+      last = this.lastLineEnd;
+      const nl = this.contentLine(this.nextLineStart);
+      if (nl === -1) { this.nextLineStart = this.end; this.lastLineEnd = last; this.depth--; return this.arr(offset, last - offset, items); }
       const ind = this.indent(nl);
-      if (ind < n || (ind === n && !this.isDash(nl + n))) { this.nx = nl; this.lst = last; return this.arr(offset, last - offset, items); }
+      if (ind < n || (ind === n && !this.isDash(nl + n))) { this.nextLineStart = nl; this.lastLineEnd = last; this.depth--; return this.arr(offset, last - offset, items); }
       if (ind > n) bail();
       line = nl;
     }
@@ -248,22 +266,22 @@ class FastYaml extends NodeFactory {
       // Comment lines below an empty value are counted in by the full parser in ways not worth copying.
       if (this.hasCommentLine(after, nl === -1 ? this.end : nl)) bail();
       const node: ScalarNode = this.scalar('null', p, 0, null);
-      this.nx = after;
-      if (ch !== HASH) { this.lst = p; return node; }
+      this.nextLineStart = after;
+      if (ch !== HASH) { this.lastLineEnd = p; return node; }
       // After a comment, the full parser ends the container at the next line's first token.
-      if (nl === -1) { this.lst = after; return node; }
+      if (nl === -1) { this.lastLineEnd = after; return node; }
       if (nl !== after) bail();
-      this.lst = nl + this.indent(nl);
+      this.lastLineEnd = nl + this.indent(nl);
       return node;
     }
     let node: Node;
     let e: number;
     if (ch === LBRACE || ch === LBRACK) {
       node = this.flow(p, n);
-      e = this.fe;
+      e = this.flowEnd;
     } else if (ch === DQ || ch === SQ) {
       node = this.quoted(p);
-      e = this.fe;
+      e = this.flowEnd;
     } else if (ch === PIPE) {
       return this.blockScalar(p, n);
     } else {
@@ -274,8 +292,8 @@ class FastYaml extends NodeFactory {
         const x = this.t.charCodeAt(k);
         if (x === HASH && (this.t.charCodeAt(k - 1) === SPACE || this.t.charCodeAt(k - 1) === TAB)) break;
         if (x === COLON) {
-          const nx = this.c(k + 1);
-          if (nx === SPACE || nx === NL || nx === -1 || nx === TAB) bail(); // a mapping inside a value
+          const nextChar = this.c(k + 1);
+          if (nextChar === SPACE || nextChar === NL || nextChar === -1 || nextChar === TAB) bail(); // a mapping inside a value
         }
       }
       let ve = k;
@@ -287,8 +305,8 @@ class FastYaml extends NodeFactory {
       if (nl !== -1 && this.indent(nl) > n) bail();
     }
     const after = this.restOfLine(e);
-    this.nx = after;
-    this.lst = after;
+    this.nextLineStart = after;
+    this.lastLineEnd = after;
     return node;
   }
 
@@ -330,7 +348,7 @@ class FastYaml extends NodeFactory {
         return bail();
       }
     }
-    this.fe = end;
+    this.flowEnd = end;
     return this.scalar('string', p, end - p, value);
   }
 
@@ -373,58 +391,65 @@ class FastYaml extends NodeFactory {
     const value = parts.join('\n') + (chomp === 'clip' ? '\n' : '');
     const node: ScalarNode = this.scalar('string', p, last - p, value);
     node.lines = blockLines(this.t, p, last);
-    this.nx = last;
-    this.lst = last;
+    this.nextLineStart = last;
+    this.lastLineEnd = last;
     return node;
   }
 
   /** A flow collection starting at `p`, possibly over several lines (each indented beyond `n`). */
   private flow(p: number, n: number): Node {
+    this.enter();
+    const node = this.flowCollection(p, n);
+    this.depth--;
+    return node;
+  }
+
+  private flowCollection(p: number, n: number): Node {
     const open = this.t.charCodeAt(p);
     let i = this.flowSpace(p + 1, n);
     if (open === LBRACK) {
       const items: Node[] = [];
-      if (this.c(i) === RBRACK) { this.fe = i + 1; return this.arr(p, i + 1 - p, items); }
+      if (this.c(i) === RBRACK) { this.flowEnd = i + 1; return this.arr(p, i + 1 - p, items); }
       for (;;) {
         items.push(this.flowValue(i, n));
-        i = this.flowSpace(this.fe, n);
+        i = this.flowSpace(this.flowEnd, n);
         const ch = this.c(i);
-        if (ch === RBRACK) { this.fe = i + 1; return this.arr(p, i + 1 - p, items); }
+        if (ch === RBRACK) { this.flowEnd = i + 1; return this.arr(p, i + 1 - p, items); }
         if (ch !== COMMA) bail();
         i = this.flowSpace(i + 1, n);
         if (this.c(i) === RBRACK) bail(); // a trailing comma
       }
     }
     const properties: PropertyNode[] = [];
-    if (this.c(i) === RBRACE) { this.fe = i + 1; return this.obj(p, i + 1 - p, properties); }
+    if (this.c(i) === RBRACE) { this.flowEnd = i + 1; return this.obj(p, i + 1 - p, properties); }
     for (;;) {
       const ks = i;
       const ch = this.c(ks);
-      if (ch === -1 || isIndicator(ch) || ch === DASH && this.isDash(ks)) bail();
+      if (ch === -1 || isIndicator(ch) || (ch === DASH && this.isFlowDash(ks))) bail();
       let k = ks;
       for (;;) {
         const x = this.c(k);
         if (x === -1 || x === NL || x === COMMA || x === LBRACK || x === RBRACK || x === LBRACE || x === RBRACE || x === HASH) bail();
         if (x === COLON) {
-          const nx = this.c(k + 1);
-          if (nx === SPACE || nx === NL) break;
-          if (nx === COMMA || nx === RBRACE || nx === RBRACK || nx === -1) bail();
+          const nextChar = this.c(k + 1);
+          if (nextChar === SPACE || nextChar === NL) break;
+          if (nextChar === COMMA || nextChar === RBRACE || nextChar === RBRACK || nextChar === -1) bail();
         }
         k++;
       }
       let ke = k;
-      while (ke > ks && this.t.charCodeAt(ke - 1) === SPACE) ke--;
+      while (ke > ks && isBlank(this.t.charCodeAt(ke - 1))) ke--;
       const key = this.t.slice(ks, ke);
-      if (!key || (mayNotBeString(key.charCodeAt(0)) && resolve(key).type !== 'string')) bail();
+      if (!key || key === '<<' || (mayNotBeString(key.charCodeAt(0)) && resolve(key).type !== 'string')) bail();
       for (let q = 0; q < properties.length; q++) if (properties[q].key === key) bail();
       i = this.flowSpace(k + 1, n);
       const vc = this.c(i);
       if (vc === COMMA || vc === RBRACE) bail(); // `{ a: }`: the full parser places that null
       const v = this.flowValue(i, n);
       properties.push(this.prop(key, ks, ke - ks, v));
-      i = this.flowSpace(this.fe, n);
+      i = this.flowSpace(this.flowEnd, n);
       const ch2 = this.c(i);
-      if (ch2 === RBRACE) { this.fe = i + 1; return this.obj(p, i + 1 - p, properties); }
+      if (ch2 === RBRACE) { this.flowEnd = i + 1; return this.obj(p, i + 1 - p, properties); }
       if (ch2 !== COMMA) bail();
       i = this.flowSpace(i + 1, n);
       if (this.c(i) === RBRACE) bail();
@@ -459,7 +484,7 @@ class FastYaml extends NodeFactory {
     const ch = this.c(i);
     if (ch === LBRACE || ch === LBRACK) return this.flow(i, n);
     if (ch === DQ || ch === SQ) return this.quoted(i);
-    if (ch === -1 || isIndicator(ch) || (ch === DASH && this.isDash(i))) bail();
+    if (ch === -1 || isIndicator(ch) || (ch === DASH && this.isFlowDash(i))) bail();
     let k = i;
     for (;;) {
       const x = this.c(k);
@@ -474,17 +499,21 @@ class FastYaml extends NodeFactory {
       if (x === LBRACK || x === LBRACE) bail();
       if (x === HASH && this.t.charCodeAt(k - 1) === SPACE) break;
       if (x === COLON) {
-        const nx = this.c(k + 1);
-        if (nx === SPACE || nx === NL || nx === COMMA || nx === RBRACK || nx === RBRACE) bail(); // `[a: b]`
+        const nextChar = this.c(k + 1);
+        if (nextChar === SPACE || nextChar === NL || nextChar === COMMA || nextChar === RBRACK || nextChar === RBRACE) bail(); // `[a: b]`
       }
       k++;
     }
     let e = k;
-    while (e > i && this.t.charCodeAt(e - 1) === SPACE) e--;
+    while (e > i && isBlank(this.t.charCodeAt(e - 1))) e--;
     if (e === i) bail();
-    this.fe = e;
+    this.flowEnd = e;
     return this.plain(this.t.slice(i, e), i, e - i);
   }
+}
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB;
 }
 
 /** Characters that cannot start a plain scalar or key in the subset. */

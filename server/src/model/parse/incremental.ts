@@ -9,8 +9,9 @@ import { parseJsonValuesAt } from './fastJson';
 import { parseYamlFast, parseYamlSeqItems } from './fastYaml';
 import { parseJson, type SyntaxProblem } from './parseJson';
 import { parseYamlFull } from './parseYaml';
+import { reachesAcross } from './chunkedYaml';
 import type { ArrayNode, JsonPath, Node, ObjectNode, PropertyNode } from '../tree';
-import { toValue } from '../tree';
+import { setField, toValue } from '../tree';
 import { upperBound } from '../text/lines';
 import { reader, type PieceText, type TextReader } from '../text/pieceText';
 import { shiftNode, unitOf } from './units';
@@ -75,6 +76,8 @@ export function reparse(prev: Prev, text: string, change: TextChange): Reparsed 
     if (change.start < arr.offset || change.end > arr.offset + arr.length) continue;
     // The old text is read through its pieces when it has them (reading a spliced string copies it whole).
     const old = reader(prev.source ?? prev.text);
+    // A list anchored as a whole (`endpoints: &all`) is read again where it is aliased: the whole file then.
+    if (prev.syntax === 'yaml' && reachesAcross(old.slice(prop.keyOffset, arr.offset))) return undefined;
     const spliced = prev.syntax === 'yaml' ? spliceYaml(old, text.length, arr, change, delta) : spliceJson(old, text.length, arr, change, delta);
     if (!spliced) return undefined;
     // Syntax errors outside the re-parsed items stay (moved); those inside are replaced by the new ones.
@@ -118,6 +121,7 @@ function reparseField(prev: Prev, root: ObjectNode, newLength: number, change: T
     if (change.start < a || change.end > b) continue;
     if (b - a > MAX_FIELD || prop.value?.type === 'array') return undefined;
     const text = region(old, change, a, b);
+    if (prev.syntax === 'yaml' && (reachesAcross(text) || reachesAcross(old.slice(a, b)))) return undefined; // aliases elsewhere may name it
     let problems: SyntaxProblem[] = [];
     let key = prop.key, keyOffset = prop.keyOffset, keyLength = prop.keyLength;
     let node: Node | undefined;
@@ -141,7 +145,7 @@ function reparseField(prev: Prev, root: ObjectNode, newLength: number, change: T
       node = np.value;
       end = m!.offset + m!.length + a;
     } else {
-      const items = parseJsonValuesAt(text, a);
+      const items = parseJsonValuesAt(text, a, 1);
       if (!items || items.length !== 1) return undefined;
       node = items[0];
       end = rootEnd + delta;
@@ -158,7 +162,7 @@ function reparseField(prev: Prev, root: ObjectNode, newLength: number, change: T
     const newRoot: ObjectNode = { type: 'object', offset: start, length: (last ? end : rootEnd + delta) - start, properties };
     const oldValue = prev.value as Record<string, unknown>;
     const value: Record<string, unknown> = {};
-    for (const x of properties) value[x.key] = x === properties[p] ? toValue(node) : oldValue[x.key];
+    for (const x of properties) setField(value, x.key, x === properties[p] ? toValue(node) : oldValue[x.key]);
     const kept = prev.problems.filter((x) => x.offset + x.length <= a || x.offset >= b).map((x) => (x.offset >= b ? { ...x, offset: x.offset + delta } : x));
     if ((kept.length || problems.length) && newLength <= LARGE_FILE) return undefined;
     return { root: newRoot, value, problems: [...kept, ...problems], info: { regionStart: a, regionOldEnd: b, regionNewEnd: b + delta, delta, items: [], checkOldEnd: b, wholeCheck: true } };
@@ -217,6 +221,8 @@ function spliceYaml(old: TextReader, newLength: number, arr: ArrayNode, change: 
   if (j >= starts.length) return undefined;
   const a = starts[i], oldEnd = regionEnd(j), newEnd = oldEnd + delta;
   const text = region(old, change, a, oldEnd);
+  // An anchor (or alias) edited here changes what aliases elsewhere read: the whole file is parsed again.
+  if (reachesAcross(text) || reachesAcross(old.slice(a, oldEnd))) return undefined;
   // The edited stretch must still be whole lines (before it, the old text is unchanged).
   if (a > 0 && old.charCodeAt(a - 1) !== 10) return undefined;
   if (newEnd < newLength && text.charCodeAt(text.length - 1) !== 10) return undefined;
@@ -253,7 +259,7 @@ function spliceJson(old: TextReader, newLength: number, arr: ArrayNode, change: 
   if (j >= its.length) return undefined;
   const a = its[i].offset, oldEnd = its[j].offset + its[j].length;
   const text = region(old, change, a, oldEnd);
-  let items = parseJsonValuesAt(text, a);
+  let items = parseJsonValuesAt(text, a, 2);
   let problems: SyntaxProblem[] = [];
   if (!items && newLength > LARGE_FILE) {
     // The full parser on the items alone, as a list: `[` + items + `]`.
@@ -294,7 +300,7 @@ function assemble(prev: Prev, root: ObjectNode, p: number, s: Spliced, delta: nu
     if (before) before.prev = undefined;
     recordListEdit(list, { prev: older, first: s.first, removed: s.count, added: s.items.length });
   }
-  value[props[p].key] = list;
+  setField(value, props[p].key, list);
   const moved = s.items.length !== s.count;
   const upTo = moved ? s.array.items.length : s.first + s.items.length;
   const items: JsonPath[] = [];

@@ -7,6 +7,7 @@
  * what it reports: `at(path)` parses only the item on the path.
  */
 import { parseJsonValuesAt } from './fastJson';
+import { MAX_DEPTH } from './nesting';
 import { nodeAt, type ArrayNode, type JsonPath, type Node, type ObjectNode, type PropertyNode } from '../tree';
 
 /** Below this size the whole tree costs little: small files keep the one eager path. */
@@ -40,7 +41,7 @@ export class LazyJson {
       s.ws(); // trailing white space and its line breaks
       return { value: value as Record<string, unknown>, lazy: new LazyJson(text, rootStart, rootEnd, s.fields), lineStarts: s.lineStarts() };
     } catch (e) {
-      if (e === DUPLICATE || e instanceof RangeError) return undefined; // a duplicate key, or nesting deeper than the stack
+      if (e === DUPLICATE || e === TOO_DEEP) return undefined; // the eager path reports these
       throw e;
     }
   }
@@ -59,8 +60,9 @@ export class LazyJson {
   }
 }
 
-function parseAt(text: string, start: number, end: number): Node {
-  const nodes = parseJsonValuesAt(text.slice(start, end), start);
+/** The value in [start, end), held by `depth` collections in the file. */
+function parseAt(text: string, start: number, end: number, depth: number): Node {
+  const nodes = parseJsonValuesAt(text.slice(start, end), start, depth);
   if (nodes?.length !== 1) throw new Error(`ecmkit: lazy JSON: no value at ${start}–${end}`);
   return nodes[0];
 }
@@ -80,7 +82,7 @@ class LazyProperty implements PropertyNode {
 
   get value(): Node {
     const f = this.field;
-    this.parsed ??= f.items ? new LazyList(this.text, f.valueOffset, f.valueEnd - f.valueOffset, f.items) : parseAt(this.text, f.valueOffset, f.valueEnd);
+    this.parsed ??= f.items ? new LazyList(this.text, f.valueOffset, f.valueEnd - f.valueOffset, f.items) : parseAt(this.text, f.valueOffset, f.valueEnd, 1);
     return this.parsed;
   }
 }
@@ -96,7 +98,7 @@ class LazyList implements ArrayNode {
 
   item(k: number): Node | undefined {
     if (!Number.isInteger(k) || k < 0 || k >= this.parsed.length) return undefined;
-    return (this.parsed[k] ??= parseAt(this.text, this.spans[2 * k], this.spans[2 * k + 1]));
+    return (this.parsed[k] ??= parseAt(this.text, this.spans[2 * k], this.spans[2 * k + 1], 2));
   }
 
   get items(): Node[] {
@@ -106,6 +108,7 @@ class LazyList implements ArrayNode {
 }
 
 const DUPLICATE = new Error('duplicate key');
+const TOO_DEEP = new Error('nested too deep');
 
 /**
  * Walks text `JSON.parse` accepted (so it need not validate), checking keys for duplicates and noting the
@@ -189,7 +192,16 @@ class Scanner {
     }
   }
 
+  /** How many collections hold the one being scanned. */
+  private depth = 0;
+
   object(top: boolean): void {
+    if (++this.depth > MAX_DEPTH) throw TOO_DEEP;
+    this.objectBody(top);
+    this.depth--;
+  }
+
+  private objectBody(top: boolean): void {
     const t = this.t;
     this.i++;
     this.ws();
@@ -227,6 +239,12 @@ class Scanner {
 
   /** A list; with `items`, the [start, end) of each item is noted there. */
   array(items?: number[]): void {
+    if (++this.depth > MAX_DEPTH) throw TOO_DEEP;
+    this.arrayBody(items);
+    this.depth--;
+  }
+
+  private arrayBody(items?: number[]): void {
     const t = this.t;
     this.i++;
     this.ws();

@@ -1,5 +1,6 @@
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { parseJsonFast } from './fastJson';
+import { jsonTooDeepAt, tooDeep } from './nesting';
 import type { Node, PropertyNode } from '../tree';
 
 export interface SyntaxProblem {
@@ -12,6 +13,13 @@ export interface SyntaxProblem {
 export function parseJson(text: string): { root: Node | undefined; problems: SyntaxProblem[] } {
   const fast = parseJsonFast(text); // same tree for valid JSON, several times faster (fastJson.ts)
   if (fast) return { root: fast.root, problems: [] };
+  return parseJsonFull(text);
+}
+
+/** jsonc-parser's parse, converted: for everything the fast path leaves (and every error message). */
+export function parseJsonFull(text: string): { root: Node | undefined; problems: SyntaxProblem[] } {
+  const deep = jsonTooDeepAt(text); // jsonc-parser recurses per level
+  if (deep >= 0) return { root: undefined, problems: [tooDeep(deep)] };
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: true });
   const problems = errors.map((e) => ({ offset: e.offset, length: Math.max(1, e.length), message: describe(printParseErrorCode(e.error)) }));
