@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { URI } from 'vscode-uri';
 import { ParsedFile } from '../../server/src/model/document';
 import {
-  isWithin, pathToUri, POSIX, reportPath, reportToShown, sarifArtifact, sarifRootUri, shownPath, uriKey, uriToPath, WINDOWS,
+  isWithin, pathToUri, POSIX, reportPath, samePath, reportToShown, sarifArtifact, sarifRootUri, shownPath, uriKey, uriToPath, WINDOWS,
 } from '../../server/src/model/platformPaths';
 import { Workspace } from '../../server/src/model/workspace';
 import { toSarif } from '../../server/src/cli/sarif';
@@ -132,5 +132,16 @@ describe('SARIF URIs on Windows', () => {
     assert.equal(run.originalUriBaseIds.SRCROOT.uri, 'file:///C:/work/');
     assert.deepEqual(run.results[0].locations[0].physicalLocation.artifactLocation, { uri: 'Examples/prod.ecm.yaml', uriBaseId: 'SRCROOT' });
     assert.deepEqual(run.results[0].relatedLocations[0].physicalLocation.artifactLocation, { uri: 'file:///D:/Sites/corp.vault.yaml' });
+  });
+});
+
+describe('the same folder, spelled twice', () => {
+  it('is one folder on Windows in any case or slash, and two on POSIX when the case differs', () => {
+    assert.ok(samePath('C:\\Work\\Site', 'c:/work/site/', WINDOWS));
+    assert.ok(samePath('C:\\', 'c:\\', WINDOWS));
+    assert.ok(!samePath('C:\\Work\\Site', 'C:\\Work\\Site2', WINDOWS));
+    assert.ok(samePath('/work/site/', '/work/site', POSIX));
+    assert.ok(!samePath('/work/Site', '/work/site', POSIX));
+    assert.ok(samePath('/', '/', POSIX));
   });
 });
