@@ -22,6 +22,9 @@ import { performance } from 'node:perf_hooks';
 import { load as yamlLoad } from 'js-yaml';
 import { getLanguageService, TextDocument } from 'vscode-json-languageservice';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
+
+/** `BENCH_DIST=DIR`: measure another build's server (an earlier `dist/`, for an A/B in the same hour). */
+const BENCH_CLI = process.env.BENCH_DIST ? path.join(path.resolve(process.env.BENCH_DIST), 'cli.js') : undefined;
 import { LspClient, ROOT } from '../test/support/lspClient';
 
 const LARGE = path.join(ROOT, 'large');
@@ -79,7 +82,7 @@ function referenceInChild(variant: 'json' | 'yaml'): number {
 /** A server started on the workspace, once it has published the first full check. */
 async function coldStart(dir: string) {
   const t0 = performance.now();
-  const client = await LspClient.start(dir, { 'ecmkit.rules': {}, 'ecmkit.maxFileSizeMB': 64 });
+  const client = await LspClient.start(dir, { 'ecmkit.rules': {}, 'ecmkit.maxFileSizeMB': 64 }, BENCH_CLI);
   let statuses = 0;
   let notify: (() => void) | undefined;
   client.conn.onNotification('ecmkit/status', () => { statuses++; notify?.(); });

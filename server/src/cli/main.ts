@@ -4,7 +4,7 @@ import { VERSION } from './version';
 const USAGE = `Usage: ecmkit <command> [options]
 
 Commands:
-  check [PATH…] [--format text|json|sarif] [--rule CODE=SEVERITY] [--rules FILE] [--max-file-size MB]
+  check [PATH…] [--workspace DIR] [--format text|json|sarif] [--rule CODE=SEVERITY] [--rules FILE] [--max-file-size MB]
                       Check ECM, integration, Vault and PA files (default: the current folder).
                       Exit 0: no errors; 1: errors found; 2: usage or I/O failure.
   vault-test ECM_FILE [--ca PEM] [--timeout MS] [--user RUNAS] [--tls-only] [--format text|json]
