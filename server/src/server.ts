@@ -3,8 +3,8 @@
  * loads the settings and the workspace's files; every handler is in features/handlers.ts.
  */
 import { createConnection, ProposedFeatures, TextDocumentSyncKind, type InitializeParams } from 'vscode-languageserver/node';
-import { pathToFileURL } from 'node:url';
-import { findFiles, uriToPath, Workspace } from './model/workspace';
+import { findFiles, Workspace } from './model/workspace';
+import { pathToUri, uriToPath } from './model/platformPaths';
 import { parseOverrides } from './rules/codes';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { DocumentStore } from './features/documents';
@@ -46,7 +46,7 @@ export async function run(_args: string[]): Promise<number> {
     // Index files that are not open, so cross-file rules see the whole workspace.
     // Each root on its own: one missing or unreadable folder must not hide the others' files.
     const files = (await Promise.all(store.folders.map((f) => findFiles([f]).catch(() => [] as string[])))).flat();
-    await Promise.all(files.map((f) => store.loadFromDisk(pathToFileURL(f).href)));
+    await Promise.all(files.map((f) => store.loadFromDisk(pathToUri(f))));
     void publisher.publishNow();
   });
   connection.onDidChangeConfiguration(async () => { await loadSettings(); void publisher.publishNow(); });

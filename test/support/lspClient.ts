@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { pathToUri } from '../../server/src/model/platformPaths';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const CLI = path.join(ROOT, 'dist/cli.js');
@@ -38,7 +38,7 @@ export class LspClient {
     conn.onRequest('client/registerCapability', () => null);
     conn.onRequest('window/workDoneProgress/create', () => null);
     conn.listen();
-    const rootUri = pathToFileURL(workspaceDir).href;
+    const rootUri = pathToUri(workspaceDir);
     await conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
@@ -49,8 +49,9 @@ export class LspClient {
     return client;
   }
 
+  /** A file's URI as the server spells it (as VS Code does on Windows; platformPaths.ts). */
   uri(file: string): string {
-    return pathToFileURL(file).href;
+    return pathToUri(file);
   }
 
   /** Waits until `predicate` holds for the diagnostics of `uri` (re-checked on every publish). */

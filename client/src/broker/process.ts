@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { EventEmitter } from 'node:events';
-import type { BrokerEvent } from '../../../protocol/broker';
+import { LISTENING_LINE, type BrokerEvent } from '../../../protocol/broker';
 import { pipeLines } from '../pipeLines';
 
 export interface SecretRequest { name: string; required: boolean; purpose: string }
@@ -96,12 +96,14 @@ export class BrokerProcess extends EventEmitter {
       const timer = setTimeout(() => { child.kill(); reject(new Error(`The broker did not start within ${timeoutMs / 1000} s.`)); }, timeoutMs);
       child.stdout!.on('data', async (d: Buffer) => {
         out += d.toString('utf8');
-        const m = /broker listening on (http:\/\/127\.0\.0\.1:(\d+)) token=(\S+)/.exec(out);
+        // The whole first line: a token path may hold spaces (C:\Users\John Smith\AppData\Local\Temp\…).
+        const end = out.indexOf('\n');
+        const m = end < 0 ? null : LISTENING_LINE.exec(out.slice(0, end).replace(/\r$/, ''));
         if (!m) return;
         clearTimeout(timer);
         try {
-          const token = (await fs.readFile(m[3], 'utf8')).trim();
-          resolve({ url: m[1], port: Number(m[2]), tokenPath: m[3], token });
+          const token = (await fs.readFile(m[2], 'utf8')).trim();
+          resolve({ url: m[1], port: Number(new URL(m[1]).port), tokenPath: m[2], token });
         } catch (e) { reject(e); }
       });
       child.once('exit', (code) => {

@@ -4,18 +4,19 @@
  * the user can read, listens on 127.0.0.1, follows file changes, and on close checks every lease in.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import { watchFiles, type FileWatch } from '../model/watchFiles';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { siteOfEcm, sitesOf } from '../domain/site';
 import { envSecrets, resolveSecret, type SecretLookup } from '../model/secrets';
 import { Workspace } from '../model/workspace';
+import { pathToUri } from '../model/platformPaths';
+import type { UserOnlyPlatform } from '../model/userOnly';
 import { startSandbox, type Sandbox } from '../vault/sandbox';
 import { Broker } from './broker';
 import { BrokerLog } from './log';
 import { createBrokerServer, type HttpLimits } from './server';
+import { removeToken, writeToken } from './tokenFile';
 import type { VaultPlan } from './vaultTargets';
 
 export interface BrokerStartOptions {
@@ -45,6 +46,8 @@ export interface BrokerStartOptions {
   certDir?: string;
   /** HTTP limits against hostile or broken clients (tests shorten the time limits); see server.ts. */
   http?: Partial<HttpLimits>;
+  /** How the token file is made user-only (default: this platform's way; tests drive Windows' ACL). */
+  userOnly?: UserOnlyPlatform;
 }
 
 export interface RunningBroker {
@@ -68,8 +71,8 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
 
   let ecmName: string | undefined;
   if (o.ecmFile) {
-    const uri = ws.all().find((f) => f.uri.endsWith(encodeURI(path.resolve(o.ecmFile!).split(path.sep).join('/'))))?.uri;
-    const entry = ws.of('ecm').find((e) => e.file.uri === uri);
+    const file = ws.get(pathToUri(path.resolve(o.ecmFile)));
+    const entry = ws.of('ecm').find((e) => e.file === file);
     if (!entry) throw new Error(`${o.ecmFile} is not an ECM file (*.ecm.yaml, *.ecm.yml or *.ecm.json).`);
     ecmName = typeof entry.value.name === 'string' ? entry.value.name : undefined;
   }
@@ -98,7 +101,13 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
 
   const broker = new Broker(ws, { ecm: ecmName, vault: plan, log, leaseMs: o.leaseMs, sessionIdleMs: o.sessionIdleMs });
   const token = randomBytes(32).toString('base64url');
-  const tokenPath = await writeToken(token, o.tokenFile);
+  let tokenPath: string;
+  try {
+    tokenPath = await writeToken(token, o.tokenFile, o.userOnly);
+  } catch (e) {
+    await sandbox?.close();
+    throw e;
+  }
 
   let port = 0;
   const server = createBrokerServer(broker, token, log, () => port, o.http);
@@ -143,29 +152,4 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
     await removeToken(tokenPath, o.tokenFile);
   })());
   return { url: `http://127.0.0.1:${port}`, port, tokenPath, token, broker, sandbox, log, close };
-}
-
-/** Folders writeToken created for an explicit --token-file path: removed with the token. */
-const madeFor = new Map<string, string>();
-
-/** Writes the token readable by the user only (0600), in a fresh 0700 folder unless a path is given. */
-async function writeToken(token: string, file?: string): Promise<string> {
-  const target = file ? path.resolve(file) : path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'ecmkit-broker-')), 'token');
-  const made = await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-  if (file && made) madeFor.set(target, made);
-  await fs.rm(target, { force: true });
-  await fs.writeFile(target, token + '\n', { mode: 0o600, flag: 'wx' });
-  await fs.chmod(target, 0o600);
-  return target;
-}
-
-async function removeToken(tokenPath: string, explicit?: string): Promise<void> {
-  await fs.rm(tokenPath, { force: true }).catch(() => undefined);
-  if (!explicit) { await fs.rmdir(path.dirname(tokenPath)).catch(() => undefined); return; }
-  // Folders made for the token go with it, innermost first, as long as nothing else was put in them.
-  const top = madeFor.get(tokenPath);
-  madeFor.delete(tokenPath);
-  for (let dir = path.dirname(tokenPath); top && dir.length >= top.length; dir = path.dirname(dir)) {
-    if (!(await fs.rmdir(dir).then(() => true, () => false))) break;
-  }
 }

@@ -14,6 +14,7 @@ import { BrokerLog, formatEvent } from '../broker/log';
 import { list, type VaultCredential } from '../model/inventory';
 import { envSecrets, parseSecretRef } from '../model/secrets';
 import { Workspace } from '../model/workspace';
+import { UserOnlyError } from '../model/userOnly';
 import { SandboxKeyError } from '../vault/sandbox';
 import { flag, parseArgs, UsageError } from './args';
 import { keyFieldsOf, readCaPem, requireParsedEcm, requireUsableKey, requireUsableKeyFields } from './inputFiles';
@@ -84,6 +85,10 @@ async function runCommand(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof SandboxKeyError) {
       process.stderr.write(`ecmkit broker: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof UserOnlyError) {
+      process.stderr.write(`ecmkit broker: ${e.message} The broker did not start: it writes its token only where no other user can read it (docs/broker-api.md, "The token file"). Pass --token-file PATH in a folder you own.\n`);
       return 2;
     }
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {

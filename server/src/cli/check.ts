@@ -1,10 +1,10 @@
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { SEVERITY, type CliDiagnostic } from './cliDiagnostic';
 import { orderForReport, settleWorkspace } from '../engine/check';
 import { FILE_KINDS } from '../model/fileKind';
 import { checkScope, checksNeeding } from './checkScope';
-import { Workspace, uriToPath } from '../model/workspace';
+import { Workspace } from '../model/workspace';
+import { HOST, reportPath, reportToShown, shownPath, uriToPath } from '../model/platformPaths';
 import { flag, parseArgs, UsageError } from './args';
 import { toSarif } from './sarif';
 import { loadOverrides } from './settings';
@@ -27,10 +27,11 @@ export async function run(argv: string[], out = process.stdout): Promise<number>
 
   // A file that cannot be read is said on stderr and makes the exit code 2; the others are still checked.
   const skipped: string[] = [];
-  const ws = await Workspace.load(scope.load, (file, reason) => skipped.push(`${path.relative(cwd, file) || file}: ${reason}`), maxChars);
+  const ws = await Workspace.load(scope.load, (file, reason) => skipped.push(`${shownPath(file, cwd)}: ${reason}`), maxChars);
   for (const s of skipped) process.stderr.write(`ecmkit check: skipped ${s}.\n`);
-  const rel = (uri: string) => path.relative(cwd, uriToPath(uri)) || '.';
-  if (scope.context) process.stderr.write(`ecmkit check: checked in the context of ${rel(pathToFileURL(scope.context).href)}/ (the other kinds of file are there).\n`);
+  // JSON and SARIF name files with `/` on every platform; the text format as the terminal does (platformPaths.ts).
+  const rel = (uri: string) => reportPath(uriToPath(uri), cwd);
+  if (scope.context) process.stderr.write(`ecmkit check: checked in the context of ${shownPath(scope.context, cwd)}${HOST.path.sep} (the other kinds of file are there).\n`);
   // What was not asked is read for context only; a root elsewhere that explains an asked file's findings is reported.
   const reported = orderForReport(settleWorkspace(ws, overrides)).filter((s) =>
     scope.asked(uriToPath(s.uri)) || (s.explains && [...s.explains].some((u) => scope.asked(uriToPath(u)))));
@@ -55,13 +56,13 @@ export async function run(argv: string[], out = process.stdout): Promise<number>
   };
 
   if (format === 'json') out.write(JSON.stringify({ diagnostics, summary }, null, 2) + '\n');
-  else if (format === 'sarif') out.write(JSON.stringify(toSarif(diagnostics), null, 2) + '\n');
+  else if (format === 'sarif') out.write(JSON.stringify(toSarif(diagnostics, cwd), null, 2) + '\n');
   else out.write(text(diagnostics, summary));
   return skipped.length ? 2 : summary.errors > 0 ? 1 : 0;
 }
 
 function text(diagnostics: CliDiagnostic[], summary: { files: number; errors: number; warnings: number; notRun?: string[] }): string {
-  const lines = diagnostics.map((d) => `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+  const lines = diagnostics.map((d) => `${reportToShown(d.file)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   const partial = summary.notRun?.length ? ` ${plural(summary.notRun.length, 'cross-file check')} did not run (see above).` : '';
   lines.push(`${plural(summary.files, 'file')} checked: ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}.${partial}`);

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { classify, FILE_KINDS, type FileKind } from '../model/fileKind';
 import { findFiles } from '../model/workspace';
+import { isWithin } from '../model/platformPaths';
 import { WORKSPACE_RULES } from '../rules';
 import type { RuleCode } from '../rules/codes';
 
@@ -22,7 +23,7 @@ export interface CheckScope {
 }
 
 export async function checkScope(asked: string[], workspace: string | undefined, cwd: string): Promise<CheckScope> {
-  const isAsked = (file: string): boolean => asked.some((a) => file === a || file.startsWith(a.endsWith(path.sep) ? a : a + path.sep));
+  const isAsked = (file: string): boolean => asked.some((a) => isWithin(file, a));
   if (workspace) return { load: [workspace, ...asked], context: workspace, asked: isAsked };
   const kinds = kindsIn(await findFiles(asked).catch(() => []));
   if (FILE_KINDS.every((k) => kinds.has(k))) return { load: asked, asked: isAsked };

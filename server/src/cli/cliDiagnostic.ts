@@ -5,7 +5,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 export const SEVERITY = ['', 'error', 'warning', 'information', 'hint'] as const;
 
 export interface CliDiagnostic {
-  /** Relative to the current directory. */
+  /** Relative to the current directory, with `/` on every platform (platformPaths.ts `reportPath`). */
   file: string;
   range: Diagnostic['range'];
   severity: (typeof SEVERITY)[number];

@@ -1,11 +1,11 @@
 /** Checks of the files and keys a command is pointed at, shared by vault-test, sandbox and broker: clear usage errors up front. */
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { ParsedFile } from '../model/document';
 import { classify, type FileKind } from '../model/fileKind';
 import { readText } from '../model/readText';
 import { MAKE_A_KEY, parseSecretRef, resolveSecret, secretEnvName, sharedKeyProblem, type SecretLookup } from '../model/secrets';
 import { findFiles, Workspace } from '../model/workspace';
+import { pathToUri } from '../model/platformPaths';
 import { UsageError } from './args';
 
 /** A CA file given with `flag`: readable and holding a PEM certificate. */
@@ -24,7 +24,7 @@ export function readCaPem(file: string, flag = '--ca'): string {
 export async function requireParsedEcm(file: string, shown: string): Promise<void> {
   let parsed: ParsedFile | undefined;
   try {
-    parsed = ParsedFile.create(pathToFileURL(file).href, await readText(file));
+    parsed = ParsedFile.create(pathToUri(file), await readText(file));
   } catch (e) {
     throw new UsageError(`Cannot read ${shown} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
   }

@@ -11,30 +11,35 @@
  * a source of this length — not who wrote it, nor the source itself, so each file starts with a hash of
  * the bundle it was made from (a rebuilt bundle of the same length must not run the old bytecode). It may
  * only live where the bundle itself lives: whoever can write there can already change the bundle. Where
- * that folder is not writable (an installation owned by another user) there is simply no cache.
+ * that folder is not writable (an installation owned by another user) there is simply no cache — except
+ * on Windows, where it then goes to `%LOCALAPPDATA%\ecmkit\code-cache`, writable only by the user who
+ * runs it (model/userDirs.ts `codeCacheFolders` says why that is the same trust).
  * `ECMKIT_NO_CODE_CACHE=1` turns it off.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import { cachedDataVersionTag } from 'node:v8';
 import { Script } from 'node:vm';
 import { CORE_COMMANDS } from './coreCommands';
+import { codeCacheFolders } from '../model/userDirs';
 
 const name = CORE_COMMANDS.includes(process.argv[2]) ? 'ecmkit' : 'ecmkit-net';
 const bundle = path.join(__dirname, `${name}.js`);
 const source = readFileSync(bundle, 'utf8');
 const useCache = process.env.ECMKIT_NO_CODE_CACHE !== '1';
-const cacheFile = path.join(__dirname, `${name}.${cachedDataVersionTag()}.${process.arch}.codecache`);
+const cacheName = `${name}.${cachedDataVersionTag()}.${process.arch}.codecache`;
+/** Where a cache may be, in order (next to the bundle first). */
+const folders = useCache ? codeCacheFolders(__dirname) : [];
 /** The first bytes of a cache file: which bundle it was made from. */
 const stamp = createHash('sha256').update(source).digest().subarray(0, 16);
 
 let cached: Buffer | undefined;
-if (useCache) {
+for (const dir of folders) {
   try {
-    const file = readFileSync(cacheFile);
-    if (file.subarray(0, stamp.length).equals(stamp)) cached = file.subarray(stamp.length);
+    const file = readFileSync(path.join(dir, cacheName));
+    if (file.subarray(0, stamp.length).equals(stamp)) { cached = file.subarray(stamp.length); break; }
   } catch { /* the first run, or no cache here */ }
 }
 
@@ -53,13 +58,21 @@ if (useCache) process.once('exit', () => saveCache(accepted ? cached!.length : 0
 function saveCache(previous: number): void {
   // Short runs compiled little; producing the data is not worth their exit time once a cache exists.
   if (previous > 0 && process.uptime() < 1) return;
-  const tmp = `${cacheFile}.${process.pid}.tmp`;
+  let data: Buffer;
   try {
-    const data = script.createCachedData();
-    if (data.length <= previous * 1.2) return;
-    writeFileSync(tmp, Buffer.concat([stamp, data]), { mode: 0o644 });
-    renameSync(tmp, cacheFile);
-  } catch {
-    try { unlinkSync(tmp); } catch { /* nothing was written */ }
+    data = script.createCachedData();
+  } catch { return; }
+  if (data.length <= previous * 1.2) return;
+  for (const [i, dir] of folders.entries()) {
+    const cacheFile = path.join(dir, cacheName);
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    try {
+      if (i > 0) mkdirSync(dir, { recursive: true }); // the user's own cache folder may not exist yet
+      writeFileSync(tmp, Buffer.concat([stamp, data]), { mode: 0o644 });
+      renameSync(tmp, cacheFile);
+      return;
+    } catch {
+      try { unlinkSync(tmp); } catch { /* nothing was written */ }
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { RULES, type RuleCode } from '../rules/codes';
 import type { CliDiagnostic } from './cliDiagnostic';
+import { HOST, sarifArtifact, sarifRootUri, type PlatformPaths } from '../model/platformPaths';
 import { VERSION } from './version';
 
 const HOME = 'https://github.com/ecmkit/ecmkit';
@@ -8,8 +9,11 @@ const RULES_HELP = `${HOME}#rule-codes`;
 
 const LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'note', '': 'none' } as const;
 
-/** A SARIF 2.1.0 log of one run: one rule per code used, 1-based regions, URIs relative to the working directory. */
-export function toSarif(diagnostics: CliDiagnostic[]): object {
+/**
+ * A SARIF 2.1.0 log of one run: one rule per code used, 1-based regions, URIs relative to the working
+ * directory `cwd` (SRCROOT; `file:///C:/work/` on Windows). `diagnostics` name files as reports do (`/`).
+ */
+export function toSarif(diagnostics: CliDiagnostic[], cwd = process.cwd(), platform: PlatformPaths = HOST): object {
   const codes = [...new Set(diagnostics.map((d) => d.code))].sort();
   const ruleIndex = new Map(codes.map((c, i) => [c, i]));
   return {
@@ -24,23 +28,23 @@ export function toSarif(diagnostics: CliDiagnostic[]): object {
           rules: codes.map(ruleDescriptor),
         },
       },
-      originalUriBaseIds: { SRCROOT: { uri: 'file://' + encodeURI(process.cwd().replace(/\\/g, '/')) + '/' } },
+      originalUriBaseIds: { SRCROOT: { uri: sarifRootUri(cwd, platform) } },
       results: diagnostics.map((d) => ({
         ruleId: d.code,
         ruleIndex: ruleIndex.get(d.code),
         level: LEVEL[d.severity],
         message: { text: d.message },
-        locations: [{ physicalLocation: physical(d.file, d.range) }],
+        locations: [{ physicalLocation: physical(d.file, d.range, platform) }],
         // The cause, or the other side of a mismatch: code scanning links them under the result.
-        ...(d.related?.length ? { relatedLocations: d.related.map((r, id) => ({ id, physicalLocation: physical(r.file, r.range), message: { text: r.message } })) } : {}),
+        ...(d.related?.length ? { relatedLocations: d.related.map((r, id) => ({ id, physicalLocation: physical(r.file, r.range, platform), message: { text: r.message } })) } : {}),
       })),
     }],
   };
 }
 
-function physical(file: string, range: CliDiagnostic['range']): object {
+function physical(file: string, range: CliDiagnostic['range'], platform: PlatformPaths): object {
   return {
-    artifactLocation: { uri: file.split(/[\\/]/).map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' },
+    artifactLocation: sarifArtifact(file, platform),
     region: { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 },
   };
 }

@@ -5,10 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { classify } from '../model/fileKind';
 import { envSecrets, parseSecretRef } from '../model/secrets';
 import { Workspace } from '../model/workspace';
+import { pathToUri } from '../model/platformPaths';
 import { runConnectivityTest } from '../vault/connectivity';
 import { formatText, toContractJson } from '../../../protocol/vaultReport';
 import { vaultTestInputs } from '../vault/testInputs';
@@ -37,7 +37,7 @@ async function runCommand(argv: string[]): Promise<number> {
 
   const wsDir = path.resolve(flag(args, 'workspace') ?? path.dirname(ecmFile));
   const ws = await Workspace.load([wsDir, ecmFile]);
-  const ecmUri = pathToFileURL(ecmFile).href;
+  const ecmUri = pathToUri(ecmFile);
   let secrets = envSecrets;
   if (ipc) {
     const ref = parseSecretRef(vaultTestInputs(ws, ecmUri, envSecrets).context.sharedKeyRef);

@@ -4,10 +4,10 @@
  * if any (parsed incrementally from the edits the editor sent), else the indexed disk copy.
  */
 import { TextDocuments, type Connection } from 'vscode-languageserver/node';
-import * as path from 'node:path';
 import { ParsedFile } from '../model/document';
 import { readTextUpTo } from '../model/readText';
-import { uriToPath, type Workspace } from '../model/workspace';
+import { isWithin, uriToPath } from '../model/platformPaths';
+import type { Workspace } from '../model/workspace';
 import { ChangeTracker, type PieceDocument } from './changeTracking';
 import type { DiagnosticsPublisher } from './diagnostics';
 
@@ -80,16 +80,16 @@ export class DocumentStore {
   /** Whether a file lies inside one of the folders the server knows now (files outside are checked alone). */
   insideFolders(uri: string): boolean {
     if (!uri.startsWith('file:')) return true; // untitled documents and other schemes: part of the window's workspace
-    const fold = (p: string) => (process.platform === 'win32' ? p.toLowerCase() : p);
-    const file = fold(uriToPath(uri));
-    return this.folders.some((dir) => file.startsWith(fold(dir.endsWith(path.sep) ? dir : dir + path.sep)));
+    const p = this.ws.platform;
+    const file = uriToPath(uri, p);
+    return this.folders.some((dir) => isWithin(file, dir, p));
   }
 
   /** Whether a file lies inside one of the workspace folders (asked afresh: folders come and go). */
   async inWorkspace(uri: string): Promise<boolean> {
-    const now = await this.connection.workspace.getWorkspaceFolders().then((f) => f?.map((x) => uriToPath(x.uri)), () => undefined).catch(() => undefined);
-    const fold = (p: string) => (process.platform === 'win32' ? p.toLowerCase() : p); // Windows paths ignore case
-    const file = fold(uriToPath(uri));
-    return (now ?? this.folders).some((dir) => file.startsWith(fold(dir.endsWith(path.sep) ? dir : dir + path.sep)));
+    const p = this.ws.platform;
+    const now = await this.connection.workspace.getWorkspaceFolders().then((f) => f?.map((x) => uriToPath(x.uri, p)), () => undefined).catch(() => undefined);
+    const file = uriToPath(uri, p);
+    return (now ?? this.folders).some((dir) => isWithin(file, dir, p));
   }
 }

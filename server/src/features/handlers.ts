@@ -4,10 +4,9 @@
  * starts the connection and loads settings.
  */
 import { CodeLensRefreshRequest, FileChangeType, ResponseError, type Connection, type ServerCapabilities } from 'vscode-languageserver/node';
-import { pathToFileURL } from 'node:url';
-import * as path from 'node:path';
 import { classify } from '../model/fileKind';
-import { findFiles, uriToPath } from '../model/workspace';
+import { findFiles } from '../model/workspace';
+import { isWithin, pathToUri, samePath, uriToPath } from '../model/platformPaths';
 import { InjectionTargetsRequest, RecheckRequest, SimulateRequest, VaultHostnameRequest } from '../../../protocol/lsp';
 import { codeActions, diagnosticsToFix } from './codeActions';
 import { codeLenses } from './codeLens';
@@ -138,15 +137,15 @@ export function registerHandlers(connection: Connection, store: DocumentStore, p
     try {
       connection.workspace.onDidChangeWorkspaceFolders(async ({ added, removed }) => {
         const open = new Set(store.openUris());
-        const gone = new Set(removed.map((f) => uriToPath(f.uri)));
-        store.folders = [...store.folders.filter((d) => !gone.has(d)), ...added.map((f) => uriToPath(f.uri))];
+        const gone = removed.map((f) => uriToPath(f.uri, ws.platform));
+        store.folders = [...store.folders.filter((d) => !gone.some((g) => samePath(d, g, ws.platform))), ...added.map((f) => uriToPath(f.uri, ws.platform))];
         for (const uri of open) if (ws.get(uri)) ws.setAlone(uri, !store.insideFolders(uri));
         for (const f of removed) {
-          const root = uriToPath(f.uri) + path.sep;
-          for (const file of ws.all()) if (!open.has(file.uri) && uriToPath(file.uri).startsWith(root)) ws.delete(file.uri);
+          const root = uriToPath(f.uri, ws.platform);
+          for (const file of ws.all()) if (!open.has(file.uri) && isWithin(uriToPath(file.uri, ws.platform), root, ws.platform)) ws.delete(file.uri);
         }
         const files = (await Promise.all(added.map((f) => findFiles([uriToPath(f.uri)]).catch(() => [] as string[])))).flat();
-        await Promise.all(files.map((f) => store.loadFromDisk(pathToFileURL(f).href)));
+        await Promise.all(files.map((f) => store.loadFromDisk(pathToUri(f))));
         publisher.schedule();
       });
     } catch {

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_MAX_CHARS, ParsedFile } from './document';
 import { classify, type FileKind } from './fileKind';
 import { readTextUpTo } from './readText';
+import { HOST, pathToUri, uriKey, type PlatformPaths } from './platformPaths';
 import type { KindValues } from './inventory';
 
 export interface Entry<K extends FileKind> {
@@ -11,9 +11,15 @@ export interface Entry<K extends FileKind> {
   value: KindValues[K];
 }
 
-/** Every ecmkit file of a workspace, parsed; the one index the server, the CLI and the broker share. */
+/**
+ * Every ecmkit file of a workspace, parsed; the one index the server, the CLI and the broker share. Keyed
+ * by `uriKey` (platformPaths.ts): one entry per file however its URI is spelled (Windows: drive letter,
+ * `%3A`, case), and the entry keeps the URI it was last set with (the editor's, once it is open).
+ */
 export class Workspace {
   private readonly byUri = new Map<string, ParsedFile>();
+  /** The platform whose paths the URIs name (tests: Windows on any machine). */
+  platform: PlatformPaths = HOST;
   /** Bumped on every change, so derived data (cross-file indexes) can be cached per generation. */
   generation = 0;
 
@@ -21,19 +27,23 @@ export class Workspace {
   constructor(public maxChars = DEFAULT_MAX_CHARS) {}
 
   set(file: ParsedFile): void {
-    this.byUri.set(file.uri, file);
+    this.byUri.set(this.key(file.uri), file);
     this.generation++;
   }
 
   delete(uri: string): boolean {
-    this.alone.delete(uri);
-    const had = this.byUri.delete(uri);
+    this.alone.delete(this.key(uri));
+    const had = this.byUri.delete(this.key(uri));
     if (had) this.generation++;
     return had;
   }
 
   get(uri: string): ParsedFile | undefined {
-    return this.byUri.get(uri);
+    return this.byUri.get(this.key(uri));
+  }
+
+  private key(uri: string): string {
+    return uriKey(uri, this.platform);
   }
 
   all(): ParsedFile[] {
@@ -47,20 +57,21 @@ export class Workspace {
   private readonly alone = new Set<string>();
 
   setAlone(uri: string, alone: boolean): void {
-    if (alone === this.alone.has(uri)) return;
-    if (alone) this.alone.add(uri); else this.alone.delete(uri);
+    const key = this.key(uri);
+    if (alone === this.alone.has(key)) return;
+    if (alone) this.alone.add(key); else this.alone.delete(key);
     this.generation++;
   }
 
   isAlone(uri: string): boolean {
-    return this.alone.has(uri);
+    return this.alone.has(this.key(uri));
   }
 
   /** The files of one kind the cross-file rules compare (files checked alone left out). */
   of<K extends FileKind>(kind: K): Entry<K>[] {
     const out: Entry<K>[] = [];
     for (const file of this.byUri.values()) {
-      if (this.alone.size && this.alone.has(file.uri)) continue;
+      if (this.alone.size && this.alone.has(this.key(file.uri))) continue;
       if (file.kind === kind && file.value && typeof file.value === 'object' && !Array.isArray(file.value)) {
         out.push({ file, value: file.value as KindValues[K] });
       }
@@ -84,7 +95,7 @@ export class Workspace {
         onSkip(file, code === 'EACCES' ? 'no permission to read it' : code === 'EISDIR' ? 'a folder' : code ?? String(e));
         continue;
       }
-      const parsed = ParsedFile.create(pathToFileURL(file).href, read.text, 0, read.bytes, ws.maxChars);
+      const parsed = ParsedFile.create(pathToUri(file), read.text, 0, read.bytes, ws.maxChars);
       if (parsed) ws.set(parsed);
     }
     return ws;
@@ -137,6 +148,4 @@ export async function findFiles(paths: string[], onSkip?: (path: string, reason:
   return [...new Set(out)];
 }
 
-export function uriToPath(uri: string): string {
-  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-}
+export { uriToPath } from './platformPaths';

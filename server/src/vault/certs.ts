@@ -10,6 +10,8 @@ import { isIP } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import forge from 'node-forge';
+import { cacheDir as userCacheDir } from '../model/userDirs';
+import { restrictToUser } from '../model/userOnly';
 
 export interface CertBundle { certPem: string; keyPem: string }
 
@@ -114,14 +116,6 @@ export function selfSignedCert(spec: CertSpec): CertBundle {
   return { certPem: forge.pki.certificateToPem(cert), keyPem: key.keyPem };
 }
 
-/** `$ECMKIT_CACHE_DIR`, else the platform's user cache folder + `/ecmkit`. */
-export function defaultCacheDir(): string {
-  if (process.env.ECMKIT_CACHE_DIR) return process.env.ECMKIT_CACHE_DIR;
-  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA ?? path.join(os.homedir(), 'AppData', 'Local'), 'ecmkit');
-  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches', 'ecmkit');
-  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'ecmkit');
-}
-
 export interface SandboxCerts {
   dir: string;
   caPath: string;
@@ -133,11 +127,12 @@ export interface SandboxCerts {
 export const SANDBOX_NAMES = ['localhost', '127.0.0.1', '::1'];
 
 /**
- * The sandbox's CA and server certificate under `<cacheDir>/sandbox-ca/`, created on first use and
+ * The sandbox's CA and server certificate under `<cacheDir>/sandbox-ca/` (default: `$ECMKIT_CACHE_DIR`,
+ * else the user cache folder, model/userDirs.ts; `%LOCALAPPDATA%\ecmkit` on Windows), created on first use and
  * reused after (the server certificate is renewed 30 days before it expires or when the CA changed).
  * Safe when several processes start at once: files appear by atomic rename only.
  */
-export async function ensureSandboxCerts(cacheDir = defaultCacheDir()): Promise<SandboxCerts> {
+export async function ensureSandboxCerts(cacheDir = userCacheDir()): Promise<SandboxCerts> {
   try {
     await fs.mkdir(cacheDir, { recursive: true, mode: 0o700 });
     await fs.access(cacheDir, fsConstants.W_OK);
@@ -149,6 +144,8 @@ export async function ensureSandboxCerts(cacheDir = defaultCacheDir()): Promise<
   let ca = await readBundle(dir, 'ca');
   if (!ca) {
     const tmp = await fs.mkdtemp(path.join(cacheDir, '.sandbox-ca-'));
+    // User-only before any key is in it: 0700 here, on Windows an ACL the keys inherit (model/userOnly.ts).
+    await restrictToUser(tmp, 'folder').catch(async (e) => { await fs.rm(tmp, { recursive: true, force: true }); throw e; });
     const fresh = generateCa({ commonName: `ecmkit sandbox CA (${os.hostname()})`, loopbackOnly: true });
     await writeBundle(tmp, 'ca', fresh);
     try {

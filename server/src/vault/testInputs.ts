@@ -4,7 +4,8 @@
  */
 import type { EcmConfig, Integration } from '../model/inventory';
 import { resolveSecret, type SecretLookup } from '../model/secrets';
-import { uriToPath, type Workspace } from '../model/workspace';
+import { uriToPath } from '../model/platformPaths';
+import type { Workspace } from '../model/workspace';
 import type { AuthContext } from './authHints';
 import { firstActiveRunAs, formatRunAs } from '../domain/permissions';
 
@@ -17,7 +18,8 @@ export interface VaultTestInputs {
 }
 
 export function vaultTestInputs(ws: Workspace, ecmUri: string, secrets: SecretLookup): VaultTestInputs {
-  const entry = ws.of('ecm').find((e) => e.file.uri === ecmUri);
+  const file = ws.get(ecmUri); // the index's entry, however the URI is spelled
+  const entry = ws.of('ecm').find((e) => e.file === file);
   if (!entry) throw new Error(`${uriToPath(ecmUri)} is not an ECM file (*.ecm.yaml, *.ecm.yml or *.ecm.json) that parses.`);
   const ecm: EcmConfig = entry.value;
   const vault = ecm.vault && typeof ecm.vault === 'object' ? ecm.vault : {};
