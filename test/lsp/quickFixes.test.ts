@@ -39,8 +39,8 @@ describe('quick fixes leave a file that parses and clear their diagnostic', () =
     return { fixed, action, d };
   }
 
-  it('schema/unknown-field in JSON keeps the key quoted', async () => {
-    const { fixed } = await fix('standby.ecm.json', disk('standby.ecm.json').replace('"site"', '"sitee"'), 'schema/unknown-field', /Rename to `site`/);
+  it('a misspelled required key in JSON (one schema/required at the key) is renamed with its quotes kept', async () => {
+    const { fixed } = await fix('standby.ecm.json', disk('standby.ecm.json').replace('"site"', '"sitee"'), 'schema/required', /Rename to `site`/);
     assert.equal(fixed, disk('standby.ecm.json'));
   });
 
