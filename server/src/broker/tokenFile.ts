@@ -14,9 +14,12 @@ import { HOST_USER_ONLY, restrictToUser, type UserOnlyPlatform } from '../model/
 /** Folders writeToken created for an explicit --token-file path: removed with the token. */
 const madeFor = new Map<string, string>();
 
-/** Writes the token to `file`, or in a fresh user-only folder under the OS temp folder; gives its path. */
-export async function writeToken(token: string, file?: string, userOnly: UserOnlyPlatform = HOST_USER_ONLY): Promise<string> {
-  const target = file ? path.resolve(file) : path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'ecmkit-broker-')), 'token');
+/**
+ * Writes the token to `file`, or in a fresh user-only folder under the OS temp folder; gives its path.
+ * `fresh` names that folder and file (the PA sandbox keeps its client secret the same way).
+ */
+export async function writeToken(token: string, file?: string, userOnly: UserOnlyPlatform = HOST_USER_ONLY, fresh = { folder: 'ecmkit-broker-', name: 'token' }): Promise<string> {
+  const target = file ? path.resolve(file) : path.join(await fs.mkdtemp(path.join(os.tmpdir(), fresh.folder)), fresh.name);
   const made = file ? await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 }) : path.dirname(target);
   if (file && made) madeFor.set(target, made);
   const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
