@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { diagnoseWorkspace } from '../../server/src/engine/check';
+import { Workspace } from '../../server/src/model/workspace';
 import { ensureSandboxCerts, generateCa } from '../../server/src/net/certs';
 import type { PaSandbox } from '../../server/src/pa/sandbox';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
@@ -90,6 +92,9 @@ describe('pull pa: round trip through the PA sandbox', () => {
       const v = parse(readFileSync(file, 'utf8'));
       assert.equal(v.site, new URL(sb.url).host);
       assert.ok(v.jumpClients.every((j: { credentialInjection: boolean }) => j.credentialInjection === true), 'a new jump client gets credentialInjection: true');
+      // The pulled file is a clean PA file (site with its port, every field as the schema wants).
+      const diags = [...diagnoseWorkspace(await Workspace.load([file])).values()].flat();
+      assert.deepEqual(diags.map((d) => `${d.code}: ${d.message}`), []);
     } finally {
       await sb.close();
     }

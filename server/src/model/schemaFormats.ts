@@ -20,6 +20,12 @@ export function isSite(s: string): boolean {
   return !!host && (/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(host) || isIP(host) > 0);
 }
 
+/** A PA file's `site`: as `site`, or a host followed by `:PORT` (`ecmkit pull pa` writes the host of --site, port included). */
+export function isSiteWithPort(s: string): boolean {
+  const m = /^(.*):(\d{1,5})$/.exec(s);
+  return isSite(s) || (!!m && !/^https:/i.test(s) && Number(m[2]) >= 1 && Number(m[2]) <= 65535 && isSite(m[1].replace(/^\[(.*)\]$/, '$1')));
+}
+
 function safeHost(s: string): string | undefined {
   try {
     const u = new URL(s);
@@ -40,4 +46,5 @@ export const formats: Record<string, StringFormat> = {
   ip: { type: 'string', validate: (s: string) => isIP(s) > 0 },
   'ip-or-cidr': { type: 'string', validate: isIpOrCidr },
   site: { type: 'string', validate: isSite },
+  'site-with-port': { type: 'string', validate: isSiteWithPort },
 };

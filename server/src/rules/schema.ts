@@ -173,6 +173,7 @@ const FORMAT_NAMES: Record<string, string> = {
   'ip-or-cidr': 'IPv4/IPv6 address or CIDR range (e.g. 10.20.0.0/24)',
   'hostname': 'DNS name',
   'site': 'site hostname or https URL (e.g. support.example.com)',
+  'site-with-port': 'site hostname, with a :port if not 443, or https URL (e.g. support.example.com)',
   'uri': 'URL',
 };
 
