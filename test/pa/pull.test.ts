@@ -128,6 +128,27 @@ describe('pull pa: round trip through the PA sandbox', () => {
   });
 });
 
+describe('pull pa: the sandbox follows its workspace', () => {
+  it('an edit of the PA file is served at the next request', async () => {
+    const ws = paWorkspace(bigSite({ users: 3, clients: 2 }));
+    const sb = await sandboxOn(ws, { watch: true });
+    try {
+      const mine = path.join(tempDir(), 'site.pa.yaml');
+      copyFileSync(path.join(ws, 'site.pa.yaml'), mine);
+      assert.deepEqual((await pullInto(mine, sb, { check: true })).changes.map((c) => c.name), ['site']);
+      writeFileSync(path.join(ws, 'site.pa.yaml'), readFileSync(path.join(ws, 'site.pa.yaml'), 'utf8').replace('users:\n', 'users:\n  - { username: newcomer, email: n@example.com, securityProvider: local }\n'));
+      let names: string[] = [];
+      for (let i = 0; i < 50 && !names.includes('newcomer'); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        names = (await pullInto(mine, sb, { check: true })).changes.map((c) => c.name);
+      }
+      assert.deepEqual(names, ['site', 'newcomer']);
+    } finally {
+      await sb.close();
+    }
+  });
+});
+
 describe('pull pa: failures leave a complete file or none', () => {
   let sb: PaSandbox;
   let proxy: FaultProxy;
@@ -246,6 +267,14 @@ describe('pull pa: failures leave a complete file or none', () => {
     await assert.rejects(pullInto(o2.file, { ...sb, url: proxy.url }, { backoffMs: 5 }), /closed the connection/);
     await proxy.set({ kind: 'pass' });
     untouched(o2);
+  });
+
+  it('a site that stops answering: each request has its time limit, retried, then exit 2, untouched', async () => {
+    await proxy.set({ kind: 'hang', match: /\/user/ });
+    const o = old();
+    await assert.rejects(pullInto(o.file, { ...sb, url: proxy.url }, { timeoutMs: 300, backoffMs: 5 }), /did not answer within 300 ms/);
+    await proxy.set({ kind: 'pass' });
+    untouched(o);
   });
 
   it('a wrong secret: exit 2 saying so, the secret nowhere in the output, untouched', async () => {
