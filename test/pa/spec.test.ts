@@ -113,6 +113,7 @@ describe('PA sandbox answers match the vendor spec', () => {
       const first = (await call(`/api/config/v1${route}?per_page=5`)).body[0];
       const r = await call(`/api/config/v1${route}/${first.id}`);
       assert.deepEqual(api.errors(api.responseSchema('GET', `${route}/{id}`, 200), r.body), []);
+      assert.deepEqual(api.undeclared(`#/components/schemas/${name}`, r.body), []);
       assert.deepEqual(r.body, first);
     }
   });
