@@ -48,20 +48,23 @@ async function runCommand(argv: string[]): Promise<number> {
   let isFolder = false;
   try { isFolder = statSync(workspace).isDirectory(); } catch { /* said below */ }
   if (!isFolder) throw new UsageError(`--workspace ${workspace} is not a folder: give the folder that holds the *.vault.yaml and *.integration.yaml files.`);
-  let pa: PaSandboxRun | undefined;
-  if (withPa) {
+  // The PA site (sandboxPa.ts), after the Vault's when both run, so a Vault that cannot start prints nothing.
+  const startPa = async (): Promise<PaSandboxRun | undefined> => {
     try {
-      pa = await startPaSandboxCli({ workspace, port: paPort, certDir: flag(args, 'cert-dir'), quiet });
+      const run = await startPaSandboxCli({ workspace, port: paPort, certDir: flag(args, 'cert-dir'), quiet });
+      process.stdout.write(run.line);
+      return run;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
       process.stderr.write(`ecmkit sandbox: port ${paPort} is in use; pick another with --pa-port, or --pa-port 0 for any free port.\n`);
-      return 2;
+      return undefined;
     }
-    process.stdout.write(pa.line);
-  }
+  };
   if (paOnly) {
+    const pa = await startPa();
+    if (!pa) return 2;
     await untilStopped();
-    await pa!.close();
+    await pa.close();
     return 0;
   }
   const secrets = ipc && !apiKey ? await askSecrets(await secretsNeeded(workspace)) : envSecrets;
@@ -79,7 +82,6 @@ async function runCommand(argv: string[]): Promise<number> {
       onLog: quiet ? undefined : (e) => process.stderr.write(`sandbox: ${e.method} ${e.path} ${e.status} ${e.ms.toFixed(1)} ms${e.runAs ? ` ${e.runAs}` : ''}${e.reason ? ` (${e.reason})` : ''}\n`),
     });
   } catch (e) {
-    await pa?.close();
     if (e instanceof SandboxKeyError) {
       process.stderr.write(`ecmkit sandbox: ${e.message}\n`);
       return 2;
@@ -91,6 +93,11 @@ async function runCommand(argv: string[]): Promise<number> {
     throw e;
   }
   process.stdout.write(`sandbox listening on ${sandbox.url} ca=${sandbox.caPath}\n`);
+  const pa = withPa ? await startPa() : undefined;
+  if (withPa && !pa) {
+    await sandbox.close();
+    return 2;
+  }
   if (ipc) await sendToParent({ ecmkit: 'listening', url: sandbox.url, caPath: sandbox.caPath });
   await untilStopped();
   await sandbox.close();
