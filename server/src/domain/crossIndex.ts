@@ -29,6 +29,8 @@ type NameMap = ChunkedMap<NamePlace[]>;
 const listNames = new WeakMap<object, Map<string, NameMap>>();
 /** For a name map patched from the previous one: which names left and which arrived (for patching what depends on it). */
 const mapPatches = new WeakMap<NameMap, { prev?: NameMap; removed: string[]; added: string[] }>();
+/** How many patch steps back a name map keeps its ancestors (for caches not asked on every edit). */
+const PATCH_STEPS = 8;
 
 /**
  * The names a declaration site holds (`['endpoints', '*', 'name']` → each endpoint's name), by key. For
@@ -72,8 +74,10 @@ function namesOfSite(file: ParsedFile, pattern: JsonPath, kind: NameKind): NameM
         const at = map.get(key);
         if (at) map.set(key, [...at, { name, path: i }]); else { map.set(key, [{ name, path: i }]); added.push(name); }
       }
-      const older = mapPatches.get(before);
-      if (older) older.prev = undefined; // one step back is enough; older maps may go
+      // A few steps back are kept (a cache patched only now and then walks them); older maps may go.
+      let cut = mapPatches.get(before);
+      for (let n = 1; cut && n < PATCH_STEPS; n++) cut = cut.prev && mapPatches.get(cut.prev);
+      if (cut) cut.prev = undefined;
       mapPatches.set(map, { prev: before, removed, added });
     } else {
       // A list of records: each item's `field`, with its index (the path is built when asked for).
@@ -99,6 +103,19 @@ function namesOfSite(file: ParsedFile, pattern: JsonPath, kind: NameKind): NameM
     if (at) at.push({ name, path: p }); else map.set(key, [{ name, path: p }]);
   }, { kind, role: 'decl' });
   return map;
+}
+
+/** The patches from `from` to `to`, oldest first, when `to` was patched from it within PATCH_STEPS; else undefined. */
+function patchesSince(from: NameMap, to: NameMap): { removed: string[]; added: string[] }[] | undefined {
+  const steps: { removed: string[]; added: string[] }[] = [];
+  for (let m: NameMap | undefined = to; m && steps.length <= PATCH_STEPS; ) {
+    if (m === from) return steps.reverse();
+    const p = mapPatches.get(m);
+    if (!p) return undefined;
+    steps.push(p);
+    m = p.prev;
+  }
+  return undefined;
 }
 
 /** The name keys that differ between two name maps when one was patched from the other, else undefined. */
@@ -214,7 +231,7 @@ export class CrossIndex {
     const last = this.carry.skeletons?.get(kind);
     const patch = maps.length === 1 ? mapPatches.get(maps[0]) : undefined;
     if (last && last.maps.length === maps.length && last.maps.every((x, i) => x === maps[i])) m = last.map;
-    else if (last && patch && last.maps.length === 1 && last.maps[0] === patch.prev) {
+    else if (last && patch && last.maps.length === 1 && patchesSince(last.maps[0], maps[0])) {
       const next = last.map.copy();
       const edit = (name: string, add: boolean): void => {
         const k = skeleton(name);
@@ -222,8 +239,10 @@ export class CrossIndex {
         if (add) rest.push(name);
         if (rest.length) next.set(k, rest); else next.delete(k);
       };
-      for (const name of patch.removed) edit(name, false);
-      for (const name of patch.added) edit(name, true);
+      for (const step of patchesSince(last.maps[0], maps[0])!) {
+        for (const name of step.removed) edit(name, false);
+        for (const name of step.added) edit(name, true);
+      }
       m = next;
     } else {
       const fresh = ChunkedMap.empty<string[]>();
