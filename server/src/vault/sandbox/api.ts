@@ -12,6 +12,7 @@ import {
   assignmentOn, credentialEndpoints, decideCredentials, findRunAsUser, formatRunAs, isActive, isRestricted, offered,
   parseRunAs, sameName, type Assignment, type CredentialDecision, type RunAs,
 } from '../../domain/permissions';
+import { DIRECTORY_SYNC_ROUTE, inventoryRoute, page, RouteError } from './inventoryRoutes';
 import { digest, type SandboxIntegration, type SandboxModel } from './model';
 
 export const API_PREFIX = '/beyondtrust/api/public/v3/';
@@ -55,6 +56,8 @@ export class SandboxApi {
   private readonly open = new Map<string, Set<CheckoutState>>();
   private readonly placeholders = new Map<string, string>();
   private nextRequestId = 1;
+  /** Calls a read must never make (UserGroups/{id}/Users), in order; tests assert it stays empty. */
+  private readonly forbidden: string[] = [];
 
   constructor(private readonly model: () => SandboxModel, private readonly opts: ApiOptions = {}) {}
 
@@ -101,6 +104,8 @@ export class SandboxApi {
 
   sessionCount(): number { return this.sessions.size; }
 
+  forbiddenCalls(): string[] { return [...this.forbidden]; }
+
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const method = req.method ?? 'GET';
@@ -117,6 +122,7 @@ export class SandboxApi {
       status = out.status;
       send(res, out.status, out.body, out.headers);
     } catch (e) {
+      if (e instanceof RouteError) e = new HttpError(e.status, e.message, e.reason);
       if (e instanceof HttpError) {
         status = e.status;
         reason = e.reason;
@@ -149,11 +155,18 @@ export class SandboxApi {
       if (id) this.sessions.delete(id);
       return { status: 200, body: null, headers: { 'set-cookie': `${SESSION_COOKIE}=; path=/; secure; HttpOnly; Max-Age=0` } };
     }
+    // Remembered before anything else: even a refused call would have started the sync on a real Vault.
+    if (DIRECTORY_SYNC_ROUTE.test(route)) this.forbidden.push(`${method} ${url.pathname}`);
     const ctx = this.authorize(req);
     setRunAs(formatRunAs(ctx.runAs));
     if (route === 'managedaccounts') {
       allow(method, 'GET');
-      return { status: 200, body: this.managedAccounts(ctx, url.searchParams) };
+      const rows = this.managedAccounts(ctx, url.searchParams);
+      return { status: 200, body: Array.isArray(rows) ? page(rows, url.searchParams) : rows };
+    }
+    if (method === 'GET') {
+      const body = inventoryRoute(route, url.searchParams, this.model());
+      if (body !== undefined) return { status: 200, body };
     }
     if (route === 'requests') {
       if (method === 'GET') return { status: 200, body: this.listRequests(ctx) };

@@ -39,6 +39,8 @@ export interface Sandbox {
   reload(): Promise<void>;
   model(): SandboxModel;
   activeRequests(): CheckoutState[];
+  /** Calls no ecmkit read may make (UserGroups/{id}/Users starts a directory sync on a real Vault). */
+  forbiddenCalls(): string[];
   close(): Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     reload,
     model: () => model,
     activeRequests: () => api.activeRequests(),
+    forbiddenCalls: () => api.forbiddenCalls(),
     async close() {
       clearTimeout(timer);
       watcher?.close();
