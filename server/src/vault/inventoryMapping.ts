@@ -266,7 +266,10 @@ export function grantPolicies(credentials: { credential: VaultCredential; accoun
     if (!policies.has(name)) {
       policies.set(name, { name, permissions: users.map((u): VaultPermission => ({ principal: `user:${u}`, actions: ['checkout'] })) });
     }
-    credential.policy = name;
+    // `policy` right after `name`, where a hand-written credential has it.
+    const { name: credentialName, ...rest } = credential;
+    for (const k of Object.keys(credential)) delete (credential as Record<string, unknown>)[k];
+    Object.assign(credential, { name: credentialName, policy: name, ...rest });
   }
   return [...policies.values()];
 }
