@@ -7,6 +7,7 @@
  * membership sync on a real Password Safe, which a read must never cause.
  */
 import { badResponse, type CallOptions, type ManagedAccount, type VaultClient } from './client';
+import { VaultError } from './errors';
 
 /** GET Users (BeyondInsight "Users"). `UserType` is "Application" for API application users. */
 export interface PsUser {
@@ -112,32 +113,46 @@ const isSystemAccount = hasInt('ManagedAccountID') as (r: unknown) => r is PsSys
 const isPlatform = hasInt('PlatformID') as (r: unknown) => r is PsPlatform;
 const isRequestable = ((r: unknown) => hasInt('SystemId')(r) && hasInt('AccountId')(r)) as (r: unknown) => r is ManagedAccount;
 
+/** A 403 said with the permission the vendor documents for the endpoint. */
+async function needs<T>(permission: string, what: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (!(e instanceof VaultError) || e.kind !== 'forbidden') throw e;
+    throw new VaultError('forbidden', e.message, { ...e.details, hint: `Reading ${what} needs ${permission}: give it to a group of the run-as user (read only is enough).` });
+  }
+}
+
+const USERS_READ = 'User Accounts Management (Read)';
+const SYSTEMS_READ = 'Password Safe System Management (Read)';
+const ACCOUNTS_READ = 'Password Safe Account Management (Read)';
+
 /** GET Users, page by page. Needs User Accounts Management (Read). */
 export function users(client: VaultClient, onPage: OnPage<PsUser>, o?: PageOptions): Promise<number> {
-  return readPages(client, 'Users', 'Users', isUser, onPage, o);
+  return needs(USERS_READ, 'users', readPages(client, 'Users', 'Users', isUser, onPage, o));
 }
 
 /** GET UserGroups (every group, active or not), page by page. Needs User Accounts Management (Read). */
 export function userGroups(client: VaultClient, onPage: OnPage<PsUserGroup>, o?: PageOptions): Promise<number> {
-  return readPages(client, 'UserGroups', 'UserGroups', isGroup, onPage, o);
+  return needs(USERS_READ, 'user groups', readPages(client, 'UserGroups', 'UserGroups', isGroup, onPage, o));
 }
 
 /** GET Users/{id}/UserGroups: the groups one user belongs to (never UserGroups/{id}/Users; see above). */
 export async function groupsOfUser(client: VaultClient, userId: number, o?: CallOptions): Promise<PsUserGroup[]> {
   const what = 'Users/{id}/UserGroups';
-  const body = await client.getJson(`Users/${encodeURIComponent(String(userId))}/UserGroups`, o);
+  const body = await needs(USERS_READ, 'group memberships', client.getJson(`Users/${encodeURIComponent(String(userId))}/UserGroups`, o));
   if (!Array.isArray(body) || !body.every(isGroup)) throw badResponse(what, 'a list of user groups with GroupID');
   return body;
 }
 
 /** GET ManagedSystems, page by page. Needs Password Safe System Management (Read). */
 export function managedSystems(client: VaultClient, onPage: OnPage<PsManagedSystem>, o?: PageOptions): Promise<number> {
-  return readPages(client, 'ManagedSystems', 'ManagedSystems', isSystem, onPage, o);
+  return needs(SYSTEMS_READ, 'managed systems', readPages(client, 'ManagedSystems', 'ManagedSystems', isSystem, onPage, o));
 }
 
 /** GET ManagedSystems/{id}/ManagedAccounts, page by page. Needs Password Safe Account Management (Read). */
 export function accountsOfSystem(client: VaultClient, systemId: number, onPage: OnPage<PsSystemAccount>, o?: PageOptions): Promise<number> {
-  return readPages(client, `ManagedSystems/${encodeURIComponent(String(systemId))}/ManagedAccounts`, 'ManagedSystems/{id}/ManagedAccounts', isSystemAccount, onPage, o);
+  return needs(ACCOUNTS_READ, 'managed accounts', readPages(client, `ManagedSystems/${encodeURIComponent(String(systemId))}/ManagedAccounts`, 'ManagedSystems/{id}/ManagedAccounts', isSystemAccount, onPage, o));
 }
 
 /** GET Platforms: platform names for the systems' PlatformID. */

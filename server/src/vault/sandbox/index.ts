@@ -41,6 +41,8 @@ export interface Sandbox {
   activeRequests(): CheckoutState[];
   /** Calls no ecmkit read may make (UserGroups/{id}/Users starts a directory sync on a real Vault). */
   forbiddenCalls(): string[];
+  /** Sessions signed in and not signed out (nor idled out). */
+  sessionCount(): number;
   close(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     model: () => model,
     activeRequests: () => api.activeRequests(),
     forbiddenCalls: () => api.forbiddenCalls(),
+    sessionCount: () => api.sessionCount(),
     async close() {
       clearTimeout(timer);
       watcher?.close();
