@@ -113,13 +113,18 @@ const isSystemAccount = hasInt('ManagedAccountID') as (r: unknown) => r is PsSys
 const isPlatform = hasInt('PlatformID') as (r: unknown) => r is PsPlatform;
 const isRequestable = ((r: unknown) => hasInt('SystemId')(r) && hasInt('AccountId')(r)) as (r: unknown) => r is ManagedAccount;
 
+/** 403s already said with their permission (a page handler's own call may fail inside an outer list). */
+const explained = new WeakSet<VaultError>();
+
 /** A 403 said with the permission the vendor documents for the endpoint. */
 async function needs<T>(permission: string, what: string, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (e) {
-    if (!(e instanceof VaultError) || e.kind !== 'forbidden') throw e;
-    throw new VaultError('forbidden', e.message, { ...e.details, hint: `Reading ${what} needs ${permission}: give it to a group of the run-as user (read only is enough).` });
+    if (!(e instanceof VaultError) || e.kind !== 'forbidden' || explained.has(e)) throw e;
+    const said = new VaultError('forbidden', e.message, { ...e.details, hint: `Reading ${what} needs ${permission}: give it to a group of the run-as user (read only is enough).` });
+    explained.add(said);
+    throw said;
   }
 }
 
