@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Requests } from '../../protocol/lsp';
+import { InjectionTargetsRequest, SimulateRequest, type InjectionTargets } from '../../protocol/lsp';
+import type { FindAnswer } from '../../protocol/trace';
 import { LspClient } from '../support/lspClient';
 import { workspace } from './helpers';
 
@@ -16,7 +17,7 @@ describe('LSP: ecmkit/injectionTargets and ecmkit/simulate', () => {
   after(async () => { await lsp.stop(); });
 
   it('lists the PA users and jump clients with the counts the code lens shows', async () => {
-    const t = await waitUntil(() => lsp.request<Requests.InjectionTargets>(Requests.injectionTargets, {}), (v) => v.sites.length > 0);
+    const t = await waitUntil(() => lsp.request<InjectionTargets>(InjectionTargetsRequest.method, {}), (v) => v.sites.length > 0);
     assert.equal(t.sites.length, 1);
     const s = t.sites[0];
     assert.equal(s.site, 'support.example.com');
@@ -27,7 +28,7 @@ describe('LSP: ecmkit/injectionTargets and ecmkit/simulate', () => {
 
   it('resolves one request from the index, with file:line sources, and follows unsaved edits', async () => {
     const p = { user: 'jdoe', securityProvider: 'corp.example.com', endpoint: 'WEB01' };
-    const r = await lsp.request<Requests.SimulateResult>(Requests.simulate, p);
+    const r = await lsp.request<FindAnswer>(SimulateRequest.method, p);
     assert.deepEqual(r.credentials.map((c) => c.name), ['web01-admin', 'web-deploy', 'helpdesk-shared']);
     assert.equal(r.runAs, 'CORP\\jdoe');
     const provider = r.trace.find((t) => t.step === 'provider')!;
@@ -37,18 +38,18 @@ describe('LSP: ecmkit/injectionTargets and ecmkit/simulate', () => {
     const vault = path.join(dir, 'corp.vault.yaml');
     const text = readFileSync(vault, 'utf8').replace('- { principal: "group:Support", actions: [checkout] }', '- { principal: "group:Support", actions: [modify] }');
     lsp.open(lsp.uri(vault), text, 'yaml', 2);
-    const edited = await waitUntil(() => lsp.request<Requests.SimulateResult>(Requests.simulate, p), (v) => v.credentials.length === 1);
+    const edited = await waitUntil(() => lsp.request<FindAnswer>(SimulateRequest.method, p), (v) => v.credentials.length === 1);
     assert.deepEqual(edited.credentials.map((c) => c.name), ['helpdesk-shared']);
     assert.match(edited.trace.find((t) => t.credential === 'web01-admin')!.detail, /grants check-out only to group:Database team/);
 
-    const none = await lsp.request<Requests.SimulateResult>(Requests.simulate, { user: 'nobody', securityProvider: 'local', endpoint: 'WEB01' });
+    const none = await lsp.request<FindAnswer>(SimulateRequest.method, { user: 'nobody', securityProvider: 'local', endpoint: 'WEB01' });
     assert.equal(none.error?.code, 'user-not-found');
 
     // Any client may send the request: bad parameters get an InvalidParams answer, and the server goes on.
     for (const bad of [{}, null, { user: 'jdoe', securityProvider: 'local' }, { user: 1, securityProvider: 'local', endpoint: 'WEB01' }]) {
-      await assert.rejects(lsp.request(Requests.simulate, bad), (e: { code?: number; message?: string }) => e.code === -32602 && /needs .*(user|endpoint)/.test(e.message ?? ''));
+      await assert.rejects(lsp.request(SimulateRequest.method, bad), (e: { code?: number; message?: string }) => e.code === -32602 && /needs .*(user|endpoint)/.test(e.message ?? ''));
     }
-    assert.equal((await lsp.request<Requests.SimulateResult>(Requests.simulate, p)).credentials.length, 1);
+    assert.equal((await lsp.request<FindAnswer>(SimulateRequest.method, p)).credentials.length, 1);
   });
 });
 

@@ -1,21 +1,8 @@
-// A small client of the broker's HTTP API (FORMATS.md §4) for the editor and the debug console.
+// A small client of the broker's HTTP API (docs/broker-api.md; shapes in protocol/broker.ts) for the editor and the debug console.
 import type { BrokerInfo } from './process';
+import type { FindAnswer, TraceStep } from '../../../protocol/trace';
 
-export interface TraceStep {
-  step: string;
-  outcome: 'pass' | 'drop' | 'fail';
-  detail: string;
-  credential?: string;
-  source?: { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } };
-}
-
-export interface FindAnswer {
-  credentials: { id: string; name: string; username: string; type: string; available: boolean }[];
-  trace: TraceStep[];
-  ecm?: string;
-  runAs?: string;
-  error?: { code: string; message: string };
-}
+export type { FindAnswer, TraceStep };
 
 export class BrokerApi {
   constructor(private readonly info: BrokerInfo) {}

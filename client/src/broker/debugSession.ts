@@ -4,7 +4,7 @@
 // broker (which checks every lease in). No VS Code API here: VS Code runs it inline
 // (DebugAdapterInlineImplementation) and the tests drive it with plain DAP messages.
 import { fileURLToPath } from 'node:url';
-import { formatEvent } from '../../../server/src/broker/log';
+import { formatEvent } from '../../../protocol/broker';
 import { BrokerApi, type FindAnswer } from './api';
 import { BrokerProcess, type BrokerLaunch, type Stamped } from './process';
 

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { EventEmitter } from 'node:events';
-import type { BrokerEvent } from '../../../server/src/broker/log';
+import type { BrokerEvent } from '../../../protocol/broker';
 import { pipeLines } from '../pipeLines';
 
 export interface SecretRequest { name: string; required: boolean; purpose: string }

@@ -5,12 +5,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { formatEvent } from '../../../server/src/broker/log';
+import { formatEvent } from '../../../protocol/broker';
 import { BrokerApi } from '../broker/api';
 import { BrokerProcess, type BrokerLaunch, type SecretRequest, type Stamped } from '../broker/process';
 import type { BrokerLaunchArgs } from '../broker/debugSession';
 import { requireTrust } from '../trust';
-import { runningSandbox } from './sandbox';
+import { runningSandbox } from '../state/sandboxState';
 
 export const START = 'ecmkit.startBroker';
 export const STOP = 'ecmkit.stopBroker';

@@ -7,22 +7,15 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { requireTrust } from '../trust';
 import { currentBroker } from './broker';
+import { onDidChangeSandbox, runningSandbox, setRunningSandbox, type RunningSandbox } from '../state/sandboxState';
 import { answerSecrets, forkCli, pipeLines, type ChildMessage } from './vaultProcess';
 
 export const START = 'ecmkit.startSandbox';
 export const STOP = 'ecmkit.stopSandbox';
 const MENU = 'ecmkit.sandboxMenu';
 
-export interface RunningSandbox { url: string; caPath: string; folder: string; /** Started outside this window (npm start). */ external?: boolean }
-let running: RunningSandbox | undefined;
 let child: ChildProcess | undefined;
-const changed = new vscode.EventEmitter<RunningSandbox | undefined>();
-
-/** The sandbox this window started, if it is up (the Vault test offers it as a target). */
-export function runningSandbox(): RunningSandbox | undefined {
-  return running;
-}
-export const onDidChangeSandbox = changed.event;
+export { onDidChangeSandbox, runningSandbox, type RunningSandbox };
 
 export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, log: vscode.LogOutputChannel): void {
   const out = vscode.window.createOutputChannel('ecmkit Sandbox', { log: true });
@@ -32,13 +25,13 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
   const render = (state: 'starting' | 'running' | 'stopped'): void => {
     void vscode.commands.executeCommand('setContext', 'ecmkit.sandboxRunning', state !== 'stopped');
     if (state === 'stopped') { item.hide(); return; }
-    item.text = state === 'starting' ? '$(loading~spin) Sandbox Vault' : `$(vm-running) Sandbox Vault :${new URL(running!.url).port}`;
-    item.tooltip = state === 'starting' ? 'ecmkit sandbox Vault: starting' : `ecmkit sandbox Vault at ${running!.url}\nCA: ${running!.caPath}\nFolder: ${running!.folder}\nClick for actions.`;
+    item.text = state === 'starting' ? '$(loading~spin) Sandbox Vault' : `$(vm-running) Sandbox Vault :${new URL(runningSandbox()!.url).port}`;
+    item.tooltip = state === 'starting' ? 'ecmkit sandbox Vault: starting' : `ecmkit sandbox Vault at ${runningSandbox()!.url}\nCA: ${runningSandbox()!.caPath}\nFolder: ${runningSandbox()!.folder}\nClick for actions.`;
     item.show();
   };
 
   const stop = async (): Promise<void> => {
-    if (running?.external) {
+    if (runningSandbox()?.external) {
       void vscode.window.showInformationMessage('ecmkit: this sandbox Vault was started by `npm start`; it stops when you stop `npm start` (Ctrl+C).');
       return;
     }
@@ -46,13 +39,12 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
     if (!c) return;
     // The broker of this window may be using it: every find would then fail with vault-unreachable.
     const broker = currentBroker();
-    if (broker && running && broker.proc.launch.vaultUrl === running.url) {
+    if (broker && runningSandbox() && broker.proc.launch.vaultUrl === runningSandbox()!.url) {
       const go = await vscode.window.showWarningMessage(`ecmkit: the broker at ${broker.proc.info?.url ?? ''} uses this sandbox Vault; stopping it leaves the broker without a Vault.`, { modal: true }, 'Stop Anyway');
       if (go !== 'Stop Anyway') return;
     }
     child = undefined;
-    running = undefined;
-    changed.fire(undefined);
+    setRunningSandbox(undefined);
     render('stopped');
     if (c.exitCode !== null) return;
     const exited = new Promise<void>((r) => c.once('exit', () => r()));
@@ -70,9 +62,9 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
 
   const startOnce = async (folderArg?: unknown): Promise<RunningSandbox | undefined> => {
     if (!requireTrust('Start Sandbox Vault', 'starts a local server that reads the workspace\'s secrets')) return undefined;
-    if (running) {
-      void vscode.window.showInformationMessage(`ecmkit: the sandbox Vault is already running at ${running.url}.`);
-      return running;
+    if (runningSandbox()) {
+      void vscode.window.showInformationMessage(`ecmkit: the sandbox Vault is already running at ${runningSandbox()!.url}.`);
+      return runningSandbox();
     }
     const folder = await pickFolder(folderArg);
     if (!folder) return undefined;
@@ -92,8 +84,7 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
         resolve(undefined);
         if (child === c) {
           child = undefined;
-          running = undefined;
-          changed.fire(undefined);
+          setRunningSandbox(undefined);
           render('stopped');
           if (code) {
             const why = stderr.filter((l) => !l.startsWith('sandbox: ') || l.includes('warning')).pop() ?? `exit code ${code}`;
@@ -103,8 +94,7 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
       });
     });
     if (!result || child !== c) return undefined;
-    running = result;
-    changed.fire(running);
+    setRunningSandbox(result);
     render('running');
     out.info(`sandbox Vault listening on ${result.url} (CA ${result.caPath})`);
     void vscode.window.showInformationMessage(`ecmkit: sandbox Vault running at ${result.url}.`, 'Test Vault Connectivity').then((x) => {
@@ -114,15 +104,16 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
   };
 
   const menu = async (): Promise<void> => {
+    const running = runningSandbox();
     if (!running) return;
     const items: (vscode.QuickPickItem & { run: () => unknown })[] = [
       { label: '$(plug) Test Vault Connectivity against the sandbox', run: () => vscode.commands.executeCommand('ecmkit.testVaultConnectivity', undefined, { target: 'sandbox' }) },
-      { label: '$(copy) Copy URL', description: running.url, run: () => vscode.env.clipboard.writeText(running!.url) },
-      { label: '$(copy) Copy CA file path', description: running.caPath, run: () => vscode.env.clipboard.writeText(running!.caPath) },
+      { label: '$(copy) Copy URL', description: running.url, run: () => vscode.env.clipboard.writeText(runningSandbox()!.url) },
+      { label: '$(copy) Copy CA file path', description: running.caPath, run: () => vscode.env.clipboard.writeText(runningSandbox()!.caPath) },
       { label: '$(output) Show Sandbox Log', run: () => out.show(true) },
       { label: '$(debug-stop) Stop Sandbox Vault', run: () => stop() },
     ];
-    const pick = await vscode.window.showQuickPick(items, { title: `ecmkit sandbox Vault at ${running.url}` });
+    const pick = await vscode.window.showQuickPick(items, { title: `ecmkit sandbox Vault at ${runningSandbox()!.url}` });
     await pick?.run();
   };
 
@@ -130,15 +121,15 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
   const envUrl = process.env.ECMKIT_SANDBOX_URL;
   const envCa = process.env.ECMKIT_SANDBOX_CA;
   if (envUrl && envCa && /^https:\/\/127\.0\.0\.1:\d+$/.test(envUrl)) {
-    running = { url: envUrl, caPath: envCa, folder: '(started by npm start)', external: true };
+    setRunningSandbox({ url: envUrl, caPath: envCa, folder: '(started by npm start)', external: true });
     render('running');
     out.info(`using the sandbox Vault started by npm start at ${envUrl}`);
   } else render('stopped');
   ctx.subscriptions.push(
-    out, item, changed,
+    out, item,
     vscode.commands.registerCommand(START, start),
     vscode.commands.registerCommand(STOP, async () => {
-      if (!child && !running) { void vscode.window.showInformationMessage('ecmkit: the sandbox Vault is not running.'); return; }
+      if (!child && !runningSandbox()) { void vscode.window.showInformationMessage('ecmkit: the sandbox Vault is not running.'); return; }
       await stop();
     }),
     vscode.commands.registerCommand(MENU, menu),

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Requests } from '../../../protocol/lsp';
+import { InjectionTargetsRequest, SimulateRequest } from '../../../protocol/lsp';
 import type { FindAnswer } from '../broker/api';
 import { renderSimulation } from '../broker/simulationView';
 import { currentBroker } from './broker';
@@ -37,7 +37,7 @@ export function register(ctx: vscode.ExtensionContext, client: LanguageClient, l
         answer = await broker.api.find(target.user, target.securityProvider, target.endpoint);
         viaDetail = `broker at ${broker.proc.info!.url} (${broker.vault})`;
       } else {
-        answer = await client.sendRequest<Requests.SimulateResult>(Requests.simulate, target);
+        answer = await client.sendRequest(SimulateRequest, target);
         viaDetail = 'workspace files only — start the broker ("ecmkit: Start Broker") to ask the Vault too';
       }
     } catch (e) {
@@ -58,7 +58,7 @@ function isTarget(a: unknown): a is Target {
 async function pickTarget(client: LanguageClient): Promise<Target | undefined> {
   if (!client.isRunning()) throw new Error('the ecmkit language server is not running');
   const t = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ecmkit: reading the PA users and jump clients…' },
-    () => client.sendRequest<Requests.InjectionTargets>(Requests.injectionTargets, {}));
+    () => client.sendRequest(InjectionTargetsRequest, {}));
   const sites = t.sites.filter((s) => s.users.length && s.jumpClients.length);
   if (!sites.length) {
     void vscode.window.showWarningMessage('ecmkit: no PA users and jump clients to simulate: add a *.pa.yaml file with users and jumpClients.');

@@ -5,19 +5,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { pipeLines } from '../pipeLines';
+import { secretEnvName, type ChildMessage, type SecretRequest } from '../../../protocol/ipc';
 
 export { pipeLines };
 
-export interface SecretRequest { name: string; required: boolean; purpose: string }
-export type ChildMessage =
-  | { ecmkit: 'secrets?'; requests: SecretRequest[] }
-  | { ecmkit: 'stage-start'; stage: string }
-  | { ecmkit: 'stage'; result: StageResult }
-  | { ecmkit: 'report'; report: Report }
-  | { ecmkit: 'listening'; url: string; caPath: string };
-
-export interface StageResult { stage: string; ok: boolean; ms: number; detail: string; hint: string; warning?: boolean }
-export interface Report { ok: boolean; target: string; runAs?: string; stages: StageResult[]; totalMs: number; ecmName?: string }
+export type { ChildMessage, SecretRequest };
+export type { StageResult, VaultTestReport as Report } from '../../../protocol/vaultReport';
 
 export function forkCli(ctx: vscode.ExtensionContext, args: string[], cwd?: string): ChildProcess {
   return fork(ctx.asAbsolutePath('dist/cli.js'), [...args, '--ipc'], {
@@ -40,7 +33,7 @@ export async function answerSecrets(
   for (const r of requests) {
     let v = await ctx.secrets.get(r.name);
     // The child falls back to env ECMKIT_SECRET_<NAME> (set e.g. by `npm start` for its sandbox): no prompt then.
-    if (v === undefined && r.required && !process.env[envName(r.name)]) v = await offerToStore(ctx, r, log, allowGenerate);
+    if (v === undefined && r.required && !process.env[secretEnvName(r.name)]) v = await offerToStore(ctx, r, log, allowGenerate);
     values[r.name] = v;
   }
   if (child.connected) child.send({ ecmkit: 'secrets', values });
@@ -70,9 +63,4 @@ async function offerToStore(ctx: vscode.ExtensionContext, r: SecretRequest, log:
   await ctx.secrets.store(r.name, value);
   log.info(`secret "${r.name}": stored in SecretStorage${choice === generate ? ' (generated)' : ''}`);
   return value;
-}
-
-/** The environment variable the CLI reads for `${secret:NAME}` (FORMATS.md §1). */
-function envName(name: string): string {
-  return 'ECMKIT_SECRET_' + name.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
 }

@@ -7,7 +7,9 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { requireTrust } from '../trust';
 import { onDidChangeSandbox, runningSandbox } from './sandbox';
 import { answerSecrets, forkCli, pipeLines, type ChildMessage, type Report } from './vaultProcess';
-import { hostnameLine, reportHtml, stageLine, summary } from './vaultReport';
+import { reportHtml } from './vaultReport';
+import { reportSummary as summary, stageLine } from '../../../protocol/vaultReport';
+import { VaultHostnameRequest } from '../../../protocol/lsp';
 
 export const COMMAND = 'ecmkit.testVaultConnectivity';
 const ECM_FILE = /\.ecm\.(ya?ml|json)$/i;
@@ -15,9 +17,9 @@ const STAGE_COUNT = 7;
 
 export interface TestOptions { target?: 'file' | 'sandbox'; timeoutMs?: number }
 
-export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, log: vscode.LogOutputChannel): void {
+export function register(ctx: vscode.ExtensionContext, client: LanguageClient, log: vscode.LogOutputChannel): void {
   let panel: vscode.WebviewPanel | undefined;
-  const lenses = new HostnameLenses();
+  const lenses = new HostnameLenses(client);
 
   const run = async (uriArg?: unknown, opts: TestOptions = {}): Promise<Report | undefined> => {
     if (!requireTrust('Test Vault Connectivity', 'reads the shared key from SecretStorage and connects to the Vault named in the file')) return undefined;
@@ -124,16 +126,19 @@ async function pickEcmFile(arg: unknown): Promise<vscode.Uri | undefined> {
   return pick?.u;
 }
 
-/** "Test connectivity" above `hostname:` inside the top-level `vault:` block (YAML) or `"vault": {` (JSON). */
+/** "Test connectivity" above the ECM file's `vault.hostname`, which the language server locates. */
 class HostnameLenses implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
+  constructor(private readonly client: LanguageClient) {}
   readonly onDidChangeCodeLenses = this.emitter.event;
   refresh(): void { this.emitter.fire(); }
   dispose(): void { this.emitter.dispose(); }
 
-  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    const line = hostnameLine(doc.getText(), /\.json$/i.test(doc.fileName));
-    if (line === undefined) return [];
+  async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    if (!this.client.isRunning()) return [];
+    const at = await this.client.sendRequest(VaultHostnameRequest, { uri: doc.uri.toString() }).catch(() => null);
+    if (!at) return [];
+    const line = at.range.start.line;
     const range = new vscode.Range(line, 0, line, 0);
     const out = [new vscode.CodeLens(range, { title: '$(plug) Test connectivity', tooltip: 'ecmkit: Test Vault Connectivity (dns, tcp, tls, http, auth, accounts, signout)', command: COMMAND, arguments: [doc.uri, { target: 'file' }] })];
     if (runningSandbox()) out.push(new vscode.CodeLens(range, { title: 'against the sandbox', tooltip: `Test against the sandbox Vault at ${runningSandbox()!.url}`, command: COMMAND, arguments: [doc.uri, { target: 'sandbox' }] }));

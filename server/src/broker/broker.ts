@@ -4,6 +4,7 @@
  * it with the pure resolution's trace. The files' answer and the Vault's answer are compared on every
  * find; a disagreement is a `cross-check` trace step, and the Vault's answer is the one returned.
  */
+import type { HealthAnswer } from '../../../protocol/broker';
 import { request as undiciRequest, type Agent } from 'undici';
 import { parseCredentialId, resolveInjection, type InjectionRequest, type Resolution, type TraceStep } from '../engine/injection';
 import { bindEcm, siteOfEcm, sitesOf, sourceAt, type EcmBinding } from '../domain/site';
@@ -264,7 +265,7 @@ export class Broker {
    * FORMATS.md §4's shape whatever the state; `vault.problem` says why a sign-in cannot work (no key, no
    * hostname) while the Vault's reachability is still probed when its address is known.
    */
-  async health(): Promise<{ status: 'ok'; ecm: string | null; vault: { reachable: boolean; url?: string; problem?: { code: string; message: string } } }> {
+  async health(): Promise<HealthAnswer> {
     const active = this.ecmSet.active();
     if (!active) return { status: 'ok', ecm: null, vault: { reachable: false } };
     let made = this.targets.get(active.name);

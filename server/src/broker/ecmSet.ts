@@ -5,6 +5,7 @@
  */
 import type { Entry, Workspace } from '../model/workspace';
 import { MAX_ECMS, type Site } from '../domain/site';
+import type { EcmsAnswer } from '../../../protocol/broker';
 
 export interface EcmMember {
   name: string;
@@ -14,15 +15,8 @@ export interface EcmMember {
   connectedAt?: number;
 }
 
-export interface EcmSetView {
-  site: string;
-  active: string | null;
-  /** Connected ECMs first, in routing order (longest connected first), then disconnected ones. */
-  ecms: { name: string; file: string; host?: string; order: number | null; connected: boolean; connectedSince: string | null; active: boolean }[];
-  /** ECM files of this site beyond the fifth: the appliance never routes to them. */
-  ignored: string[];
-  max: number;
-}
+/** The view GET /v1/ecms answers. */
+export type EcmSetView = EcmsAnswer;
 
 export class EcmSet {
   private members: EcmMember[] = [];

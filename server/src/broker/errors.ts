@@ -5,12 +5,8 @@
 import { isVaultError } from '../vault/errors';
 import type { TraceStep } from '../engine/injection';
 
-export type BrokerErrorCode =
-  | 'bad-request' | 'unauthorized' | 'forbidden-host' | 'not-found' | 'method-not-allowed' | 'too-large'
-  | 'user-not-found' | 'endpoint-not-found' | 'credential-unavailable' | 'credential-not-found'
-  | 'lease-not-found' | 'lease-expired' | 'ecm-not-found' | 'no-ecm-connected' | 'no-vault'
-  | 'vault-unreachable' | 'vault-auth-failed' | 'vault-ip-not-allowed' | 'vault-tls' | 'vault-error'
-  | 'shutting-down' | 'internal';
+import type { BrokerErrorCode } from '../../../protocol/broker';
+export type { BrokerErrorCode };
 
 export class BrokerError extends Error {
   constructor(readonly status: number, readonly code: BrokerErrorCode, message: string, public trace?: TraceStep[]) {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Diagnostic } from 'vscode-languageserver-types';
+import { SEVERITY, type CliDiagnostic } from './cliDiagnostic';
 import { diagnoseWorkspace } from '../engine/check';
 import { ParsedFile } from '../model/document';
 import { Workspace, uriToPath } from '../model/workspace';
@@ -7,15 +7,7 @@ import { flag, parseArgs, UsageError } from './args';
 import { toSarif } from './sarif';
 import { loadOverrides } from './settings';
 
-const SEVERITY = ['', 'error', 'warning', 'information', 'hint'] as const;
-
-export interface CliDiagnostic {
-  file: string;
-  range: Diagnostic['range'];
-  severity: (typeof SEVERITY)[number];
-  code: string;
-  message: string;
-}
+export type { CliDiagnostic };
 
 /** `ecmkit check [PATH…] [--format text|json|sarif]`: exit 0 clean, 1 errors, 2 usage or I/O failure. */
 export async function run(argv: string[], out = process.stdout): Promise<number> {
@@ -25,15 +17,13 @@ export async function run(argv: string[], out = process.stdout): Promise<number>
   const cwd = process.cwd();
   const overrides = loadOverrides(cwd, flag(args, 'rules'), args.flags.get('rule') ?? []);
   const maxMb = flag(args, 'max-file-size');
-  if (maxMb !== undefined) {
-    if (!/^\d+(\.\d+)?$/.test(maxMb) || Number(maxMb) <= 0) throw new UsageError(`--max-file-size takes a size in MB (got "${maxMb}").`);
-    ParsedFile.maxChars = Number(maxMb) * 1024 * 1024;
-  }
+  if (maxMb !== undefined && (!/^\d+(\.\d+)?$/.test(maxMb) || Number(maxMb) <= 0)) throw new UsageError(`--max-file-size takes a size in MB (got "${maxMb}").`);
+  const maxChars = maxMb === undefined ? undefined : Number(maxMb) * 1024 * 1024;
   const paths = args.positionals.length ? args.positionals : ['.'];
 
   // A file that cannot be read is said on stderr and makes the exit code 2; the others are still checked.
   const skipped: string[] = [];
-  const ws = await Workspace.load(paths.map((p) => path.resolve(cwd, p)), (file, reason) => skipped.push(`${path.relative(cwd, file) || file}: ${reason}`));
+  const ws = await Workspace.load(paths.map((p) => path.resolve(cwd, p)), (file, reason) => skipped.push(`${path.relative(cwd, file) || file}: ${reason}`), maxChars);
   for (const s of skipped) process.stderr.write(`ecmkit check: skipped ${s}.\n`);
   const diagnostics: CliDiagnostic[] = [];
   for (const [uri, list] of diagnoseWorkspace(ws, overrides)) {

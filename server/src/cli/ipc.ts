@@ -5,17 +5,8 @@
  */
 import { envSecrets, type SecretLookup } from '../model/secrets';
 
-export interface SecretRequest { name: string; required: boolean; purpose: string }
-
-export type ChildMessage =
-  | { ecmkit: 'secrets?'; requests: SecretRequest[] }
-  | { ecmkit: 'stage-start'; stage: string }
-  | { ecmkit: 'stage'; result: unknown }
-  | { ecmkit: 'report'; report: unknown }
-  | { ecmkit: 'listening'; url: string; caPath: string }
-  | { ecmkit: 'log'; line: string };
-
-export type ParentMessage = { ecmkit: 'secrets'; values: Record<string, string | undefined> } | { ecmkit: 'stop' };
+import type { ChildMessage, ParentMessage, SecretRequest } from '../../../protocol/ipc';
+export type { ChildMessage, ParentMessage, SecretRequest };
 
 export function ipcOn(): boolean {
   return typeof process.send === 'function';

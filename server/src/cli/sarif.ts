@@ -1,5 +1,5 @@
 import { RULES, type RuleCode } from '../rules/codes';
-import type { CliDiagnostic } from './check';
+import type { CliDiagnostic } from './cliDiagnostic';
 
 const LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'note', '': 'none' } as const;
 

@@ -10,7 +10,7 @@ import { classify } from '../model/fileKind';
 import { envSecrets, parseSecretRef } from '../model/secrets';
 import { Workspace } from '../model/workspace';
 import { runConnectivityTest } from '../vault/connectivity';
-import { formatText, toContractJson } from '../vault/report';
+import { formatText, toContractJson } from '../../../protocol/vaultReport';
 import { vaultTestInputs } from '../vault/testInputs';
 import { flag, parseArgs, UsageError } from './args';
 import { readCaPem, requireParsedEcm } from './inputFiles';

@@ -9,7 +9,7 @@ import type { JsonPath } from '../model/tree';
 import { list, type VaultCredential, type VaultGroup, type VaultInventory, type VaultPolicy, type VaultUser } from '../model/inventory';
 import type { Entry, Workspace } from '../model/workspace';
 import { isRestricted } from './permissions';
-import { listEdits } from '../model/parse/incremental';
+import { listEditOf } from '../model/parse/incremental';
 import { Memo } from './memo';
 import { ChunkedMap, type ReadonlyNameMap } from './chunkedMap';
 import { declSites, forEachNameValue, nameKey, occurrenceAtPath, type NameKind, type Occurrence } from './names';
@@ -51,7 +51,7 @@ function namesOfSite(file: ParsedFile, pattern: JsonPath, kind: NameKind): NameM
       return kind === 'endpoint' ? v : v.trim();
     };
     // After an edit that replaced items in place (same count), patch the previous list's map.
-    const edit = listEdits.get(items);
+    const edit = listEditOf(items);
     const before = edit?.prev && edit.added === edit.removed ? listNames.get(edit.prev)?.get(field) : undefined;
     let map: NameMap;
     if (edit && before) {
@@ -128,7 +128,8 @@ export class CrossIndex {
   private readonly identities = new Map<Entry<'pa'> | undefined, Map<string, ProviderMapping | undefined>>();
   private groupRolesCache?: Map<string, string[]>;
 
-  constructor(readonly ws: Workspace) {
+  /** `carry`: what the previous index of the same workspace leaves for this one to patch (never another workspace's). */
+  constructor(readonly ws: Workspace, private readonly carry: Carry = {}) {
     this.ecms = ws.of('ecm');
     this.integrations = ws.of('integration');
     this.vaults = ws.of('vault');
@@ -247,7 +248,8 @@ export class CrossIndex {
       this.variantCache = variantMemo.get(maps[0] ?? variantMemo, maps, () => {
         // One Vault file whose endpoint names changed by a few: patch the previous variant maps.
         const patch = maps.length === 1 ? mapPatches.get(maps[0]) : undefined;
-        const prev = patch && lastVariants?.source === patch.prev ? lastVariants : undefined;
+        const last = this.carry.variants;
+        const prev = patch && last?.source === patch.prev ? last : undefined;
         let full: ChunkedMap<string[]>, label: ChunkedMap<string[]>;
         const push = (m: ChunkedMap<string[]>, k: string, n: string): void => { m.set(k, [...(m.get(k) ?? []), n]); };
         const drop = (m: ChunkedMap<string[]>, k: string, n: string): void => {
@@ -269,7 +271,7 @@ export class CrossIndex {
             }
           }
         }
-        if (maps.length === 1) lastVariants = { source: maps[0], full, label };
+        if (maps.length === 1) this.carry.variants = { source: maps[0], full, label };
         return { full, label };
       });
     }
@@ -356,7 +358,7 @@ export class CrossIndex {
     if (!this.granteesCache) {
       const inv = this.vault;
       const anyEndpoint = this.endpointVaults.length === 0 && this.vaults.length > 0;
-      const usable = usablePolicies(Array.isArray(inv.credentials) ? inv.credentials : [], anyEndpoint);
+      const usable = usablePolicies(Array.isArray(inv.credentials) ? inv.credentials : [], anyEndpoint, this.carry);
       const policies = Array.isArray(inv.credentialPolicies) ? inv.credentialPolicies : [];
       this.granteesCache = granteeMemo.get(policies, [usable], () => usableGrantees(inv, usable));
     }
@@ -398,7 +400,12 @@ export class CrossIndex {
 /** Endpoint names by loose form (`full`) and by loose first DNS label of FQDNs (`label`). */
 interface Variants { full: ChunkedMap<string[]>; label: ChunkedMap<string[]> }
 const variantMemo = new Memo<Variants>();
-let lastVariants: { source: NameMap; full: ChunkedMap<string[]>; label: ChunkedMap<string[]> } | undefined;
+/** Results one index of a workspace hands to the next, to patch instead of rebuild after a small edit. */
+interface Carry {
+  variants?: { source: NameMap; full: ChunkedMap<string[]>; label: ChunkedMap<string[]> };
+  /** The last usable-policy set, returned again (same object) while an edit leaves it equal. */
+  usable?: Set<string>;
+}
 const usersIndex = new WeakMap<object, Map<string, number[]>>();
 
 /** Positions of the users of a `users` list by name key, cached on the list's value. */
@@ -421,18 +428,18 @@ function usersByName(users: unknown): Map<string, number[]> {
 
 const policyUse = new WeakMap<object, Set<string>>();
 const granteeMemo = new Memo<Set<string>>();
-let lastUsable: Set<string> | undefined;
 
 /**
  * The policies (lower-cased) of a credentials list that govern a credential the ECM could return;
  * cached on the list, and the previous Set object returned when an edit left the set as it was.
  */
-function usablePolicies(creds: unknown[], anyEndpoint: boolean): Set<string> {
+function usablePolicies(creds: unknown[], anyEndpoint: boolean, carry: Carry): Set<string> {
   const hit = !anyEndpoint ? policyUse.get(creds) : undefined;
   if (hit) return hit;
   const fresh = computeUsable(creds, anyEndpoint);
-  const out = lastUsable && lastUsable.size === fresh.size && [...fresh].every((x) => lastUsable!.has(x)) ? lastUsable : fresh;
-  lastUsable = out;
+  const last = carry.usable;
+  const out = last && last.size === fresh.size && [...fresh].every((x) => last.has(x)) ? last : fresh;
+  carry.usable = out;
   if (!anyEndpoint) policyUse.set(creds, out);
   return out;
 }
@@ -481,13 +488,14 @@ export function hasDomain(name: string): boolean {
   return n.includes('.') && !/^[\d.]+$/.test(n) && !n.includes(':');
 }
 
-const cache = new WeakMap<Workspace, { generation: number; index: CrossIndex }>();
+const cache = new WeakMap<Workspace, { generation: number; index: CrossIndex; carry: Carry }>();
 
 /** The index for the workspace's current generation (rebuilt after any change). */
 export function crossIndex(ws: Workspace): CrossIndex {
   const hit = cache.get(ws);
   if (hit && hit.generation === ws.generation) return hit.index;
-  const index = new CrossIndex(ws);
-  cache.set(ws, { generation: ws.generation, index });
+  const carry = hit?.carry ?? {};
+  const index = new CrossIndex(ws, carry);
+  cache.set(ws, { generation: ws.generation, index, carry });
   return index;
 }

@@ -3,7 +3,6 @@
  * the Vault inventory and integration the ECMs sign in to, and the PA inventory of the site. Pure and
  * cached per workspace generation, so the broker, the code lens and the simulate command share one view.
  */
-import type { Range } from 'vscode-languageserver-types';
 import type { ParsedFile } from '../model/document';
 import type { EcmConfig, Integration, PaInventory, VaultInventory } from '../model/inventory';
 import type { Entry, Workspace } from '../model/workspace';
@@ -102,8 +101,8 @@ export function bindEcm(ws: Workspace, ecm: Entry<'ecm'>, site?: Site): EcmBindi
   return { ecm, vault, integration, pa: s?.pa };
 }
 
-/** A link from a trace step to the file and range it depends on. */
-export interface SourceRef { uri: string; range: Range }
+import type { SourceRef } from '../../../protocol/trace';
+export type { SourceRef };
 
 export function sourceAt(file: ParsedFile | undefined, path: (string | number)[], prefer: 'value' | 'key' = 'value'): SourceRef | undefined {
   return file ? { uri: file.uri, range: file.rangeAt(path, prefer) } : undefined;

@@ -19,7 +19,9 @@ import {
 import { mapProvider } from '../domain/provider';
 import { bindEcm, siteOfEcm, sourceAt, type EcmBinding, type SourceRef } from '../domain/site';
 
-export type { SourceRef } from '../domain/site';
+export type { SourceRef } from '../../../protocol/trace';
+import type { Outcome, TraceStep } from '../../../protocol/trace';
+export type { Outcome, TraceStep };
 export { mapProvider, providerKind, type ProviderKind, type ProviderMapping } from '../domain/provider';
 
 export interface InjectionRequest {
@@ -31,22 +33,6 @@ export interface InjectionRequest {
   endpoint: string;
 }
 
-export type Outcome = 'pass' | 'drop' | 'fail';
-
-/**
- * Stable step names: `ecm`, `jump-client`, `provider`, `identity`, `sign-in`, `user`, `email`,
- * `endpoint`, `credential` (one per credential considered), `others` (a summary of unrelated ones in a
- * large inventory), `result`; the broker adds `vault-sign-in`, `vault-query`, `cross-check`.
- */
-export interface TraceStep {
-  step: string;
-  outcome: Outcome;
-  detail: string;
-  /** The file and range this step depends on (where to look or what to change). */
-  source?: SourceRef;
-  /** For `credential` steps: the credential's name. */
-  credential?: string;
-}
 
 export interface ResolvedCredential {
   /** `SYSTEMID-ACCOUNTID` as the sandbox numbers them (vault/ids.ts). */

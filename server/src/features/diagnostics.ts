@@ -3,7 +3,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { checkFileSteps, checkWorkspaceSteps, drain, prepareForEdits, toDiagnostics, type Overrides } from '../engine/check';
 import type { ParsedFile } from '../model/document';
 import type { Workspace } from '../model/workspace';
-import { Notifications } from '../../../protocol/lsp';
+import { StatusNotification } from '../../../protocol/lsp';
 import type { Finding } from '../rules/types';
 
 /** A run yields to the event loop after this much work, so newer edits are read (and can cancel it). */
@@ -140,7 +140,7 @@ export class DiagnosticsPublisher {
       else this.shown.delete(uri);
     }
     for (const uri of [...this.lastChecked.keys()]) if (!live.has(uri)) this.lastChecked.delete(uri);
-    void this.connection.sendNotification(Notifications.status, { files: live.size, errors, warnings } satisfies Notifications.StatusParams);
+    void this.connection.sendNotification(StatusNotification, { files: live.size, errors, warnings });
     this.onDidPublish?.();
   }
 

@@ -3,15 +3,16 @@
  * the injection resolved from the workspace index (the files as the editor has them, saved or not).
  * With a broker running, the editor asks the broker instead, which adds the Vault's own answer.
  */
-import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
+import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { jumpClientSummaries } from '../engine/injectionSummary';
 import { resolveInjection } from '../engine/injection';
 import { sitesOf } from '../domain/site';
 import { list, type PaJumpClient, type PaUser } from '../model/inventory';
 import type { Workspace } from '../model/workspace';
-import { Requests } from '../../../protocol/lsp';
+import type { InjectionTargets, SimulateParams } from '../../../protocol/lsp';
+import type { FindAnswer } from '../../../protocol/trace';
 
-export function injectionTargets(ws: Workspace): Requests.InjectionTargets {
+export function injectionTargets(ws: Workspace): InjectionTargets {
   return {
     sites: sitesOf(ws).filter((s) => s.pa).map((s) => {
       const sums = jumpClientSummaries(ws, s.pa!.file.uri);
@@ -41,7 +42,7 @@ const BROKER_CODE: Record<string, string> = {
   'no-ecm': 'no-ecm-connected',
 };
 
-export function simulate(ws: Workspace, p: Requests.SimulateParams): Requests.SimulateResult {
+export function simulate(ws: Workspace, p: SimulateParams): FindAnswer {
   const r = resolveInjection(ws, { user: p.user, securityProvider: p.securityProvider, endpoint: p.endpoint }, { ecm: p.ecm });
   return {
     credentials: r.credentials.map((c) => ({ id: c.id, name: c.name, username: c.username, type: c.type, available: c.available })),
@@ -52,13 +53,8 @@ export function simulate(ws: Workspace, p: Requests.SimulateParams): Requests.Si
   };
 }
 
-export function registerInjectionRequests(connection: Connection, ws: Workspace): void {
-  connection.onRequest(Requests.injectionTargets, () => injectionTargets(ws));
-  connection.onRequest(Requests.simulate, (p: unknown) => simulate(ws, simulateParams(p)));
-}
-
 /** The request's fields, checked: any client may send it, and a missing one must not crash the handler. */
-function simulateParams(p: unknown): Requests.SimulateParams {
+export function simulateParams(p: unknown): SimulateParams {
   const o = (p && typeof p === 'object' ? p : {}) as Record<string, unknown>;
   const missing = ['user', 'securityProvider', 'endpoint'].filter((k) => typeof o[k] !== 'string' || !(o[k] as string).trim());
   if (missing.length) throw new ResponseError(ErrorCodes.InvalidParams, `ecmkit/simulate needs ${missing.join(', ')} (non-empty strings).`);

@@ -9,13 +9,16 @@ import { LAZY_MIN_CHARS, LazyJson } from './parse/lazyJson';
 import { parseYaml } from './parse/parseYaml';
 import { nodeAt, toValue, type JsonPath, type Node, type PropertyNode } from './tree';
 
+/** Files longer than this (in characters) are not parsed: one `file/too-large` diagnostic instead of a frozen editor. */
+export const DEFAULT_MAX_CHARS = 20 * 1024 * 1024;
+
 /** One parsed ecmkit file: text, tree, plain value and the position mapping, cached per version. */
 export class ParsedFile {
-  /** Files longer than this (in characters) are not parsed: one `file/too-large` diagnostic instead of a frozen editor. */
-  static maxChars = 20 * 1024 * 1024;
   /** JSON files from this many characters get a lazy tree (lazyJson.ts); tests lower it to cover small files too. */
   static lazyJsonFrom = LAZY_MIN_CHARS;
   private tree: Node | undefined;
+  /** An incremental parse moved this version's nodes into the next version: its tree is rebuilt on demand. */
+  private handedOver = false;
   /** A large JSON file's tree before anything needed all of it (lazyJson.ts). */
   private lazy: LazyJson | undefined;
   readonly tooLarge: boolean;
@@ -33,8 +36,8 @@ export class ParsedFile {
   /** The text as the editor's pieces, when it came from an edit: read through them, it is never copied whole. */
   source?: PieceText;
 
-  constructor(readonly uri: string, readonly kind: FileKind, readonly syntax: Syntax, readonly text: string, readonly version = 0, derived?: { root: Node; value: unknown; problems: SyntaxProblem[]; lines: LineIndex; edit: EditInfo & { prevLines: LineIndex } }, readonly bytesOnDisk?: number) {
-    this.tooLarge = bytesOnDisk !== undefined || text.length > ParsedFile.maxChars;
+  constructor(readonly uri: string, readonly kind: FileKind, readonly syntax: Syntax, readonly text: string, readonly version = 0, derived?: { root: Node; value: unknown; problems: SyntaxProblem[]; lines: LineIndex; edit: EditInfo & { prevLines: LineIndex } }, readonly bytesOnDisk?: number, readonly maxChars = DEFAULT_MAX_CHARS) {
+    this.tooLarge = bytesOnDisk !== undefined || text.length > maxChars;
     this.size = bytesOnDisk ?? text.length;
     if (derived) {
       this.tree = derived.root;
@@ -58,8 +61,12 @@ export class ParsedFile {
     this.value = toValue(parsed.root);
   }
 
-  /** The syntax tree (built on first use for a large JSON file). */
+  /** The syntax tree (built on first use for a large JSON file, and again after an edit took this version's nodes over). */
   get root(): Node | undefined {
+    if (this.handedOver) {
+      this.handedOver = false;
+      this.tree = (this.syntax === 'json' ? parseJson(this.text) : parseYaml(this.text)).root;
+    }
     if (this.lazy) {
       this.tree = parseJsonFast(this.text)?.root; // the text parsed cleanly once: the fast parser takes it
       this.lazy = undefined;
@@ -73,37 +80,39 @@ export class ParsedFile {
   }
 
   /** `bytesOnDisk`: the file was too large to read whole (readTextUpTo) and `text` is only its head. */
-  static create(uri: string, text: string, version = 0, bytesOnDisk?: number): ParsedFile | undefined {
+  static create(uri: string, text: string, version = 0, bytesOnDisk?: number, maxChars = DEFAULT_MAX_CHARS): ParsedFile | undefined {
     const c = classify(uri);
-    return c && new ParsedFile(uri, c.kind, c.syntax, text, version, undefined, bytesOnDisk);
+    return c && new ParsedFile(uri, c.kind, c.syntax, text, version, undefined, bytesOnDisk, maxChars);
   }
 
   /** The same text under a new version (a file opened in the editor as it is on disk): nothing is parsed again. */
   static reversioned(prev: ParsedFile, version: number): ParsedFile {
-    if (prev.tooLarge || !prev.root) return new ParsedFile(prev.uri, prev.kind, prev.syntax, prev.text, version, undefined, prev.bytesOnDisk);
+    if (prev.tooLarge || !prev.root) return new ParsedFile(prev.uri, prev.kind, prev.syntax, prev.text, version, undefined, prev.bytesOnDisk, prev.maxChars);
     const edit = { regionStart: 0, regionOldEnd: 0, regionNewEnd: 0, delta: 0, items: [], checkOldEnd: 0, prevLines: prev.lines };
-    const next = new ParsedFile(prev.uri, prev.kind, prev.syntax, prev.text, version, { root: prev.root, value: prev.value, problems: prev.problems, lines: prev.lines, edit });
+    const next = new ParsedFile(prev.uri, prev.kind, prev.syntax, prev.text, version, { root: prev.root, value: prev.value, problems: prev.problems, lines: prev.lines, edit }, undefined, prev.maxChars);
     next.source = prev.source;
     return next;
   }
 
   /**
    * The next version after one change ([start, end) of this text replaced): incremental when the change
-   * falls inside items of a top-level list, else a whole parse. This version's tree must not be used
-   * afterwards — the next version takes over its unchanged nodes.
+   * falls inside items of a top-level list, else a whole parse. The next version takes over this one's
+   * unchanged nodes (and moves them); this version then builds its own tree again from its text if it is
+   * ever asked for (`root`), so a version still held never sees another's offsets.
    */
   static edited(prev: ParsedFile, change: TextChange, version: number, newText?: string, source?: PieceText, lineIndex?: LineIndex): ParsedFile {
     const text = newText ?? prev.text.slice(0, change.start) + change.text + prev.text.slice(change.end);
-    if (!prev.tooLarge && text.length <= ParsedFile.maxChars) {
+    if (!prev.tooLarge && text.length <= prev.maxChars) {
       const r = reparse(prev, text, change);
       if (r) {
         const lines = lineIndex ?? LineIndex.edited(prev.lines, text, change.start, change.end, change.text);
-        const next = new ParsedFile(prev.uri, prev.kind, prev.syntax, text, version, { root: r.root, value: r.value, problems: r.problems, lines, edit: { ...r.info, prevLines: prev.lines } });
+        const next = new ParsedFile(prev.uri, prev.kind, prev.syntax, text, version, { root: r.root, value: r.value, problems: r.problems, lines, edit: { ...r.info, prevLines: prev.lines } }, undefined, prev.maxChars);
         next.source = source;
+        prev.handedOver = true;
         return next;
       }
     }
-    return new ParsedFile(prev.uri, prev.kind, prev.syntax, text, version);
+    return new ParsedFile(prev.uri, prev.kind, prev.syntax, text, version, undefined, undefined, prev.maxChars);
   }
 
   /** Whether this version was derived from `prev` by an incremental parse (its findings can be moved over). */

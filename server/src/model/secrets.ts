@@ -1,3 +1,4 @@
+import { secretEnvName } from '../../../protocol/ipc';
 /**
  * Secret references (`${secret:NAME}`, `${env:VAR}`). Values are resolved only where they are used
  * (Vault sign-in, sandbox key) and never stored in a model, a diagnostic or a log line.
@@ -13,9 +14,7 @@ export function parseSecretRef(v: unknown): SecretRef | undefined {
 }
 
 /** The environment variable the CLI reads for `${secret:NAME}`: ECMKIT_SECRET_ + NAME upper-cased, non-alphanumerics → `_`. */
-export function secretEnvName(name: string): string {
-  return 'ECMKIT_SECRET_' + name.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
-}
+export { secretEnvName };
 
 /** Looks a secret up by name; the CLI uses the environment, the extension its SecretStorage. */
 export type SecretLookup = (name: string) => string | undefined;

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ParsedFile } from './document';
+import { DEFAULT_MAX_CHARS, ParsedFile } from './document';
 import { classify, type FileKind } from './fileKind';
 import { readTextUpTo } from './readText';
 import type { KindValues } from './inventory';
@@ -16,6 +16,9 @@ export class Workspace {
   private readonly byUri = new Map<string, ParsedFile>();
   /** Bumped on every change, so derived data (cross-file indexes) can be cached per generation. */
   generation = 0;
+
+  /** `maxChars`: files longer than this are not parsed (`ecmkit.maxFileSizeMB`, `--max-file-size`); this workspace's own setting. */
+  constructor(public maxChars = DEFAULT_MAX_CHARS) {}
 
   set(file: ParsedFile): void {
     this.byUri.set(file.uri, file);
@@ -50,19 +53,19 @@ export class Workspace {
    * Reads every ecmkit file under the given files or folders (skipping node_modules and dot-folders).
    * With `onSkip`, a file found but not readable is reported there and the others are still read.
    */
-  static async load(paths: string[], onSkip?: (path: string, reason: string) => void): Promise<Workspace> {
-    const ws = new Workspace();
+  static async load(paths: string[], onSkip?: (path: string, reason: string) => void, maxChars = DEFAULT_MAX_CHARS): Promise<Workspace> {
+    const ws = new Workspace(maxChars);
     for (const file of await findFiles(paths, onSkip)) {
       let read: { text: string; bytes?: number };
       try {
-        read = await readTextUpTo(file, ParsedFile.maxChars);
+        read = await readTextUpTo(file, ws.maxChars);
       } catch (e) {
         if (!onSkip) throw e;
         const code = (e as NodeJS.ErrnoException).code;
         onSkip(file, code === 'EACCES' ? 'no permission to read it' : code === 'EISDIR' ? 'a folder' : code ?? String(e));
         continue;
       }
-      const parsed = ParsedFile.create(pathToFileURL(file).href, read.text, 0, read.bytes);
+      const parsed = ParsedFile.create(pathToFileURL(file).href, read.text, 0, read.bytes, ws.maxChars);
       if (parsed) ws.set(parsed);
     }
     return ws;

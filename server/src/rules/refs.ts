@@ -1,6 +1,6 @@
 import type { ReadonlyNameMap } from '../domain/chunkedMap';
 import { crossIndex, patchedKeys, type CrossIndex } from '../domain/crossIndex';
-import { listEdits } from '../model/parse/incremental';
+import { listEditOf } from '../model/parse/incremental';
 import { DECLARED_IN, forEachNameValue, KIND_LABEL, nameKey, occurrenceAtPath, type NameKind } from '../domain/names';
 import type { ParsedFile } from '../model/document';
 import type { JsonPath } from '../model/tree';
@@ -135,7 +135,7 @@ const referrers = new WeakMap<object, Referrers>();
 
 /**
  * The items of a list that name something undeclared. Derived from what is known of an earlier version:
- * a list an edit replaced (listEdits) keeps the verdicts of its untouched items and judges the new ones;
+ * a list an edit replaced (listEditOf) keeps the verdicts of its untouched items and judges the new ones;
  * when declarations changed, only the items naming an added or removed name are judged again (a renamed
  * endpoint re-judges the credentials naming the old or the new name, not all 50,000).
  */
@@ -149,7 +149,7 @@ function unknownsOf(index: CrossIndex, list: RefList, items: unknown[], maps: Re
   };
   let base = listStates.get(items);
   if (!base) {
-    const edit = listEdits.get(items);
+    const edit = listEditOf(items);
     const prev = edit?.prev && listStates.get(edit.prev);
     if (edit && prev && prev.go === go) {
       // The same verdicts for the untouched items (moved), fresh ones for the items the edit replaced.
@@ -210,7 +210,7 @@ function referrersOf(list: RefList, items: unknown[]): Referrers {
   if (!rev) {
     // An edited list: the previous version's index with the replaced items laid over it. Building it again
     // for 10,000 endpoints was ~7 ms of every keystroke that renamed one.
-    const edit = listEdits.get(items);
+    const edit = listEditOf(items);
     const prev = edit?.prev && referrers.get(edit.prev);
     rev = prev && prev.depth < MAX_REFERRER_LAYERS
       ? new EditedReferrers(prev, edit.first, edit.removed, edit.added, buildReferrers(list, items, edit.first, edit.first + edit.added))

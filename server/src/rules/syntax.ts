@@ -1,4 +1,4 @@
-import { ParsedFile } from '../model/document';
+import type { ParsedFile } from '../model/document';
 import { KIND_NOUN } from '../model/fileKind';
 import type { FileRule } from './types';
 
@@ -13,7 +13,7 @@ export const syntaxRule: FileRule = {
   check(file, report) {
     if (file.tooLarge) {
       const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-      report({ code: 'file/too-large', range: file.headRange({ type: 'null', value: null, offset: 0, length: Math.min(file.text.length, 200) }), message: `This file has ${mb(file.size)} MB; ecmkit checks files up to ${mb(ParsedFile.maxChars)} MB. Split it, or raise the setting ecmkit.maxFileSizeMB (CLI: --max-file-size).` });
+      report({ code: 'file/too-large', range: file.headRange({ type: 'null', value: null, offset: 0, length: Math.min(file.text.length, 200) }), message: `This file has ${mb(file.size)} MB; ecmkit checks files up to ${mb(file.maxChars)} MB. Split it, or raise the setting ecmkit.maxFileSizeMB (CLI: --max-file-size).` });
       return;
     }
     // A byte that is not UTF-8 (a Latin-1 `é`) was decoded as U+FFFD: a name holding it matches nothing.

@@ -11,26 +11,10 @@ import { aborted, apiBaseUrl, createVaultAgent, VaultClient } from './client';
 import { isVaultError, VaultError } from './errors';
 import { dnsStage, tcpStage, tlsStage, type CertSummary, type StageOutcome } from './netStages';
 
-export type StageName = 'dns' | 'tcp' | 'tls' | 'http' | 'auth' | 'accounts' | 'signout';
-export const STAGES: readonly StageName[] = ['dns', 'tcp', 'tls', 'http', 'auth', 'accounts', 'signout'];
+import { STAGES, type StageName, type StageResult, type VaultTestReport } from '../../../protocol/vaultReport';
+export { STAGES, type StageName, type StageResult };
 
-export interface StageResult {
-  stage: StageName;
-  ok: boolean;
-  ms: number;
-  detail: string;
-  hint: string;
-  /** Passed, with something to fix soon (a certificate near expiry, no account to check out). */
-  warning?: boolean;
-}
-
-export interface ConnectivityReport {
-  ok: boolean;
-  /** The Vault URL tested. */
-  target: string;
-  runAs?: string;
-  stages: StageResult[];
-  totalMs: number;
+export interface ConnectivityReport extends VaultTestReport {
   cert?: CertSummary;
 }
 

@@ -41,7 +41,16 @@ export interface EditInfo {
  * `first` replaced by `added` ones). Lets caches derived from the old list be patched instead of rebuilt.
  */
 export interface ListEdit { prev?: unknown[]; first: number; removed: number; added: number }
-export const listEdits = new WeakMap<unknown[], ListEdit>();
+const LIST_EDIT = Symbol('ecmkit.listEdit');
+
+/** How an incremental parse made this list from the previous version's (carried by the list itself, not a shared table). */
+export function listEditOf(list: unknown): ListEdit | undefined {
+  return Array.isArray(list) ? (list as { [LIST_EDIT]?: ListEdit })[LIST_EDIT] : undefined;
+}
+
+function recordListEdit(list: unknown[], edit: ListEdit): void {
+  Object.defineProperty(list, LIST_EDIT, { value: edit, enumerable: false });
+}
 
 export interface Reparsed { root: ObjectNode; value: Record<string, unknown>; problems: SyntaxProblem[]; info: EditInfo }
 
@@ -281,9 +290,9 @@ function assemble(prev: Prev, root: ObjectNode, p: number, s: Spliced, delta: nu
     list.splice(s.first, s.count, ...s.items.map(toValue));
     const older = oldValue[props[p].key] as unknown[];
     // One step back is all the caches use; dropping the older link lets earlier versions be collected.
-    const before = listEdits.get(older);
+    const before = listEditOf(older);
     if (before) before.prev = undefined;
-    listEdits.set(list, { prev: older, first: s.first, removed: s.count, added: s.items.length });
+    recordListEdit(list, { prev: older, first: s.first, removed: s.count, added: s.items.length });
   }
   value[props[p].key] = list;
   const moved = s.items.length !== s.count;

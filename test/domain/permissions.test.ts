@@ -8,7 +8,7 @@ import {
   assignmentOn, checkoutGrant, credentialEndpoints, decideCredentials, findRunAsUser, firstActiveRunAs, offered, parseRunAs, principalsOf,
 } from '../../server/src/domain/permissions';
 import { parsePsAuth } from '../../server/src/vault/sandbox/api';
-import { EXAMPLES } from './helpers';
+import { EXAMPLES } from '../vault/helpers';
 
 async function inventory(): Promise<VaultInventory> {
   return (await Workspace.load([EXAMPLES])).of('vault')[0].value;

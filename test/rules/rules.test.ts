@@ -256,14 +256,11 @@ describe('empty files', () => {
 describe('file/too-large', () => {
   it('gives one diagnostic on the first line instead of parsing', async () => {
     const { ParsedFile } = await import('../../server/src/model/document');
-    const saved = ParsedFile.maxChars;
-    ParsedFile.maxChars = 100;
-    try {
-      const r = findings('a.vault.yaml', 'hostname: http://x\n' + '# padding\n'.repeat(20));
+    {
+      const file = ParsedFile.create('file:///w/a.vault.yaml', 'hostname: http://x\n' + '# padding\n'.repeat(20), 0, undefined, 100)!;
+      const r = checkFile(file).map((f) => ({ code: f.code, message: f.message, f }));
       assert.deepEqual(r.map((x) => [x.code, x.f.range.start.line, x.f.range.end.line]), [['file/too-large', 0, 0]]);
       assert.match(r[0].message, /ecmkit\.maxFileSizeMB/);
-    } finally {
-      ParsedFile.maxChars = saved;
     }
   });
 });
