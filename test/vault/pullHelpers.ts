@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
 import { UsageError } from '../../server/src/cli/args';
 import { runPullVault } from '../../server/src/cli/pullVault';
-import type { CertBundle } from '../../server/src/vault/certs';
+import type { CertBundle } from '../../server/src/net/certs';
 import { editFile, SCRATCH } from './helpers';
 
 export interface PullRun { code: number; stdout: string; stderr: string }

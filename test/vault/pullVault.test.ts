@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { list, type VaultCredential, type VaultEndpoint, type VaultGroup, type VaultInventory, type VaultUser } from '../../server/src/model/inventory';
 import { credentialEndpoints, decideCredentials, formatRunAs, isActive, isRestricted, offered } from '../../server/src/domain/permissions';
-import { generateCa, issueCert } from '../../server/src/vault/certs';
+import { generateCa, issueCert } from '../../server/src/net/certs';
 import { VaultClient } from '../../server/src/vault/client';
 import { VaultError } from '../../server/src/vault/errors';
 import { startSandbox, type Sandbox, type SandboxLogEntry } from '../../server/src/vault/sandbox';
