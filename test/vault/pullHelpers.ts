@@ -42,7 +42,7 @@ export function largeWorkspace(o: { users: number; endpoints: number; credential
   return dir;
 }
 
-export type Fault = 'status500' | 'cut' | 'ignore-paging';
+export type Fault = 'status500' | 'status403' | 'cut' | 'ignore-paging';
 
 export interface FaultProxy {
   url: string;
@@ -64,9 +64,10 @@ export async function faultProxy(target: string, targetCa: string, cert: CertBun
     seen.push(url);
     const rule = rules.find((r) => r.left > 0 && r.match.test(url.toLowerCase()));
     if (rule) rule.left--;
-    if (rule?.fault === 'status500') {
-      res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end('Internal Server Error');
+    if (rule?.fault === 'status500' || rule?.fault === 'status403') {
+      const status = rule.fault === 'status500' ? 500 : 403;
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      res.end(status === 500 ? 'Internal Server Error' : 'Forbidden');
       return;
     }
     let forwardPath = url;

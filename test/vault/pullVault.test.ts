@@ -14,6 +14,7 @@ import { credentialEndpoints, decideCredentials, formatRunAs, isActive, isRestri
 import { generateCa, issueCert } from '../../server/src/net/certs';
 import { VaultClient } from '../../server/src/vault/client';
 import { VaultError } from '../../server/src/vault/errors';
+import { pullVault } from '../../server/src/pull/vault';
 import { startSandbox, type Sandbox, type SandboxLogEntry } from '../../server/src/vault/sandbox';
 import { assertNoSecret, CERT_DIR, editFile, SCRATCH, TEST_KEY, workspace } from './helpers';
 import { faultProxy, largeWorkspace, pullCli, readBytes, type FaultProxy } from './pullHelpers';
@@ -157,6 +158,25 @@ describe('pull vault: round trip on examples/', () => {
     assert.deepEqual(readBytes(file), before);
   });
 
+  it('pages of 2: every list over several pages, the same inventory and grants', async () => {
+    const log: string[] = [];
+    const sb2 = await sandbox(ws, (e) => log.push(e.path));
+    const r = await pullVault({ vault: sb2.url, runAs: 'CORP\\jdoe', key: TEST_KEY, ca: sb2.caPem, pageSize: 2, grants: 'per-user' });
+    assert.deepEqual(apiView(r.inventory), apiView(sb2.model().inventory));
+    assert.deepEqual(grantsView(r.inventory), grantsView(sb2.model().inventory));
+    assert.ok(log.includes('/BeyondTrust/api/public/v3/Users?limit=2&offset=2'), log.join('\n'));
+    assert.ok(log.includes('/BeyondTrust/api/public/v3/ManagedAccounts?limit=2&offset=2'), log.join('\n'));
+    assert.equal(sb2.sessionCount(), 0);
+  });
+
+  it('writes a new JSON file when --out names one', async () => {
+    const dir = mkdtempSync(path.join(SCRATCH, 'json-'));
+    const r = await pullCli(['--vault', sb.url, '--user', 'CORP\\jdoe', ...ca(sb), '--out', 'live.vault.json'], dir, TEST_KEY);
+    assert.equal(r.code, 0, r.stderr);
+    const pulled = JSON.parse(readFileSync(path.join(dir, 'live.vault.json'), 'utf8')) as VaultInventory;
+    assert.deepEqual(apiView(pulled), apiView(sb.model().inventory));
+  });
+
   it('chooses the file as §6 says: the one Vault file here, else --out when there are several', async () => {
     const { dir, file } = outFolder(path.join(ws, 'corp.vault.yaml'), sb.url);
     writeFileSync(path.join(dir, 'other.vault.yaml'), 'hostname: https://x.example.com\n');
@@ -262,11 +282,16 @@ describe('pull vault: failures leave the file byte-identical (exit 2), say why, 
     assert.match(r.stdout, /~ users jdoe \(email\)/);
   });
 
-  it('a server that ignores limit/offset and answers bare arrays: every list read once, nothing twice', async () => {
+  it('a 403 names the permission the refused read needs', async () => {
+    proxy.breakWhen(/\/managedsystems\/\d+\/managedaccounts/, 'status403');
+    await failing(['--vault', proxy.url, '--ca', proxyCa], TEST_KEY, /forbade GET ManagedSystems\/\d+\/ManagedAccounts \(403\)[\s\S]*needs Password Safe Account Management \(Read\)/);
+  });
+
+  it('a server that ignores limit/offset and answers bare arrays: every list read once, nothing twice (pages of 2)', async () => {
     proxy.breakWhen(/./, 'ignore-paging', Infinity);
-    const out = outFolder(path.join(ws, 'corp.vault.yaml'), proxy.url);
-    const r = await pullCli(['--user', 'CORP\\jdoe', '--vault', proxy.url, '--ca', proxyCa, '--check'], out.dir, TEST_KEY);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const r = await pullVault({ vault: proxy.url, runAs: 'CORP\\jdoe', key: TEST_KEY, ca: readFileSync(proxyCa), pageSize: 2, grants: 'per-user' });
+    assert.deepEqual(apiView(r.inventory), apiView(sb.model().inventory));
+    assert.deepEqual(grantsView(r.inventory), grantsView(sb.model().inventory));
   });
 });
 
