@@ -192,14 +192,13 @@ export function addAccountRow(into: Map<number, LiveAccount>, system: PsManagedS
 export function credentialsFromApi(accounts: Iterable<LiveAccount>, current: VaultInventory = {}): { credential: VaultCredential; account: LiveAccount }[] {
   const existing = list<VaultCredential>(current.credentials);
   const used = new Set<VaultCredential>();
-  const names = new Set<string>();
+  // A new account never takes the name of a file credential, matched or not: an unmatched one is about to
+  // be removed, and taking its name would hand the new account its password reference.
+  const names = new Set<string>(existing.map((c) => c.name).filter((n): n is string => typeof n === 'string').map((n) => n.toLowerCase()));
   const out: { credential: VaultCredential; account: LiveAccount; match?: VaultCredential }[] = [];
   for (const account of accounts) {
     const match = matchCredential(existing, used, account, current);
-    if (match) {
-      used.add(match);
-      names.add(match.name!.toLowerCase());
-    }
+    if (match) used.add(match);
     out.push({ credential: {}, account, match });
   }
   for (const o of out) {
