@@ -10,12 +10,12 @@ import { PaClient } from '../pa/client';
 import { PaError } from '../pa/errors';
 import { paSite } from '../pa/site';
 import { chooseOutput, OutputChoiceError } from '../pull/output';
+import { printChanges } from '../pull/printChanges';
 import { pullPa } from '../pull/pa';
 import { PA_SPEC } from '../pull/paSpec';
 import { FileShapeError, openInventoryFile, type PullTarget } from '../pull/updateFile';
 import { flag, parseArgs, UsageError } from './args';
 import { readCaPem } from './inputFiles';
-import { printChanges } from './pull';
 
 export const SECRET_ENV = 'ECMKIT_PA_CLIENT_SECRET';
 

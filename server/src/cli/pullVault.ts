@@ -5,11 +5,12 @@
  * differs); 1: differences under --check; 2: usage, connection, TLS, sign-in or API failure, file untouched.
  */
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ParsedFile } from '../model/document';
 import type { VaultInventory } from '../model/inventory';
-import { changesSummary, changesText } from '../pull/changesText';
-import { chooseOutputFile, OutputChoiceError } from '../pull/outputFile';
+import { chooseOutput, OutputChoiceError } from '../pull/output';
+import { printChanges } from '../pull/printChanges';
 import { FileShapeError, openInventoryFile, type Item } from '../pull/updateFile';
 import { pullVault, type Grants } from '../pull/vault';
 import { vaultSpec } from '../pull/vaultSpec';
@@ -34,6 +35,8 @@ const processIo: PullIo = {
   stderr: (t) => void process.stderr.write(t),
 };
 
+export const run = (argv: string[]): Promise<number> => runPullVault(argv);
+
 export async function runPullVault(argv: string[], io: PullIo = processIo): Promise<number> {
   const args = parseArgs(argv, { values: ['vault', 'user', 'ca', 'out', 'grants', 'timeout'], booleans: ['check'] });
   if (args.positionals.length) throw new UsageError(`Unexpected argument ${args.positionals[0]}; see ecmkit pull vault --help.`);
@@ -53,13 +56,13 @@ export async function runPullVault(argv: string[], io: PullIo = processIo): Prom
   if (!key) throw new UsageError(`Set the Vault API key in the environment variable ${KEY_ENV} (it is never taken on the command line).`);
   let host: string;
   try {
-    host = apiBaseUrl(vault).hostname;
+    host = apiBaseUrl(vault).host;
   } catch (e) {
     throw new UsageError(e instanceof VaultError ? e.message : String(e));
   }
   let file: string;
   try {
-    file = chooseOutputFile('vault', flag(args, 'out'), io.cwd, host);
+    file = chooseOutput('vault', flag(args, 'out'), host, io.cwd);
   } catch (e) {
     if (e instanceof OutputChoiceError) throw new UsageError(e.message);
     throw e;
@@ -72,10 +75,12 @@ export async function runPullVault(argv: string[], io: PullIo = processIo): Prom
     read = await pullVault({ vault, runAs, key, ca, grants, current, timeoutMs });
   } catch (e) {
     if (!(e instanceof VaultError)) throw e;
-    io.stderr(`ecmkit pull vault: ${e.message}${e.hint ? `\n  ${e.hint}` : ''}\nNothing was written.\n`);
+    io.stderr(`ecmkit pull vault: ${e.message}${e.hint ? `\n  ${e.hint}` : ''}\nNo file was written.\n`);
     return 2;
   }
   for (const note of read.notes) io.stderr(`ecmkit pull vault: ${note}\n`);
+  const count = (k: keyof VaultInventory) => (Array.isArray(read.inventory[k]) ? (read.inventory[k] as unknown[]).length : 0);
+  io.stderr(`pull: ${count('users')} users, ${count('groups')} groups, ${count('endpoints')} endpoints, ${count('credentials')} credentials${grants === 'per-user' ? `, ${count('credentialPolicies')} policies` : ''}\n`);
 
   const spec = vaultSpec(grants);
   let target;
@@ -94,13 +99,13 @@ export async function runPullVault(argv: string[], io: PullIo = processIo): Prom
     throw e;
   }
   const { changes, written } = await target.finish();
-  const shown = file.startsWith(io.cwd + '/') ? file.slice(io.cwd.length + 1) : file;
-  io.stdout(changesText(changes));
+  const shown = path.relative(io.cwd, file) || file;
   if (check) {
-    io.stdout(changes.length ? `${shown} differs from the Vault: ${changesSummary(changes)}.\n` : `${shown} matches the Vault.\n`);
+    printChanges(changes, { file: shown, list: true, write: io.stdout });
     return changes.length ? 1 : 0;
   }
-  io.stdout(written ? `${target.updating ? 'Updated' : 'Wrote'} ${shown}: ${changesSummary(changes)}.\n` : `${shown} already matches the Vault; nothing written.\n`);
+  if (!written) io.stdout(`${shown}: up to date\n`);
+  else printChanges(changes, { file: `wrote ${shown}`, list: changes.length <= 50, write: io.stdout });
   return 0;
 }
 
