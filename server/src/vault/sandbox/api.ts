@@ -29,7 +29,11 @@ export interface ApiOptions {
   onLog?: (e: SandboxLogEntry) => void;
 }
 
-interface Session { id: string; integration: string; runAs: RunAs; lastSeen: number }
+interface Session {
+  id: string; integration: string; runAs: RunAs; lastSeen: number;
+  /** The last ManagedAccounts listing, so that its further pages (offset > 0) are sliced, not worked out again. */
+  listing?: { model: SandboxModel; query: string; rows: unknown[] };
+}
 
 export interface CheckoutState {
   id: number;
@@ -104,6 +108,21 @@ export class SandboxApi {
 
   sessionCount(): number { return this.sessions.size; }
 
+  /**
+   * Every endpoint a credential is usable on, once per credential of the current model: each answer needs
+   * it for every credential, and working it out walks every endpoint (a listing for one user of a large
+   * inventory was O(credentials × endpoints) per request).
+   */
+  private endpointsOf(cred: VaultCredential): string[] {
+    const model = this.model();
+    let memo = this.endpointMemo.get(model);
+    if (!memo) this.endpointMemo.set(model, (memo = new WeakMap()));
+    let eps = memo.get(cred);
+    if (!eps) memo.set(cred, (eps = credentialEndpoints(model.inventory, cred)));
+    return eps;
+  }
+  private readonly endpointMemo = new WeakMap<SandboxModel, WeakMap<VaultCredential, string[]>>();
+
   forbiddenCalls(): string[] { return [...this.forbidden]; }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -161,7 +180,13 @@ export class SandboxApi {
     setRunAs(formatRunAs(ctx.runAs));
     if (route === 'managedaccounts') {
       allow(method, 'GET');
-      const rows = this.managedAccounts(ctx, url.searchParams);
+      const q = new URLSearchParams(url.searchParams);
+      q.delete('offset');
+      const query = q.toString();
+      const last = ctx.session.listing;
+      const again = q.has('limit') && Number(url.searchParams.get('offset') ?? 0) > 0 && last?.model === this.model() && last.query === query;
+      const rows = again ? last!.rows : this.managedAccounts(ctx, url.searchParams);
+      if (Array.isArray(rows)) ctx.session.listing = { model: this.model(), query, rows };
       return { status: 200, body: Array.isArray(rows) ? page(rows, url.searchParams) : rows };
     }
     if (method === 'GET') {
@@ -269,7 +294,7 @@ export class SandboxApi {
     const accountName = q.get('accountName') ?? undefined;
     // Unscoped, a Restricted credential counts only if some endpoint can use it (else it can never be checked out).
     let rows = offered(decideCredentials(inv, ctx.user, ctx.runAs, systemName, this.liveHolder), systemName !== undefined)
-      .filter((d) => systemName !== undefined || !isRestricted(d.credential) || sameName(inv.edition, 'go') || credentialEndpoints(inv, d.credential).length > 0)
+      .filter((d) => systemName !== undefined || !isRestricted(d.credential) || sameName(inv.edition, 'go') || this.endpointsOf(d.credential).length > 0)
       .map((d) => this.row(d, systemName, ctx.integration));
     if (accountName !== undefined) rows = rows.filter((r) => sameName(r.AccountName, accountName) || sameName(r.CredentialName, accountName));
     if (systemName !== undefined && accountName !== undefined) {
@@ -282,7 +307,7 @@ export class SandboxApi {
   private row(d: CredentialDecision, systemName: string | undefined, integration: SandboxIntegration) {
     const c = d.credential;
     const model = this.model();
-    const endpoints = credentialEndpoints(model.inventory, c);
+    const endpoints = this.endpointsOf(c);
     const sys = systemName ?? (isRestricted(c) ? endpoints[0] ?? '' : '');
     const maxMinutes = this.maxMinutes(integration);
     return {
@@ -367,7 +392,7 @@ export class SandboxApi {
       const ep = list<{ name?: string }>(inv.endpoints).find((e) => typeof e.name === 'string' && stableId('system', e.name) === systemId);
       return ep?.name ?? `system ${systemId}`;
     }
-    return credentialEndpoints(inv, cred).find((name) => stableId('system', name) === systemId && assignmentOn(inv, cred, name));
+    return this.endpointsOf(cred).find((name) => stableId('system', name) === systemId && assignmentOn(inv, cred, name));
   }
 
   private listRequests(ctx: { runAs: RunAs }): unknown {
