@@ -7,7 +7,7 @@ import {
 } from 'vscode-languageclient/node';
 import { gaveUpMessage, RestartPolicy } from './restartPolicy';
 
-/** The four ecmkit file kinds of FORMATS.md §1; other files are never sent to the server. */
+/** The four ecmkit file kinds of docs/formats.md; other files are never sent to the server. */
 export const FILES_GLOB = '**/*.{ecm,integration,vault,pa}.{yaml,yml,json}';
 
 export function createLanguageClient(ctx: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {

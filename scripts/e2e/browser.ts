@@ -1,6 +1,6 @@
 // Debian's Chromium, started by us (so we own its PID and process group) and driven by playwright-core
 // over the DevTools protocol. Flags: the machine has no network, so background traffic is switched off.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM } from './paths';
@@ -8,7 +8,15 @@ import { start, type Started } from './proc';
 
 export interface RunningBrowser { browser: Browser; process: Started; stop(): Promise<void> }
 
+/** The e2e suite drives Chromium; `npm start` does not need it (the user opens the URL in any browser). */
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does), or set ECMKIT_CHROMIUM.`);
+  }
+}
+
 export async function launchChromium(dir: string, logFile: string): Promise<RunningBrowser> {
+  requireChromium();
   mkdirSync(dir, { recursive: true });
   const proc = start(CHROMIUM, [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',

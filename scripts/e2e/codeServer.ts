@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { node24Env } from './install';
+import { ensureSettings } from './profileSettings';
 import { CODE_SERVER_BIN } from './paths';
 import { run, start, type Started } from './proc';
 
@@ -36,7 +37,11 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
   'files.autoSave': 'off',
 };
 
-export function makeProfile(dir: string, settings: Record<string, unknown>): Profile {
+/**
+ * A profile folder. `keep`: a profile that outlives the run (`npm start`): the user's settings are kept and
+ * only missing defaults added; else the settings are exactly `settings` (a fresh, predictable test profile).
+ */
+export function makeProfile(dir: string, settings: Record<string, unknown>, keep?: { warn: (m: string) => void }): Profile {
   const profile: Profile = {
     dir,
     extensionsDir: join(dir, 'extensions'),
@@ -45,7 +50,9 @@ export function makeProfile(dir: string, settings: Record<string, unknown>): Pro
   };
   mkdirSync(join(profile.userDataDir, 'User'), { recursive: true });
   mkdirSync(profile.extensionsDir, { recursive: true });
-  writeFileSync(join(profile.userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  const settingsFile = join(profile.userDataDir, 'User', 'settings.json');
+  if (keep) ensureSettings(settingsFile, settings, keep.warn);
+  else writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
   // An explicit config file, so code-server neither reads nor creates ~/.config/code-server/config.yaml.
   writeFileSync(profile.configFile, 'auth: none\n');
   return profile;

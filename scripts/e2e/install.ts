@@ -5,7 +5,6 @@ import { delimiter, join } from 'node:path';
 import { run } from './proc';
 import {
   CODE_SERVER_BIN, CODE_SERVER_DIR, CODE_SERVER_VERSION, NODE24_BIN, NODE24_DIR, NODE24_PACKAGE, NODE24_VERSION,
-  CHROMIUM,
 } from './paths';
 
 const STAMP = join(CODE_SERVER_DIR, '.installed');
@@ -34,16 +33,18 @@ export function isInstalled(): boolean {
 }
 
 export async function ensureCodeServer(log: (msg: string) => void = console.log): Promise<void> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does).`);
-  }
   if (isInstalled()) return;
+  const missing = missingBuildTools();
+  if (missing.length) {
+    throw new Error(`code-server builds native modules when it installs, and this machine lacks ${missing.join(', ')}: `
+      + '`apt-get install -y build-essential python3 libkrb5-dev` (Debian/Ubuntu; .ci/run does it), then run this again.');
+  }
   // Start from nothing: a half-finished earlier install (interrupted, failed) leaves a tree npm cannot repair.
   rmSync(CODE_SERVER_DIR, { recursive: true, force: true });
   mkdirSync(CODE_SERVER_DIR, { recursive: true });
   const logFile = join(CODE_SERVER_DIR, 'install.log');
   const t0 = Date.now();
-  log(`installing ${WANT} into ${CODE_SERVER_DIR} (one time, ~3 min; log: ${logFile})`);
+  log(`installing ${WANT} into ${CODE_SERVER_DIR} (one time, ~3 min, ~800 MB; log: ${logFile})`);
 
   // Step 1: the Node 24 binary alone, with the machine's Node.
   writeManifest({ [NODE24_PACKAGE]: NODE24_VERSION });
@@ -57,6 +58,17 @@ export async function ensureCodeServer(log: (msg: string) => void = console.log)
 
   writeFileSync(STAMP, WANT + '\n');
   log(`installed code-server in ${Math.round((Date.now() - t0) / 1000)} s`);
+}
+
+/** What code-server's install compiles with: a C++ toolchain, make, Python (node-gyp) and the Kerberos headers. */
+export function missingBuildTools(): string[] {
+  const onPath = (cmd: string) => (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, cmd)));
+  const missing: string[] = [];
+  if (!onPath('c++') && !onPath('g++') && !onPath('clang++')) missing.push('a C++ compiler (g++)');
+  if (!onPath('make')) missing.push('make');
+  if (!onPath('python3')) missing.push('python3');
+  if (!existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/gssapi/gssapi.h')) missing.push('the Kerberos headers (libkrb5-dev)');
+  return missing;
 }
 
 function writeManifest(dependencies: Record<string, string>): void {

@@ -47,8 +47,9 @@ async function main(): Promise<void> {
   const vsix = await packageVsix(join(dir, 'vsix'), join(logDir, 'vsce.log'));
   say(`packaged ${vsix.path} (${(vsix.bytes / 1024).toFixed(0)} KiB)`);
 
-  // A persistent profile: settings, stored secrets and trusted folders survive between runs.
-  const profile = makeProfile(join(dir, 'profile'), QUIET_SETTINGS);
+  // A persistent profile: settings, stored secrets and trusted folders survive between runs (the user's
+  // settings are kept; only missing defaults are added).
+  const profile = makeProfile(join(dir, 'profile'), QUIET_SETTINGS, { warn: say });
   await installExtension(profile, vsix.path, join(logDir, 'install-extension.log'));
 
   const env: Record<string, string> = {};

@@ -13,7 +13,7 @@ export async function packageVsix(outDir: string, logFile: string): Promise<Vsix
   mkdirSync(outDir, { recursive: true });
   const path = join(outDir, `${name}-${version}.vsix`);
   await run(join(ROOT, 'node_modules', '.bin', 'vsce'),
-    ['package', '--no-dependencies', '--allow-missing-repository', '--out', path],
+    ['package', '--no-dependencies', '--out', path],
     { cwd: ROOT, logFile, env: cleanEnv() });
   return { path, bytes: statSync(path).size };
 }

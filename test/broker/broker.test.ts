@@ -1,4 +1,4 @@
-// The broker's HTTP API (FORMATS.md §4) against the real sandbox Vault: every injection step, check-out,
+// The broker's HTTP API (docs/broker-api.md) against the real sandbox Vault: every injection step, check-out,
 // check-in, expiry, refusals, auth and bad input, Vault failures, sessions. Real HTTP, no mocks.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { startBroker } from '../../server/src/broker';
+import { startBroker } from '../../server/src/broker/start';
 import { BrokerLog } from '../../server/src/broker/log';
 import { VaultClient } from '../../server/src/vault/client';
 import { startSandbox } from '../../server/src/vault/sandbox';
@@ -133,7 +133,7 @@ describe('broker: every PA user on every jump client of examples/', () => {
   });
 });
 
-describe('broker: the answers, against a table written by hand from DOMAIN.md', () => {
+describe('broker: the answers, against a table written by hand from docs/domain.md', () => {
   // Independent of the engine (which the sandbox and the broker share): jdoe is Support (Rep), asmith is
   // Database team (Rep, DBA), bwayne logs in locally and is found under the default provider CORP with Rep
   // only. Windows servers: groups Support and Database team; Databases: role DBA; Helpdesk: role Rep.

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startBroker, type BrokerStartOptions, type RunningBroker } from '../../server/src/broker';
+import { startBroker, type BrokerStartOptions, type RunningBroker } from '../../server/src/broker/start';
 import { BrokerLog, type BrokerEvent } from '../../server/src/broker/log';
 
 export const ROOT = path.resolve(__dirname, '../..');

@@ -41,7 +41,7 @@ describe('ecmkit check', () => {
     } finally { ws.cleanup(); }
   });
 
-  it('json: the FORMATS.md shape, 0-based ranges, paths relative to the cwd', () => {
+  it('json: the docs/cli.md shape, 0-based ranges, paths relative to the cwd', () => {
     const ws = broken();
     try {
       const r = ecmkit(['check', '.', '--format', 'json'], ws.dir);

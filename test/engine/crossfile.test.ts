@@ -162,8 +162,12 @@ describe('ecm/unknown-integration', () => {
   it('is quiet when no integration is described at all (a file checked alone)', () => {
     assert.deepEqual(only({ 'ecm.integration.yaml': null }, 'ecm/unknown-integration'), []);
   });
-  it('quotes names on one short line, even one an unclosed quote ran over the rest of its file', () => {
-    const r = only({ 'ecm.integration.yaml': sub('name: ecm-integration', 'name: "ecm-integration') }, 'ecm/unknown-integration');
+  it('concludes nothing from an integration file that does not parse (an unclosed quote ran over the rest of it)', () => {
+    const ws = workspace({ 'ecm.integration.yaml': sub('name: ecm-integration', 'name: "ecm-integration') });
+    assert.deepEqual(crossFindings(ws).map((s) => s.code), [], 'no finding elsewhere: the integration is unknown until it parses');
+  });
+  it('quotes names on one short line', () => {
+    const r = only({ 'prod.ecm.yaml': sub('integration: ecm-integration', 'integration: "ecm-integration\\nand more text"') }, 'ecm/unknown-integration');
     assert.ok(r.length > 0);
     for (const f of r) assert.ok(!f.message.includes('\n') && f.message.length < 300, f.message);
   });
@@ -323,8 +327,10 @@ describe('user/inactive', () => {
 describe('user/email-mismatch', () => {
   it('fires on the Vault email', () => {
     const r = only({ 'corp.vault.yaml': sub('email: jdoe@example.com', 'email: jane@example.com') }, 'user/email-mismatch');
-    assert.deepEqual(r.map((s) => s.text), ['jane@example.com']);
+    // Both sides say it: either may be the one to change, and the line the user edited must show it.
+    assert.deepEqual(r.map((s) => [s.file, s.text]), [['corp.vault.yaml', 'jane@example.com'], ['site.pa.yaml', 'jdoe@example.com']]);
     assert.deepEqual(r[0].f.data, { replaceWith: 'jdoe@example.com' });
+    assert.match(r[1].message, /PA user `jdoe` has email `jdoe@example.com`, Vault has `jane@example.com`/);
   });
   it('ignores case', () => {
     assert.deepEqual(only({ 'corp.vault.yaml': sub('email: jdoe@example.com', 'email: JDoe@Example.com') }, 'user/email-mismatch'), []);
@@ -372,8 +378,15 @@ describe('credential/domain-filtered', () => {
       'corp.vault.yaml': sub('policy: Databases, domain: corp.example.com', 'policy: Databases, domain: emea.corp.example.com'),
     });
     const r = crossFindings(ws).filter((s) => s.code === 'credential/domain-filtered');
-    assert.deepEqual(r.map((s) => s.text), ['emea.corp.example.com']);
+    // One switch, one finding: the root on the switch, each credential as its detail.
+    assert.deepEqual(r.map((s) => [s.file, s.text]), [['corp.vault.yaml', 'emea.corp.example.com'], ['prod.ecm.yaml', 'true']]);
     assert.deepEqual(relatedTexts(ws, r[0].f), ['prod.ecm.yaml:true', 'corp.vault.yaml:corp.example.com']);
+    const shown = diagnoseWorkspace(ws);
+    const onSwitch = shown.get(r[1].f.uri)!.filter((d) => d.code === 'credential/domain-filtered');
+    assert.equal(onSwitch.length, 1);
+    assert.equal(onSwitch[0].severity, 2);
+    assert.match(onSwitch[0].message, /Affects 1 Restricted credential, e\.g\. `db01-sa`/);
+    assert.deepEqual(shown.get(r[0].f.uri)!.filter((d) => d.code === 'credential/domain-filtered').map((d) => d.severity), [4], 'the credential itself: a hint');
   });
   it('is quiet with Domain Matching off, and for Shared credentials', () => {
     assert.deepEqual(only({ 'corp.vault.yaml': sub('policy: Databases, domain: corp.example.com', 'policy: Databases, domain: emea.corp.example.com') }, 'credential/domain-filtered'), []);

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { startBroker, type RunningBroker } from '../../server/src/broker';
+import { startBroker, type RunningBroker } from '../../server/src/broker/start';
 import { BrokerLog, type BrokerEvent } from '../../server/src/broker/log';
 import { Workspace } from '../../server/src/model/workspace';
 import { ensureSandboxCerts } from '../../server/src/net/certs';

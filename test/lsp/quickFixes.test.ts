@@ -58,6 +58,12 @@ describe('quick fixes leave a file that parses and clear their diagnostic', () =
     assert.match(String(d.message), /is not a secret reference/);
   });
 
+  it('mapping/syntax: mappings YAML folds into one line become a literal block, one per line', async () => {
+    const text = disk('prod.ecm.yaml').replace('securityProviderMappings: |\n', 'securityProviderMappings:\n');
+    const { fixed } = await fix('prod.ecm.yaml', text, 'mapping/syntax', /literal block/);
+    assert.equal(fixed, disk('prod.ecm.yaml'));
+  });
+
   it('ecm/vault-hostname-mismatch: a bare host in the inventory is the same Vault, and no fix drops https', async () => {
     const vault = disk('corp.vault.yaml');
     client.open(uri('corp.vault.yaml'), vault);

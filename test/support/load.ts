@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Agent, request } from 'undici';
-import { startBroker, type RunningBroker } from '../../server/src/broker';
+import { startBroker, type RunningBroker } from '../../server/src/broker/start';
 import { BrokerLog, type BrokerEvent } from '../../server/src/broker/log';
 
 export const LOAD_KEY = `load-key-${process.pid}-${Date.now().toString(36)}`;

@@ -1,4 +1,4 @@
-/** vault-test against the real sandbox, and the sandbox's Vault behaviour (FORMATS.md §5). */
+/** vault-test against the real sandbox, and the sandbox's Vault behaviour (docs/sandbox.md). */
 import assert from 'node:assert/strict';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';

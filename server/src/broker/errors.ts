@@ -1,5 +1,5 @@
 /**
- * The broker's HTTP errors (FORMATS.md §4): `{"error":{"code","message"}}`, plus the trace when the
+ * The broker's HTTP errors (docs/broker-api.md): `{"error":{"code","message"}}`, plus the trace when the
  * failure happened during an injection, so "why no credentials?" is answered on errors too.
  */
 import { isVaultError } from '../vault/errors';

@@ -32,3 +32,8 @@ export function withTrace(head: string, steps: TraceStep[], tail: string): Buffe
 export function traceJson(steps: TraceStep[]): string {
   return withTrace('', steps, '').toString('utf8');
 }
+
+/** A response body already serialized to UTF-8 (withTrace's bytes): sent as is. */
+export class RawJson {
+  constructor(readonly bytes: Buffer) {}
+}

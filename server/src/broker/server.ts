@@ -1,5 +1,5 @@
 /**
- * The broker's HTTP API (FORMATS.md §4) on loopback: bearer token on every route, a Host check against
+ * The broker's HTTP API (docs/broker-api.md) on loopback: bearer token on every route, a Host check against
  * DNS rebinding, bounded JSON bodies, `{"error":{"code","message"}}` on every failure. Request logs name
  * the route, the user and the endpoint, never the token or a password.
  */
@@ -7,8 +7,9 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Broker } from './broker';
 import { BrokerError } from './errors';
-import { withTrace } from './json';
+import { RawJson } from './json';
 import type { BrokerLog } from './log';
+import { findRoute, type Answer } from './routes';
 
 const MAX_BODY = 64 * 1024;
 
@@ -74,78 +75,11 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
   server.keepAliveTimeout = lim.keepAliveTimeoutMs;
   server.maxHeadersCount = lim.maxHeadersCount;
 
-  async function handle(req: IncomingMessage, path: string, setSummary: (s: string, endpoint: string) => void, id: number, res: ServerResponse): Promise<{ status: number; body?: unknown }> {
+  async function handle(req: IncomingMessage, path: string, setSummary: (s: string, endpoint: string) => void, id: number, res: ServerResponse): Promise<Answer> {
     checkHost(req, port());
     checkToken(req, tokenDigest);
-    const method = req.method ?? 'GET';
-    const only = (m: string) => { if (method !== m) throw new BrokerError(405, 'method-not-allowed', `Use ${m} for ${path}.`); };
-    if (path === '/v1/health') {
-      only('GET');
-      return { status: 200, body: await broker.health() };
-    }
-    if (path === '/v1/credentials/find') {
-      only('POST');
-      const body = await readJson(req, lim.maxBodyBytes);
-      setSummary(describe(body), endpointOf(body));
-      const r = await broker.find(body);
-      log.emit({ type: 'trace', id, ecm: r.ecm, runAs: r.runAs, endpoint: endpointOf(body), steps: r.trace });
-      const json = withTrace(`{"credentials":${JSON.stringify(r.credentials)},"trace":`, r.trace, `,"ecm":${JSON.stringify(r.ecm)},"runAs":${JSON.stringify(r.runAs ?? null)}}`);
-      return { status: 200, body: new RawJson(json) };
-    }
-    if (path === '/v1/credentials/checkout') {
-      only('POST');
-      const body = await readJson(req, lim.maxBodyBytes);
-      setSummary(describe(body), endpointOf(body));
-      const r = await broker.checkout(body);
-      log.emit({ type: 'trace', id, ecm: r.lease.ecm, runAs: r.lease.runAs, endpoint: r.lease.endpoint, steps: r.trace });
-      // A caller that went away before the answer reached it never learns the lease: check it in at once
-      // rather than hold the credential until the lease expires.
-      let gone = false;
-      const vanished = (): void => {
-        if (gone) return;
-        gone = true;
-        log.emit({ type: 'warning', message: `The caller of request #${id} went away before the check-out reached it: checking ${r.lease.credential} in.` });
-        broker.checkin(r.leaseId).catch((e: Error) => log.emit({ type: 'warning', message: `Check-in of ${r.lease.credential} after the caller went away failed: ${e.message}; the lease ends at ${r.expiresAt}.` }));
-      };
-      if (res.destroyed || req.socket.destroyed) {
-        vanished();
-        throw new BrokerError(499 as number, 'bad-request', 'The caller went away.');
-      }
-      res.once('close', () => { if (!res.writableFinished) vanished(); });
-      // Written is not read: a client that closes its connection with the answer unread makes its TCP stack
-      // reset the connection. A reset before the client's next request means the answer was never taken.
-      const socket = req.socket;
-      const onClose = (hadError: boolean): void => { if (hadError) vanished(); };
-      const stopWatching = (): void => { socket.off('close', onClose); socket.off('data', stopWatching); clearTimeout(timer); };
-      const timer = setTimeout(stopWatching, 10_000);
-      timer.unref();
-      socket.once('close', onClose);
-      socket.once('data', stopWatching);
-      // The password leaves the broker here, once, to its caller; nothing else records it.
-      return { status: 200, body: { leaseId: r.leaseId, username: r.username, password: r.password, expiresAt: r.expiresAt } };
-    }
-    let m = /^\/v1\/leases\/([^/]+)\/checkin$/.exec(path);
-    if (m) {
-      only('POST');
-      await drain(req, lim.maxBodyBytes);
-      await broker.checkin(pathId(m[1], 'lease id'));
-      return { status: 204 };
-    }
-    if (path === '/v1/leases') {
-      only('GET');
-      return { status: 200, body: { leases: broker.leases.open().map((l) => ({ ...l, createdAt: new Date(l.createdAt).toISOString(), expiresAt: new Date(l.expiresAt).toISOString() })) } };
-    }
-    if (path === '/v1/ecms') {
-      only('GET');
-      return { status: 200, body: broker.ecms() };
-    }
-    m = /^\/v1\/ecms\/([^/]+)\/(connect|disconnect)$/.exec(path);
-    if (m) {
-      only('POST');
-      await drain(req, lim.maxBodyBytes);
-      return { status: 200, body: broker.setConnected(pathId(m[1], 'ECM name'), m[2] === 'connect') };
-    }
-    throw new BrokerError(404, 'not-found', `No route ${method} ${path}. Routes: GET /v1/health, POST /v1/credentials/find, POST /v1/credentials/checkout, POST /v1/leases/{id}/checkin, GET /v1/leases, GET /v1/ecms, POST /v1/ecms/{name}/connect|disconnect.`);
+    const { route, params } = findRoute(req.method ?? 'GET', path);
+    return route.handle({ broker, log, maxBodyBytes: lim.maxBodyBytes, req, res, id, setSummary }, params);
   }
 
   return server;
@@ -173,83 +107,6 @@ function checkToken(req: IncomingMessage, digest: Buffer): void {
   if (!m || !timingSafeEqual(createHash('sha256').update(m[1]).digest(), digest)) {
     throw new BrokerError(401, 'unauthorized', 'Missing or wrong bearer token: send "Authorization: Bearer TOKEN" with the token from the file the broker printed.');
   }
-}
-
-/** An id from the path, percent-decoded; a malformed or absurdly long one is a bad request, not a crash. */
-function pathId(raw: string, what: string): string {
-  if (raw.length > 512) throw new BrokerError(400, 'bad-request', `The ${what} in the path is ${raw.length} characters long; ids are short.`);
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw new BrokerError(400, 'bad-request', `The ${what} in the path is not valid percent-encoded UTF-8.`);
-  }
-}
-
-/** Bodies are JSON (the ECM's), or text a plain fetch labels text/plain; forms, files and compressed bodies are refused. */
-function checkBodyHeaders(req: IncomingMessage, max: number): void {
-  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (type && type !== 'application/json' && !type.endsWith('+json') && type !== 'text/plain') {
-    throw new BrokerError(415, 'bad-request', `Content-Type ${type.slice(0, 60)} is not accepted; send application/json.`);
-  }
-  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  if (encoding !== 'identity') throw new BrokerError(415, 'bad-request', `Content-Encoding ${encoding.slice(0, 30)} is not accepted; send the JSON as is.`);
-  const length = Number(req.headers['content-length'] ?? 0);
-  if (length > max) throw new BrokerError(413, 'too-large', `The body is over ${Math.round(max / 1024)} KB.`);
-}
-
-/** The whole body, at most `max` bytes. Plain stream events: an async iterator per request costs more than the read. */
-function readBody(req: IncomingMessage, max: number): Promise<string> {
-  checkBodyHeaders(req, max);
-  if (req.complete && req.readableLength === 0) { req.resume(); return Promise.resolve(''); }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (e?: Error): void => {
-      req.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
-      if (e) reject(e);
-      else resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
-    };
-    const onData = (c: Buffer): void => {
-      size += c.length;
-      if (size > max) { req.pause(); done(new BrokerError(413, 'too-large', `The body is over ${Math.round(max / 1024)} KB.`)); return; }
-      chunks.push(c);
-    };
-    const onEnd = (): void => done();
-    // The caller went away before the body was complete (for await would reject with a premature close).
-    const onClose = (): void => { if (!req.complete) done(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })); };
-    req.on('data', onData).on('end', onEnd).on('error', done).on('close', onClose);
-  });
-}
-
-async function drain(req: IncomingMessage, max: number): Promise<void> {
-  await readBody(req, max);
-}
-
-async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
-  const text = await readBody(req, max);
-  if (!text.trim()) throw new BrokerError(400, 'bad-request', 'The body is empty; send a JSON object.');
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new BrokerError(400, 'bad-request', `The body is not JSON: ${(e as Error).message}.`);
-  }
-}
-
-/** `jdoe@corp.example.com → WEB01` for the request log (no secret is ever in these fields). */
-function describe(body: unknown): string {
-  const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const s = (k: string) => (typeof b[k] === 'string' ? (b[k] as string).slice(0, 80) : '?');
-  return `${s('user')}@${s('securityProvider')} → ${s('endpoint')}${typeof b.credentialId === 'string' ? ` [${s('credentialId')}]` : ''}`;
-}
-
-function endpointOf(body: unknown): string {
-  const e = (body as { endpoint?: unknown } | null)?.endpoint;
-  return typeof e === 'string' ? e.slice(0, 80) : '';
-}
-
-/** A body already serialized to UTF-8 (see json.ts). */
-class RawJson {
-  constructor(readonly bytes: Buffer) {}
 }
 
 function send(res: ServerResponse, status: number, body?: unknown): void {

@@ -29,7 +29,7 @@ export interface SettlerOptions {
   /** A check-out for this client and account is under way (it may reuse the request). */
   busy(client: VaultClient, accountId: number): boolean;
   /** Waits until no other change to this client's check-out of the account runs; resolves to a release. */
-  turn?(client: VaultClient, accountId: number): Promise<() => void>;
+  lock?(client: VaultClient, accountId: number): Promise<() => void>;
   onSettled?(u: Unsettled, requestIds: number[]): void;
   onGiveUp?(u: Unsettled, error?: Error): void;
   timeoutMs?: number;
@@ -108,8 +108,8 @@ export class Settler {
       // A Vault slow to act may make the request after a first look: look once more, a little later.
       if (!ids.length && (u.looks = (u.looks ?? 0) + 1) < 2) return false;
     }
-    // The Vault calls that change the check-out wait for their turn (a check-out may be reusing the request).
-    const release = (await this.opts.turn?.(u.client, u.accountId)) ?? (() => undefined);
+    // The Vault calls that change the check-out wait for the lock (a check-out may be reusing the request).
+    const release = (await this.opts.lock?.(u.client, u.accountId)) ?? (() => undefined);
     try {
       const settled: number[] = [];
       for (const id of ids) {

@@ -1,5 +1,5 @@
 /**
- * `ecmkit broker [--workspace DIR] [--ecm FILE] [--port N] [--sandbox]` (FORMATS.md §3–4), plus
+ * `ecmkit broker [--workspace DIR] [--ecm FILE] [--port N] [--sandbox]` (docs/cli.md, docs/broker-api.md), plus
  * `--vault URL` / `--ca PEM` (another Vault for every ECM, e.g. a sandbox started elsewhere), `--key-file
  * FILE` (the shared key, instead of env ECMKIT_SECRET_…; never on the command line), `--token-file PATH`,
  * `--lease-seconds N` (shorter leases for demos and tests) and `--log text|json|quiet` (stderr).
@@ -9,14 +9,14 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { startBroker } from '../broker';
+import { startBroker } from '../broker/start';
 import { BrokerLog, formatEvent } from '../broker/log';
 import { list, type VaultCredential } from '../model/inventory';
 import { envSecrets, parseSecretRef } from '../model/secrets';
 import { Workspace } from '../model/workspace';
 import { SandboxKeyError } from '../vault/sandbox';
 import { flag, parseArgs, UsageError } from './args';
-import { readCaPem, requireParsedEcm } from './inputFiles';
+import { keyFieldsOf, readCaPem, requireParsedEcm, requireUsableKey, requireUsableKeyFields } from './inputFiles';
 import { askSecrets, closingIpc, ipcOn, parentGone, type SecretRequest } from './ipc';
 
 export const run = closingIpc(runCommand);
@@ -59,6 +59,8 @@ async function runCommand(argv: string[]): Promise<number> {
   // From the editor (--ipc): secrets come from its SecretStorage over the channel, never argv or env.
   const dir = flag(args, 'workspace') ?? (flag(args, 'ecm') ? path.dirname(flag(args, 'ecm')!) : '.');
   const secrets = ipc && !key ? await askSecrets(await secretsNeeded(dir, args.flags.has('sandbox'))) : envSecrets;
+  if (key) requireUsableKey(key, `The key in ${keyFile} (--key-file)`);
+  else requireUsableKeyFields(await keyFieldsOf(dir, { ecm: true, integration: args.flags.has('sandbox') }), secrets, ipc);
 
   const log = new BrokerLog();
   if (format !== 'quiet') {

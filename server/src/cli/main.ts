@@ -1,4 +1,5 @@
 import { UsageError } from './args';
+import { VERSION } from './version';
 
 const USAGE = `Usage: ecmkit <command> [options]
 
@@ -62,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    process.stdout.write(`${require('../../../package.json').version}\n`);
+    process.stdout.write(`${VERSION}\n`);
     return 0;
   }
   const load = COMMANDS[name];

@@ -1,5 +1,5 @@
 /**
- * `ecmkit sandbox [--workspace DIR] [--port N] [--key-file FILE] [--quiet]` (FORMATS.md §3, §5).
+ * `ecmkit sandbox [--workspace DIR] [--port N] [--key-file FILE] [--quiet]` (docs/cli.md, docs/sandbox.md).
  * Prints exactly one stdout line, `sandbox listening on https://127.0.0.1:PORT ca=PATH`; requests and
  * warnings go to stderr. The API key is the integration's authenticationCredential resolved like every
  * CLI secret (env ECMKIT_SECRET_<NAME>), or read from --key-file (never from the command line, where
@@ -11,6 +11,7 @@ import { parseSecretRef, envSecrets } from '../model/secrets';
 import { list, type VaultCredential } from '../model/inventory';
 import { Workspace } from '../model/workspace';
 import { flag, parseArgs, UsageError } from './args';
+import { keyFieldsOf, requireUsableKey, requireUsableKeyFields } from './inputFiles';
 import { askSecrets, closingIpc, ipcOn, parentGone, sendToParent, type SecretRequest } from './ipc';
 
 export const run = closingIpc(runCommand);
@@ -41,6 +42,8 @@ async function runCommand(argv: string[]): Promise<number> {
   try { isFolder = statSync(workspace).isDirectory(); } catch { /* said below */ }
   if (!isFolder) throw new UsageError(`--workspace ${workspace} is not a folder: give the folder that holds the *.vault.yaml and *.integration.yaml files.`);
   const secrets = ipc && !apiKey ? await askSecrets(await secretsNeeded(workspace)) : envSecrets;
+  if (apiKey) requireUsableKey(apiKey, `The key in ${keyFile} (--key-file)`);
+  else requireUsableKeyFields(await keyFieldsOf(workspace, { ecm: false, integration: true }), secrets, ipc);
   let sandbox;
   try {
     sandbox = await startSandbox({

@@ -1,5 +1,10 @@
 import { RULES, type RuleCode } from '../rules/codes';
 import type { CliDiagnostic } from './cliDiagnostic';
+import { VERSION } from './version';
+
+const HOME = 'https://github.com/ecmkit/ecmkit';
+/** The README's table of rule codes: what each means and its default severity. */
+const RULES_HELP = `${HOME}#rule-codes`;
 
 const LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'note', '': 'none' } as const;
 
@@ -14,12 +19,9 @@ export function toSarif(diagnostics: CliDiagnostic[]): object {
       tool: {
         driver: {
           name: 'ecmkit',
-          informationUri: 'https://github.com/ecmkit/ecmkit',
-          rules: codes.map((id) => ({
-            id,
-            shortDescription: { text: RULES[id as RuleCode]?.summary ?? id },
-            defaultConfiguration: { level: LEVEL[RULES[id as RuleCode]?.severity ?? 'error'] },
-          })),
+          informationUri: HOME,
+          version: VERSION,
+          rules: codes.map(ruleDescriptor),
         },
       },
       originalUriBaseIds: { SRCROOT: { uri: 'file://' + encodeURI(process.cwd().replace(/\\/g, '/')) + '/' } },
@@ -41,5 +43,30 @@ export function toSarif(diagnostics: CliDiagnostic[]): object {
         }],
       })),
     }],
+  };
+}
+
+/**
+ * One rule as code scanning shows it: GitHub requires `fullDescription` and `help` on every rule (the
+ * validator's GH2012). The text comes from rules/codes.ts, the one list of codes.
+ */
+function ruleDescriptor(id: string): object {
+  const rule = RULES[id as RuleCode] as { severity: string; summary: string } | undefined;
+  const summary = rule?.summary ?? id;
+  const sentence = summary[0].toUpperCase() + summary.slice(1) + '.';
+  const severity = rule?.severity ?? 'error';
+  const change = `Its default severity is ${severity}; change it with "ecmkit.rules" in .vscode/settings.json or \`ecmkit check --rule ${id}=off|hint|information|warning|error\`.`;
+  return {
+    id,
+    // A friendly name that is not the id, in the Pascal case SARIF viewers expect (SARIF1001, SARIF2012).
+    name: id.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''),
+    shortDescription: { text: summary },
+    fullDescription: { text: `ecmkit ${id}: ${summary}.` },
+    helpUri: RULES_HELP,
+    help: {
+      text: `${sentence} Each finding's message says what to change. ${change} Rule codes: ${RULES_HELP}`,
+      markdown: `**${id}**: ${sentence} Each finding's message says what to change.\n\n${change}\n\nSee [the rule codes](${RULES_HELP}).`,
+    },
+    defaultConfiguration: { level: LEVEL[severity as keyof typeof LEVEL] ?? 'error' },
   };
 }

@@ -9,18 +9,27 @@ import { UsageError } from './args';
  * key `ecmkit.rules`) so the editor and CI agree, then `--rules FILE` and `--rule CODE=SEVERITY` flags.
  */
 export function loadOverrides(cwd: string, rulesFile: string | undefined, ruleFlags: string[]): Partial<Record<RuleCode, SeveritySetting>> {
-  const merged: Record<string, unknown> = {};
+  const sources: [string, Record<string, unknown>][] = [];
   const settings = path.join(cwd, '.vscode', 'settings.json');
-  if (existsSync(settings)) Object.assign(merged, readRules(settings, (o) => o['ecmkit.rules'], false));
-  if (rulesFile) Object.assign(merged, readRules(rulesFile, (o) => ('ecmkit.rules' in o ? o['ecmkit.rules'] : o.rules ?? o), true));
+  if (existsSync(settings)) sources.push([`${settings} (ecmkit.rules)`, readRules(settings, (o) => o['ecmkit.rules'], false)]);
+  if (rulesFile) sources.push([rulesFile, readRules(rulesFile, (o) => ('ecmkit.rules' in o ? o['ecmkit.rules'] : o.rules ?? o), true)]);
+  const flags: Record<string, unknown> = {};
   for (const r of ruleFlags) {
     const m = /^([^=]+)=(.+)$/.exec(r);
     if (!m) throw new UsageError(`--rule expects CODE=SEVERITY, e.g. --rule ecm/dynamic-host=off (got "${r}").`);
-    merged[m[1]] = m[2];
+    flags[m[1]] = m[2];
   }
-  const { overrides, problems } = parseOverrides(merged);
+  sources.push(['--rule', flags]);
+  // Later sources win: the folder's settings, then --rules FILE, then each --rule.
+  const merged: Partial<Record<RuleCode, SeveritySetting>> = {};
+  const problems: string[] = [];
+  for (const [source, raw] of sources) {
+    const parsed = parseOverrides(raw, source);
+    Object.assign(merged, parsed.overrides);
+    problems.push(...parsed.problems);
+  }
   if (problems.length) throw new UsageError(problems.join('\n'));
-  return overrides;
+  return merged;
 }
 
 function readRules(file: string, pick: (o: Record<string, unknown>) => unknown, required: boolean): Record<string, unknown> {

@@ -1,6 +1,6 @@
 /**
  * `ecmkit vault-test ECM_FILE [--ca PEM] [--timeout MS] [--user RUNAS] [--tls-only] [--format text|json]`
- * (FORMATS.md §3), plus `--workspace DIR` (default: the ECM file's folder) and `--vault URL` (test another
+ * (docs/cli.md), plus `--workspace DIR` (default: the ECM file's folder) and `--vault URL` (test another
  * Vault than vault.hostname, e.g. the sandbox). Exit 0 only if every stage passed; 1 otherwise; 2 usage.
  */
 import { existsSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { runConnectivityTest } from '../vault/connectivity';
 import { formatText, toContractJson } from '../../../protocol/vaultReport';
 import { vaultTestInputs } from '../vault/testInputs';
 import { flag, parseArgs, UsageError } from './args';
-import { readCaPem, requireParsedEcm } from './inputFiles';
+import { readCaPem, requireParsedEcm, requireUsableKeyFields } from './inputFiles';
 import { askSecrets, closingIpc, ipcOn, sendToParent } from './ipc';
 
 export const run = closingIpc(runCommand);
@@ -44,6 +44,7 @@ async function runCommand(argv: string[]): Promise<number> {
     if (ref?.source === 'secret') secrets = await askSecrets([{ name: ref.name, required: true, purpose: 'the Vault shared key (vault.sharedKey)' }]);
   }
   const inputs = vaultTestInputs(ws, ecmUri, secrets);
+  requireUsableKeyFields([{ value: inputs.context.sharedKeyRef, what: `The shared key of ECM ${inputs.ecmName ?? args.positionals[0]}`, field: 'vault.sharedKey' }], secrets, ipc);
   const hostname = flag(args, 'vault') ?? inputs.hostname;
   if (!hostname) throw new UsageError(`${args.positionals[0]} has no vault.hostname; add it or pass --vault URL.`);
 

@@ -11,6 +11,7 @@ import type { Entry, Workspace } from '../model/workspace';
 import { isRestricted } from './permissions';
 import { listEditOf } from '../model/parse/incremental';
 import { Memo } from './memo';
+import { closest } from './closest';
 import { ChunkedMap, type ReadonlyNameMap } from './chunkedMap';
 import { declSites, forEachNameValue, nameKey, occurrenceAtPath, type NameKind, type Occurrence } from './names';
 import { mapProvider, type ProviderMapping } from './provider';
@@ -122,6 +123,7 @@ export class CrossIndex {
   readonly endpointVaults: Entry<'vault'>[];
   private readonly declCache = new Map<NameKind, { file: ParsedFile; pattern: JsonPath; map: NameMap }[]>();
   private variantCache?: Variants;
+  private readonly skeletonCache = new Map<NameKind, Map<string, string[]>>();
   private mergedCache?: VaultInventory;
   private granteesCache?: Set<string>;
   private readonly bindings = new Map<Entry<'pa'> | undefined, EcmBinding | undefined>();
@@ -181,6 +183,42 @@ export class CrossIndex {
       }
     }
     return out;
+  }
+
+  /**
+   * The declared name `name` most likely meant, for "did you mean" and to find a renamed declaration: an
+   * endpoint's case/whitespace/NetBIOS↔FQDN variant, else a name equal but for case and punctuation
+   * (`SRV-00001` for `SRV00001`), else the closest by edit distance (up to MAX_FUZZY declared names).
+   * One answer for every rule, so their messages agree.
+   */
+  nearName(kind: NameKind, name: string): string | undefined {
+    if (kind === 'endpoint') {
+      const v = this.endpointVariants(name)[0];
+      if (v) return v.name;
+    }
+    const skeletons = this.skeletons(kind);
+    const same = skeletons.get(skeleton(name))?.find((n) => n !== name);
+    if (same) return same;
+    if (this.declaredCount(kind) > MAX_FUZZY) return undefined;
+    return closest(name, [...this.declared(kind).values()].map((d) => d[0].name).filter((n) => n !== name));
+  }
+
+  private skeletons(kind: NameKind): Map<string, string[]> {
+    let m = this.skeletonCache.get(kind);
+    if (!m) {
+      const maps = this.declMaps(kind);
+      m = skeletonMemo.get(maps[0] ?? skeletonMemo, [kind, ...maps], () => {
+        const out = new Map<string, string[]>();
+        for (const refs of this.declared(kind).values()) {
+          const k = skeleton(refs[0].name);
+          const at = out.get(k);
+          if (at) at.push(refs[0].name); else out.set(k, [refs[0].name]);
+        }
+        return out;
+      });
+      this.skeletonCache.set(kind, m);
+    }
+    return m;
   }
 
   /** Whether any file declares this name. */
@@ -400,6 +438,11 @@ export class CrossIndex {
 /** Endpoint names by loose form (`full`) and by loose first DNS label of FQDNs (`label`). */
 interface Variants { full: ChunkedMap<string[]>; label: ChunkedMap<string[]> }
 const variantMemo = new Memo<Variants>();
+const skeletonMemo = new Memo<Map<string, string[]>>();
+/** Past this many declared names, no edit-distance suggestion (quadratic per name); skeletons still match. */
+const MAX_FUZZY = 2000;
+/** A name without case and punctuation: `SRV-00001`, `srv 00001` and `SRV00001` are one skeleton. */
+const skeleton = (name: string): string => name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 /** Results one index of a workspace hands to the next, to patch instead of rebuild after a small edit. */
 interface Carry {
   variants?: { source: NameMap; full: ChunkedMap<string[]>; label: ChunkedMap<string[]> };

@@ -1,18 +1,12 @@
-import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
+import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { ParsedFile } from '../model/document';
 import type { Workspace } from '../model/workspace';
-import { RULES, type RuleCode, type Severity, type SeveritySetting } from '../rules/codes';
+import type { Overrides } from '../rules/codes';
+import { byFile, byPosition, settle, type Settled } from './oneFinding';
 import { FILE_RULES, WORKSPACE_RULES } from '../rules';
 import type { Finding, Report } from '../rules/types';
 
-export type Overrides = Partial<Record<RuleCode, SeveritySetting>>;
-
-const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  information: DiagnosticSeverity.Information,
-  hint: DiagnosticSeverity.Hint,
-};
+export type { Overrides };
 
 /** The findings of a file's previous version, and whether that version parsed (so every rule ran on it). */
 export interface PreviousCheck { findings: Finding[]; parsed: boolean }
@@ -84,11 +78,21 @@ export function* checkWorkspaceSteps(ws: Workspace): Generator<void, Map<string,
     list.push(f as Finding);
     out.set(f.uri, list);
   };
-  for (const rule of WORKSPACE_RULES) { runSafely(() => rule.check(ws, report)); yield; }
+  // A file that does not parse is unknown: the rules that read its kind wait until it does.
+  const unknown = new Set(ws.all().filter(unreadable).map((f) => f.kind));
+  for (const rule of WORKSPACE_RULES) {
+    if (rule.reads.some((k) => unknown.has(k))) continue;
+    runSafely(() => rule.check(ws, report));
+    yield;
+  }
   return out;
 }
 
-/** Runs a check's steps to the end at once. */
+/** A file the cross-file rules cannot read: over the size limit, not parsed, or not a mapping of fields. */
+export function unreadable(file: ParsedFile): boolean {
+  return file.tooLarge || file.problems.length > 0 || file.rootType !== 'object';
+}
+
 /** Lets each cross-file rule build ahead what the next edit would need (WorkspaceRule.prepareForEdits). */
 export function prepareForEdits(ws: Workspace): void {
   for (const rule of WORKSPACE_RULES) if (rule.prepareForEdits) runSafely(() => rule.prepareForEdits!(ws));
@@ -107,27 +111,26 @@ function runSafely(fn: () => void): void {
   }
 }
 
-/** Turns findings into LSP diagnostics, applying `ecmkit.rules` overrides (`off` drops the finding). */
+/**
+ * Findings as LSP diagnostics: overrides applied (`off` drops the finding) and the one-finding policy
+ * (engine/oneFinding.ts), in position order. For findings of one file; `diagnoseWorkspace` for all.
+ */
 export function toDiagnostics(findings: Finding[], overrides: Overrides = {}): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const f of findings) {
-    const sev = overrides[f.code] ?? RULES[f.code].severity;
-    if (sev === 'off') continue;
-    const d: Diagnostic = { range: f.range, severity: LSP_SEVERITY[sev], code: f.code, source: 'ecmkit', message: f.message };
-    if (f.related?.length) d.relatedInformation = f.related.map((r) => ({ location: { uri: r.uri, range: r.range }, message: r.message }));
-    if (f.data) d.data = f.data;
-    out.push(d);
-  }
-  // Ties broken by every field, so the order never depends on how the findings were gathered.
-  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character
-    || a.range.end.line - b.range.end.line || a.range.end.character - b.range.end.character
-    || String(a.code).localeCompare(String(b.code)) || String(a.message).localeCompare(String(b.message)));
+  return [...byFile(settle(findings, overrides)).values()].flat().sort(byPosition);
 }
 
-/** Every diagnostic of every file of the workspace: what `ecmkit check` prints and the server publishes. */
-export function diagnoseWorkspace(ws: Workspace, overrides: Overrides = {}): Map<string, Diagnostic[]> {
+/** Every finding of the workspace, settled: what `ecmkit check` prints (roots first) and the server publishes. */
+export function settleWorkspace(ws: Workspace, overrides: Overrides = {}): Settled[] {
   const cross = checkWorkspace(ws);
-  const out = new Map<string, Diagnostic[]>();
-  for (const file of ws.all()) out.set(file.uri, toDiagnostics([...checkFile(file), ...(cross.get(file.uri) ?? [])], overrides));
-  return out;
+  const all: Finding[] = [];
+  for (const file of ws.all()) all.push(...checkFile(file), ...(cross.get(file.uri) ?? []));
+  return settle(all, overrides);
 }
+
+/** Every diagnostic of every file of the workspace (files with none included, with an empty list). */
+export function diagnoseWorkspace(ws: Workspace, overrides: Overrides = {}): Map<string, Diagnostic[]> {
+  const settled = byFile(settleWorkspace(ws, overrides));
+  return new Map(ws.all().map((f) => [f.uri, settled.get(f.uri) ?? []]));
+}
+
+export { orderForReport, settle, type Settled } from './oneFinding';

@@ -1,5 +1,5 @@
 /**
- * One credential injection, resolved from the files alone (DOMAIN.md "What happens on one injection"):
+ * One credential injection, resolved from the files alone (docs/domain.md#one-injection-step-by-step):
  * which credentials the ECM would return to PA user U on jump client E, and a trace step for every
  * decision and every credential left out, each linked to the file and line it depends on.
  *
@@ -13,10 +13,11 @@ import { parseSecretRef } from '../model/secrets';
 import type { Entry, Workspace } from '../model/workspace';
 import { stableId } from '../domain/ids';
 import {
-  assignmentOn, checkoutGrant, findRunAsUser, formatRunAs, isActive, isRestricted, isSameHolder, principalsOf, sameName,
+  assignmentOn, checkoutGrant, findRunAsUser, formatRunAs, heldByOther, isActive, isRestricted, principalsOf, sameName,
   type Assignment, type Grant, type RunAs,
 } from '../domain/permissions';
 import { mapProvider } from '../domain/provider';
+import { ecmFilter, ecmFilterSettings } from '../domain/ecmFilter';
 import { bindEcm, siteOfEcm, sourceAt, type EcmBinding, type SourceRef } from '../domain/site';
 
 export type { SourceRef } from '../../../protocol/trace';
@@ -121,11 +122,11 @@ export function resolveInjection(ws: Workspace, req: InjectionRequest, opts: Res
     b = bindEcm(ws, ecm, site);
   }
   const ecm = b.ecm;
-  const v = ecm.value.vault ?? {};
+  const filter = ecmFilterSettings(ecm.value);
   out.ecm = ecm.value.name;
   trace.push({
     step: 'ecm', outcome: 'pass',
-    detail: `ECM ${ecm.value.name ?? '(unnamed)'} serves site ${ecm.value.site ?? '(none)'}: Include Unavailable ${v.includeUnavailableCredentials === true ? 'on' : 'off'}, Domain Matching ${v.enableDomainMatching === true ? 'on' : 'off'}.`,
+    detail: `ECM ${ecm.value.name ?? '(unnamed)'} serves site ${ecm.value.site ?? '(none)'}: Include Unavailable ${filter.includeUnavailable ? 'on' : 'off'}, Domain Matching ${filter.domainMatching ? 'on' : 'off'}.`,
     source: sourceAt(ecm.file, ['name']),
   });
   // Step 1: the jump client as PA shows it.
@@ -196,8 +197,6 @@ export function resolveInjection(ws: Workspace, req: InjectionRequest, opts: Res
   }
 
   // Steps 4–5 per credential.
-  const includeUnavailable = v.includeUnavailableCredentials === true;
-  const domainMatching = v.enableDomainMatching === true;
   const principals = principalsOf(inv, user);
   const raw = Array.isArray(inv.credentials) ? inv.credentials : [];
   const detailed = raw.length <= (opts.detailLimit ?? 200);
@@ -225,13 +224,11 @@ export function resolveInjection(ws: Workspace, req: InjectionRequest, opts: Res
       continue;
     }
     out.vaultOffers.push(name);
-    const holder = heldBy(cred, runAs, opts.liveHolder?.(name));
-    if (holder && !includeUnavailable) {
-      drop(`Checked out by ${holder}; Include Unavailable Credentials is off, so the ECM leaves it out.`, holder === cred.checkedOutBy ? 'checkedOutBy' : undefined);
-      continue;
-    }
-    if (domainMatching && isRestricted(cred) && !sameName(cred.domain, inv.domain)) {
-      drop(`Restricted credential from domain ${cred.domain ?? '(none)'}, not the Vault host's domain ${inv.domain ?? '(none)'}; Domain Matching is on, so the ECM withholds it (credential/domain-filtered).`, 'domain');
+    const holder = heldByOther(cred, runAs, opts.liveHolder?.(name));
+    const verdict = ecmFilter(filter, inv.domain, { accessType: cred.accessType, domain: cred.domain, holder }, runAs);
+    if (!verdict.kept) {
+      if (verdict.reason === 'held-by-other') drop(`Checked out by ${holder}; ${verdict.because}.`, holder === cred.checkedOutBy ? 'checkedOutBy' : undefined);
+      else drop(`Restricted credential ${verdict.because} (credential/domain-filtered).`, 'domain');
       continue;
     }
     const via = describeVia(assignment);
@@ -346,11 +343,3 @@ function noGrantReason(inv: Parameters<typeof assignmentOn>[0], cred: VaultCrede
   const who = grantees.length ? `grants check-out only to ${grantees.join(', ')}` : 'grants check-out to nobody';
   return `Policy ${policy.name} ${who}; ${runAs} acts as ${[...principals].join(', ')}. A user can only inject a credential they may check out.`;
 }
-
-function heldBy(cred: VaultCredential, runAs: RunAs, live: string | undefined): string | undefined {
-  for (const h of [live, cred.checkedOutBy]) {
-    if (typeof h === 'string' && h.trim() && !isSameHolder(h, runAs)) return h.trim();
-  }
-  return undefined;
-}
-

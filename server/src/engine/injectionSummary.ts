@@ -9,6 +9,7 @@
 import { list, type PaJumpClient, type PaUser, type VaultCredential, type VaultEndpoint, type VaultPolicy } from '../model/inventory';
 import type { Workspace } from '../model/workspace';
 import { checkoutGrant, findRunAsUser, isRestricted, isSameHolder, principalsOf, sameName, type RunAs } from '../domain/permissions';
+import { ecmFilter, ecmFilterSettings } from '../domain/ecmFilter';
 import { signInCheck } from './injection';
 import { mapProvider } from '../domain/provider';
 import { bindEcm, sitesOf, type Site } from '../domain/site';
@@ -25,7 +26,12 @@ export interface JumpClientSummary {
 
 interface UserInfo { runAs: RunAs }
 interface Group { policies: Set<string>; users: UserInfo[]; globalBase: Set<number>; globalHeld: number[] }
-interface CredInfo { index: number; policy: string; held?: string }
+interface CredInfo {
+  index: number;
+  policy: string;
+  /** Offered to this user only: they hold it and the ECM leaves it out for everyone else (Include Unavailable off). */
+  onlyFor?: string;
+}
 
 interface SiteIndex {
   reason?: string;
@@ -37,7 +43,6 @@ interface SiteIndex {
   byGroup: Map<string, number[]>;
   endpoints: Map<string, VaultEndpoint>;
   globalUnion: Set<number>;
-  includeUnavailable: boolean;
   summaries: Map<string, JumpClientSummary>;
 }
 
@@ -67,15 +72,13 @@ export function jumpClientSummaries(ws: Workspace, paUri: string): Map<string, J
 }
 
 function buildIndex(ws: Workspace, site: Site): SiteIndex {
-  const idx: SiteIndex = { groups: [], creds: [], global: [], direct: new Map(), byGroup: new Map(), endpoints: new Map(), globalUnion: new Set(), includeUnavailable: false, summaries: new Map() };
+  const idx: SiteIndex = { groups: [], creds: [], global: [], direct: new Map(), byGroup: new Map(), endpoints: new Map(), globalUnion: new Set(), summaries: new Map() };
   const ecm = site.ecms[0];
   if (!ecm) return { ...idx, reason: `no ECM serves site ${site.site}` };
   const b = bindEcm(ws, ecm, site);
   if (!b.vault) return { ...idx, reason: 'no Vault inventory in the workspace' };
   const inv = b.vault.value;
-  const v = ecm.value.vault ?? {};
-  idx.includeUnavailable = v.includeUnavailableCredentials === true;
-  const domainMatching = v.enableDomainMatching === true;
+  const filter = ecmFilterSettings(ecm.value);
   const go = sameName(inv.edition, 'go');
   const signIn = signInCheck(b, '');
   if (!signIn.ok) return { ...idx, reason: 'the Vault refuses the ECM\'s sign-in' };
@@ -99,14 +102,17 @@ function buildIndex(ws: Workspace, site: Site): SiteIndex {
   }
   idx.groups = [...groups.values()];
 
-  // Credentials: dropped for everyone by domain matching, then indexed by where they apply.
+  // Credentials through the ECM filter, then indexed by where they apply.
   const raw = Array.isArray(inv.credentials) ? inv.credentials : [];
   raw.forEach((c: VaultCredential | null, index) => {
     if (!c || typeof c !== 'object' || typeof c.name !== 'string' || typeof c.policy !== 'string') return;
+    const facts = { accessType: c.accessType, domain: c.domain };
+    // As its holder sees it (their own check-out does not count): left out here, it is left out for everyone.
+    if (!ecmFilter(filter, inv.domain, facts).kept) return;
+    const holder = typeof c.checkedOutBy === 'string' && c.checkedOutBy.trim() ? c.checkedOutBy.trim() : undefined;
+    const onlyFor = holder !== undefined && !ecmFilter(filter, inv.domain, { ...facts, holder }).kept ? holder : undefined;
     const restricted = isRestricted(c);
-    if (domainMatching && restricted && !sameName(c.domain, inv.domain)) return;
-    const held = typeof c.checkedOutBy === 'string' && c.checkedOutBy.trim() ? c.checkedOutBy.trim() : undefined;
-    const i = idx.creds.push({ index, policy: c.policy.trim().toLowerCase(), held }) - 1;
+    const i = idx.creds.push({ index, policy: c.policy.trim().toLowerCase(), onlyFor }) - 1;
     if (!restricted || go) { idx.global.push(i); return; }
     for (const e of Array.isArray(c.endpoints) ? c.endpoints : []) if (typeof e === 'string') push(idx.direct, e, i);
     for (const g of Array.isArray(c.endpointGroups) ? c.endpointGroups : []) if (typeof g === 'string') push(idx.byGroup, g.trim().toLowerCase(), i);
@@ -137,7 +143,7 @@ function summarize(idx: SiteIndex, jc: PaJumpClient): JumpClientSummary {
     if (g.globalBase.size + base.size > 0) { users += g.users.length; }
     // A credential someone holds is still offered to the holder.
     for (const u of g.users) {
-      const mine = held.filter((i) => isSameHolder(idx.creds[i].held!, u.runAs));
+      const mine = held.filter((i) => isSameHolder(idx.creds[i].onlyFor!, u.runAs));
       for (const i of mine) creds.add(i);
       if (g.globalBase.size + base.size === 0 && mine.length) users++;
     }
@@ -150,7 +156,7 @@ function split(idx: SiteIndex, g: Group, list: number[], base: Set<number>, held
   for (const i of list) {
     const c = idx.creds[i];
     if (!g.policies.has(c.policy)) continue;
-    if (c.held && !idx.includeUnavailable) held.push(i);
+    if (c.onlyFor) held.push(i);
     else base.add(i);
   }
 }

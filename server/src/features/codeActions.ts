@@ -3,6 +3,7 @@ import type { ParsedFile } from '../model/document';
 import { valueAt } from '../model/tree';
 import type { Workspace } from '../model/workspace';
 import { crossFixes } from './crossFixes';
+import { mappingSyntaxFixes } from './mappingFixes';
 
 /**
  * The diagnostics to fix at `range`. When the server's last publish was of this very version of the file,
@@ -19,7 +20,7 @@ function touches(a: Range, b: Range): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
-/** Quick fixes for the given diagnostics (FORMATS.md codes carry what they need in `data`). */
+/** Quick fixes for the given diagnostics (codes of docs/rules.md carry what they need in `data`). */
 export function codeActions(file: ParsedFile, diagnostics: Diagnostic[], ws?: Workspace): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
@@ -28,6 +29,7 @@ export function codeActions(file: ParsedFile, diagnostics: Diagnostic[], ws?: Wo
     if (d.code === 'secret/plaintext' && typeof data.secretName === 'string') out.push(...secretFix(file, d, data.secretName, Array.isArray(data.path) ? data.path : undefined));
     if (d.code === 'secret/plaintext' && typeof data.replaceWith === 'string') out.push(replaceFix(file, d, data.replaceWith, `Change to ${data.replaceWith}`));
     if (ws) out.push(...crossFixes(ws, file, d));
+    if (d.code === 'mapping/syntax') out.push(...mappingSyntaxFixes(file, d, ws));
     if (d.code === 'schema/unknown-field' && typeof data.suggestion === 'string') out.push(replaceFix(file, d, data.suggestion, `Rename to \`${data.suggestion}\``));
   }
   return out;

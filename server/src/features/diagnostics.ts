@@ -1,6 +1,7 @@
 import type { Connection } from 'vscode-languageserver';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { checkFileSteps, checkWorkspaceSteps, drain, prepareForEdits, toDiagnostics, type Overrides } from '../engine/check';
+import { checkFileSteps, checkWorkspaceSteps, drain, prepareForEdits, type Overrides } from '../engine/check';
+import { byFile, settle } from '../engine/oneFinding';
 import type { ParsedFile } from '../model/document';
 import type { Workspace } from '../model/workspace';
 import { StatusNotification } from '../../../protocol/lsp';
@@ -128,9 +129,13 @@ export class DiagnosticsPublisher {
   private publish(files: ParsedFile[], perFile: Finding[][], cross: Map<string, Finding[]>): void {
     let errors = 0, warnings = 0;
     const live = new Set<string>();
-    files.forEach((file, i) => {
+    // The one-finding policy reads across files: a root in the ECM file counts dependents in the PA file.
+    const all: Finding[] = [];
+    files.forEach((file, i) => { all.push(...perFile[i]); const c = cross.get(file.uri); if (c) all.push(...c); });
+    const settled = byFile(settle(all, this.overrides));
+    files.forEach((file) => {
       live.add(file.uri);
-      const diagnostics = toDiagnostics([...perFile[i], ...(cross.get(file.uri) ?? [])], this.overrides);
+      const diagnostics = settled.get(file.uri) ?? [];
       for (const d of diagnostics) { if (d.severity === 1) errors++; else if (d.severity === 2) warnings++; }
       this.send(file.uri, diagnostics, file);
     });

@@ -1,4 +1,4 @@
-/** The four file kinds of FORMATS.md §1; the kind comes from the suffix only. */
+/** The four file kinds of docs/formats.md; the kind comes from the suffix only. */
 export type FileKind = 'ecm' | 'integration' | 'vault' | 'pa';
 export type Syntax = 'yaml' | 'json';
 

@@ -1,5 +1,5 @@
 /**
- * Typed views of the four file kinds (FORMATS.md §1). Values come from user files, so every field is
+ * Typed views of the four file kinds (docs/formats.md). Values come from user files, so every field is
  * optional here: rules and the broker must cope with whatever a half-typed file holds.
  */
 export interface EcmConfig {

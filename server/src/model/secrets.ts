@@ -41,6 +41,23 @@ export function resolveSecret(value: unknown, lookup: SecretLookup = envSecrets)
   return v;
 }
 
+/** How to make a key that fits everywhere a shared key travels: 64 hex digits. */
+export const MAKE_A_KEY = 'A shared key is printable ASCII; make one with `openssl rand -hex 32` and store it as both the ECM\'s vault.sharedKey and its integration\'s authenticationCredential.';
+
+/**
+ * Why `key` cannot be a Vault shared key, or undefined when it can. The key travels in the Vault's
+ * `Authorization: PS-Auth key=KEY; runas=…;` header, which carries printable ASCII only and where `;` ends
+ * the field. Says which kind of character is wrong, never which character: the key is a secret.
+ */
+export function sharedKeyProblem(key: string): string | undefined {
+  if (!key) return 'is empty';
+  if (/[^\x00-\x7f]/.test(key)) return 'holds a character outside ASCII (such as … or an accented letter), which an HTTP header cannot carry';
+  if (/[\x00-\x1f\x7f]/.test(key)) return 'holds a control character (such as a tab or a line break), which an HTTP header cannot carry';
+  if (key.includes(';')) return "holds ';', which ends the key in the Vault's PS-Auth header";
+  if (key.trim() !== key) return "begins or ends with a space, which the Vault's PS-Auth header drops";
+  return undefined;
+}
+
 /** Stand-in text used wherever a secret value could otherwise reach a log or a message. */
 export function redact(text: string, secrets: Iterable<string>): string {
   let out = text;

@@ -1,4 +1,6 @@
-/** Every rule code of FORMATS.md §2 with its default severity. The one list settings and docs refer to. */
+/** Every rule code of docs/rules.md with its default severity. The one list settings and docs refer to. */
+import { closest } from '../domain/closest';
+
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type SeveritySetting = Severity | 'off';
 
@@ -36,21 +38,50 @@ export const RULES = {
 
 export type RuleCode = keyof typeof RULES;
 
+/** `ecmkit.rules`: a severity per code, overriding the default. */
+export type Overrides = Partial<Record<RuleCode, SeveritySetting>>;
+
 export function isRuleCode(code: string): code is RuleCode {
   return Object.prototype.hasOwnProperty.call(RULES, code);
 }
 
 const SETTINGS: readonly string[] = ['error', 'warning', 'information', 'hint', 'off'];
 
-/** Validates an `ecmkit.rules` object; unknown codes and values are returned as problems, not thrown. */
-export function parseOverrides(raw: unknown): { overrides: Partial<Record<RuleCode, SeveritySetting>>; problems: string[] } {
+/**
+ * The rule code a mistyped one most likely means: the same code in other case, the one code of that name
+ * in any family (`dynamic-host`, `ecm/dynamic-hosts`' family typo), else the closest by edit distance.
+ */
+export function closestRuleCode(word: string): RuleCode | undefined {
+  const codes = Object.keys(RULES) as RuleCode[];
+  const lower = word.trim().toLowerCase();
+  const same = codes.find((c) => c.toLowerCase() === lower);
+  if (same) return same;
+  const name = (c: string) => c.slice(c.indexOf('/') + 1);
+  const byName = codes.filter((c) => name(c) === name(lower));
+  if (byName.length === 1) return byName[0];
+  return closest(lower, codes) as RuleCode | undefined;
+}
+
+/** The severity setting meant by `word`: a prefix (`warn`, `info`) or a near miss (`eror`). */
+function closestSetting(word: string): string | undefined {
+  const lower = word.trim().toLowerCase();
+  return (lower.length >= 2 ? SETTINGS.find((s) => s.startsWith(lower)) : undefined) ?? closest(lower, SETTINGS);
+}
+
+const didYouMean = (s: string | undefined): string => (s ? `; did you mean "${s}"?` : '.');
+
+/**
+ * Validates an `ecmkit.rules` object; unknown codes and values are returned as problems (with the closest
+ * code or value), not thrown. `source` names where the object came from in those messages.
+ */
+export function parseOverrides(raw: unknown, source = 'ecmkit.rules'): { overrides: Partial<Record<RuleCode, SeveritySetting>>; problems: string[] } {
   const overrides: Partial<Record<RuleCode, SeveritySetting>> = {};
   const problems: string[] = [];
   if (raw === undefined || raw === null) return { overrides, problems };
-  if (typeof raw !== 'object' || Array.isArray(raw)) return { overrides, problems: ['ecmkit.rules must be an object of rule code → severity.'] };
+  if (typeof raw !== 'object' || Array.isArray(raw)) return { overrides, problems: [`${source} must be an object of rule code → severity.`] };
   for (const [code, sev] of Object.entries(raw as Record<string, unknown>)) {
-    if (!isRuleCode(code)) problems.push(`ecmkit.rules: unknown rule code "${code}".`);
-    else if (typeof sev !== 'string' || !SETTINGS.includes(sev)) problems.push(`ecmkit.rules: "${code}" must be one of ${SETTINGS.join(', ')}.`);
+    if (!isRuleCode(code)) problems.push(`${source}: unknown rule code "${code}"${didYouMean(closestRuleCode(code))}`);
+    else if (typeof sev !== 'string' || !SETTINGS.includes(sev)) problems.push(`${source}: "${code}" must be one of ${SETTINGS.join(', ')}${typeof sev === 'string' && closestSetting(sev) ? ` (did you mean "${closestSetting(sev)}"?)` : ''}.`);
     else overrides[code] = sev as SeveritySetting;
   }
   return { overrides, problems };

@@ -1,9 +1,11 @@
 import { crossIndex } from '../domain/crossIndex';
 import { Memo } from '../domain/memo';
 import { vaultUrlKey } from './ecm';
+import { domainMatching } from './causes';
 import type { VaultCredential } from '../model/inventory';
 import type { Entry } from '../model/workspace';
 import { isRestricted } from '../domain/permissions';
+import { ecmFilter, ecmFilterSettings } from '../domain/ecmFilter';
 import { eachItem, has, names, relatedAt, str } from './crossHelpers';
 import type { Related, WorkspaceRule } from './types';
 
@@ -27,6 +29,7 @@ function nonEmpty(v: unknown): boolean {
 
 /** `credential/no-endpoint`: a Restricted credential is only returned for its endpoints; with none it is never returned. */
 export const credentialEndpointRule: WorkspaceRule = {
+  reads: ['vault'],
   check(ws, report) {
     for (const vault of crossIndex(ws).endpointVaults) {
       const creds = Array.isArray(vault.value.credentials) ? vault.value.credentials : [];
@@ -48,9 +51,10 @@ export const credentialEndpointRule: WorkspaceRule = {
  * domain is not the Vault host's own. Reported once per credential, naming every ECM that filters it.
  */
 export const credentialDomainRule: WorkspaceRule = {
+  reads: ['vault', 'ecm'],
   check(ws, report) {
     const index = crossIndex(ws);
-    const matching = index.ecms.filter((e) => e.value.vault?.enableDomainMatching === true);
+    const matching = index.ecms.filter((e) => ecmFilterSettings(e.value).domainMatching);
     if (!matching.length) return;
     for (const vault of index.vaults) {
       const domain = str(vault.value.domain)?.trim().toLowerCase();
@@ -62,17 +66,35 @@ export const credentialDomainRule: WorkspaceRule = {
         ...ecms.map((e) => relatedAt(e.file, ['vault', 'enableDomainMatching'], `Domain Matching is on in ECM ${str(e.value.name) ?? ''}`)),
         relatedAt(vault.file, has(vault.file, ['domain']) ? ['domain'] : [], `the Vault host's domain, ${domain}`),
       ]);
+      const filter = ecmFilterSettings(ecms[0].value);
+      // One switch, one finding: the root sits on the switch and counts the credentials; each credential's
+      // own finding stays as a hint (the detail, out of the Problems panel).
+      const key = domainMatching(vault.file.uri);
+      let withheld = 0;
       eachItem<VaultCredential>(vault.value.credentials, (c, i) => {
-        const cd = str(c.domain)?.trim().toLowerCase();
-        if (!cd || cd === domain || !isRestricted(c)) return;
+        // Only a credential that names its domain is reported: the message says which domain it is.
+        if (!str(c.domain) || ecmFilter(filter, domain, { accessType: c.accessType, domain: c.domain }).kept) return;
+        withheld++;
         report({
           uri: vault.file.uri,
           code: 'credential/domain-filtered',
           range: vault.file.rangeAt(['credentials', i, 'domain']),
           message: `Domain Matching is on in ${names(ecms.map((e) => str(e.value.name) ?? '?'))}, and this Restricted credential is from \`${c.domain}\`, not the Vault's domain \`${domain}\`: the ECM withholds it. Move it to ${domain}, make it Shared, or turn enableDomainMatching off.`,
           related: relatedOnce(),
+          cause: { key, noun: 'Restricted credential', subject: `\`${str(c.name) ?? `credential ${i + 1}`}\``, keep: 'hint' },
         });
       });
+      if (withheld) {
+        const [first, ...others] = ecms;
+        report({
+          uri: first.file.uri,
+          code: 'credential/domain-filtered',
+          range: first.file.rangeAt(['vault', 'enableDomainMatching']),
+          message: `Domain Matching is on: the ECM withholds every Restricted credential not from the Vault's domain \`${domain}\`. Turn enableDomainMatching off, or move those credentials to ${domain} (or make them Shared).`,
+          related: [...others.map((e) => relatedAt(e.file, ['vault', 'enableDomainMatching'], `Domain Matching is on in ECM ${str(e.value.name) ?? ''} too`)), relatedAt(vault.file, has(vault.file, ['domain']) ? ['domain'] : [], `the Vault host's domain, ${domain}`)],
+          rootOf: key,
+        });
+      }
     }
   },
 };

@@ -13,6 +13,7 @@ const ecmName = (e: Entry<'ecm'>): string => str(e.value.name) ?? 'This ECM';
 
 /** `ecm/dynamic-host`: the integration allows addresses, so the ECM needs a fixed one. */
 export const ecmHostRule: WorkspaceRule = {
+  reads: ['ecm'],
   check(ws, report) {
     for (const ecm of crossIndex(ws).ecms) {
       const host = ecm.value.host;
@@ -32,6 +33,7 @@ export const ecmHostRule: WorkspaceRule = {
 
 /** `ecm/too-many`: a sixth ECM for a site never serves. */
 export const ecmCountRule: WorkspaceRule = {
+  reads: ['ecm', 'pa'],
   check(ws, report) {
     for (const [site, ecms] of groupBy(crossIndex(ws).ecms, (ecm) => siteKey(ecm.value.site))) {
       if (ecms.length <= MAX_ECMS) continue;
@@ -49,10 +51,11 @@ export const ecmCountRule: WorkspaceRule = {
 };
 
 /**
- * `schema/type` for an ECM name used twice (FORMATS.md §1: "unique in the workspace"): the appliance and
+ * `schema/type` for an ECM name used twice (docs/formats.md: "unique in the workspace"): the appliance and
  * the broker tell ECMs apart by name, so a copied file that kept its name makes failover ambiguous.
  */
 export const ecmNameRule: WorkspaceRule = {
+  reads: ['ecm'],
   check(ws, report) {
     for (const ecms of groupBy(crossIndex(ws).ecms, (ecm) => str(ecm.value.name)?.toLowerCase()).values()) {
       if (ecms.length < 2) continue;
@@ -71,6 +74,7 @@ export const ecmNameRule: WorkspaceRule = {
 
 /** `ecm/unknown-integration`, `ecm/shared-key-mismatch`, `ecm/vault-hostname-mismatch`. */
 export const ecmVaultRule: WorkspaceRule = {
+  reads: ['ecm', 'integration', 'vault'],
   check(ws, report) {
     const index = crossIndex(ws);
     for (const ecm of index.ecms) {
@@ -86,7 +90,7 @@ export const ecmVaultRule: WorkspaceRule = {
           uri: ecm.file.uri,
           code: 'ecm/unknown-integration',
           range: ecm.file.rangeAt(['vault', 'integration']),
-          message: `No integration is named \`${iname}\`${suggestion ? `: did you mean \`${suggestion}\`?` : `: the workspace has ${names(known)}. Correct the name, or add an \`*.integration.yaml\` file for it.`}`,
+          message: `No integration is named ${names([iname])}${suggestion ? `: did you mean \`${suggestion}\`?` : `: the workspace has ${names(known)}. Correct the name, or add an \`*.integration.yaml\` file for it.`}`,
           related: index.integrations.slice(0, MAX_RELATED).map((i) => relatedAt(i.file, ['name'], `integration ${str(i.value.name) ?? ''}`)),
           data: suggestion ? { replaceWith: suggestion } : undefined,
         });

@@ -3,6 +3,7 @@ import { Memo } from '../domain/memo';
 import type { PaJumpClient } from '../model/inventory';
 import { eachItem, has, MAX_RELATED, names, occRange, relatedAt, relatedOcc } from './crossHelpers';
 import type { WorkspaceRule } from './types';
+import { unknownName } from './causes';
 
 /**
  * `endpoint/name-mismatch`, `endpoint/not-in-vault`: the ECM asks Vault for credentials of the endpoint
@@ -24,6 +25,7 @@ function jumpClientsByName(list: unknown[]): Map<string, number[]> {
 }
 
 export const endpointRule: WorkspaceRule = {
+  reads: ['pa', 'vault'],
   check(ws, report) {
     const index = crossIndex(ws);
     if (!index.endpointVaults.length) return;
@@ -60,13 +62,18 @@ export const endpointRule: WorkspaceRule = {
             message: `Vault has no endpoint named exactly \`${name}\`, only ${names(variants.map((v) => v.name))}: the ECM asks for the name PA shows, so no Restricted credential is injected here. Rename the Vault endpoint (and the credentials that list it) to \`${name}\`, or the jump client to \`${target.name}\`.`,
             related: variants.slice(0, MAX_RELATED).map((v) => relatedOcc(v, `Vault endpoint ${v.name}`)),
             data: { jumpClient: name, endpoint: target.name, endpointUri: target.file.uri, endpointRange: occRange(target) },
+            cause: { key: unknownName('endpoint', name), noun: 'reference', subject: `jump client \`${name}\`` },
           });
         } else {
+          const near = index.nearName('endpoint', name);
           report({
             uri: pa.file.uri,
             code: 'endpoint/not-in-vault',
             range: pa.file.rangeAt(path),
-            message: `Vault has no endpoint named \`${name}\` (nor any similar name): the ECM finds no Restricted credential for this jump client. Add endpoint \`${name}\` to the Vault inventory, or set \`credentialInjection: false\` if it needs none.`,
+            message: near
+              ? `Vault has no endpoint named \`${name}\`: did you mean \`${near}\`? The ECM asks for the name PA shows and finds no Restricted credential for this jump client. Rename the Vault endpoint to \`${name}\`, or add endpoint \`${name}\` (or set \`credentialInjection: false\` if it needs none).`
+              : `Vault has no endpoint named \`${name}\` (nor any similar name): the ECM finds no Restricted credential for this jump client. Add endpoint \`${name}\` to the Vault inventory, or set \`credentialInjection: false\` if it needs none.`,
+            cause: { key: unknownName('endpoint', name), noun: 'reference', subject: `jump client \`${name}\`` },
             related: [relatedAt(home.file, has(home.file, ['endpoints']) ? ['endpoints'] : [], 'endpoints of the Vault inventory', 'key')],
             data: { jumpClient: name, vaultUri: home.file.uri, os: typeof jc.os === 'string' ? jc.os : undefined },
           });

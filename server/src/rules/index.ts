@@ -15,7 +15,7 @@ import { vaultUrlRule } from './vaultUrl';
 /** Rules that read one file. Syntax first: the others skip a file that does not parse. */
 export const FILE_RULES: FileRule[] = [syntaxRule, schemaRule, secretsRule, vaultUrlRule, mappingsRule];
 
-/** Rules that read across files (FORMATS.md §2, cross-file codes). */
+/** Rules that read across files (docs/rules.md, cross-file codes). */
 export const WORKSPACE_RULES: WorkspaceRule[] = [
   integrationRule, integrationIpRule,
   ecmHostRule, ecmCountRule, ecmNameRule, ecmVaultRule,

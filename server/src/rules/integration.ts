@@ -17,6 +17,7 @@ function usedBy(index: CrossIndex, integration: Entry<'integration'>): { ecms: E
  * integration is not Active or not Application Authentication.
  */
 export const integrationRule: WorkspaceRule = {
+  reads: ['integration', 'ecm'],
   check(ws, report) {
     const index = crossIndex(ws);
     for (const entry of index.integrations) {
@@ -27,7 +28,10 @@ export const integrationRule: WorkspaceRule = {
         const { ecms, related } = usedBy(index, entry);
         report({
           uri: file.uri, code: 'integration/inactive', range: file.rangeAt(['status']), related,
-          message: `${label} is ${status}: Vault rejects every sign-in with it${ecms.length ? ` (used by ${names(ecms.map((e) => str(e.value.name) ?? '?'))})` : ''}, so no credential is injected. Set \`status: Active\`.`,
+          // `active` is not Active: the words must match the value, never call it active.
+          message: status.trim().toLowerCase() === 'active'
+            ? `${label} has status \`${status.trim()}\`, which is not \`Active\` (the status is case-sensitive): Vault treats it as not active and rejects every sign-in with it${ecms.length ? ` (used by ${names(ecms.map((e) => str(e.value.name) ?? '?'))})` : ''}. Write \`status: Active\`.`
+            : `${label} is ${status}: Vault rejects every sign-in with it${ecms.length ? ` (used by ${names(ecms.map((e) => str(e.value.name) ?? '?'))})` : ''}, so no credential is injected. Set \`status: Active\`.`,
           data: { replaceWith: 'Active' },
         });
       }
@@ -45,6 +49,7 @@ export const integrationRule: WorkspaceRule = {
 
 /** `integration/ip-not-allowed`: the ECM's address must be in its integration's `allowedIps`, or Vault answers 401. */
 export const integrationIpRule: WorkspaceRule = {
+  reads: ['integration', 'ecm'],
   check(ws, report) {
     const index = crossIndex(ws);
     for (const ecm of index.ecms) {

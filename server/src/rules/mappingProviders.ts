@@ -7,12 +7,14 @@ import { closest } from '../domain/closest';
 import { eachItem, has, MAX_RELATED, names, plural, relatedAt, str } from './crossHelpers';
 import { mappingLines } from '../domain/mappingLines';
 import type { WorkspaceRule } from './types';
+import { unknownVaultProvider } from './causes';
 
 /**
  * `mapping/unknown-provider`: every mapping target and the default provider must be a Vault security
  * provider, or the ECM signs users in under a provider Vault does not know.
  */
 export const mappingProviderRule: WorkspaceRule = {
+  reads: ['ecm', 'vault'],
   check(ws, report) {
     const index = crossIndex(ws);
     if (!index.vaults.length) return;
@@ -35,11 +37,11 @@ export const mappingProviderRule: WorkspaceRule = {
       for (const line of mappingLines(ecm.file)) {
         if (!line.netbios || !line.netbiosRange) continue;
         const p = problem(line.netbios);
-        if (p) report({ uri: ecm.file.uri, code: 'mapping/unknown-provider', range: line.netbiosRange, related: related(), ...p });
+        if (p) report({ uri: ecm.file.uri, code: 'mapping/unknown-provider', range: line.netbiosRange, related: related(), rootOf: unknownVaultProvider(line.netbios), ...p });
       }
       const def = str(ecm.value.vault?.defaultSecurityProvider)?.trim();
       const p = def && problem(def);
-      if (p) report({ uri: ecm.file.uri, code: 'mapping/unknown-provider', range: ecm.file.rangeAt(['vault', 'defaultSecurityProvider']), related: related(), ...p });
+      if (p) report({ uri: ecm.file.uri, code: 'mapping/unknown-provider', range: ecm.file.rangeAt(['vault', 'defaultSecurityProvider']), related: related(), rootOf: unknownVaultProvider(def), ...p });
     }
   },
 };
@@ -50,6 +52,7 @@ export const mappingProviderRule: WorkspaceRule = {
  * One diagnostic per domain, on the PA provider, naming the ECMs that lack the line.
  */
 export const unmappedDomainRule: WorkspaceRule = {
+  reads: ['ecm', 'pa', 'vault'],
   check(ws, report) {
     const index = crossIndex(ws);
     for (const pa of index.pas) {

@@ -1,7 +1,10 @@
 import type { FileRule } from './types';
+import { unknownVaultProvider } from './causes';
 import { mappingLines, type MappingLine } from '../domain/mappingLines';
 
 const FQDN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+/** Whether the left side of a mapping line is a domain FQDN (else `mapping/syntax`). */
+export const isMappingFqdn = (s: string): boolean => FQDN.test(s);
 // NetBIOS names: up to 15 characters, none of \ / : * ? " < > | and no dots or spaces.
 const NETBIOS_BAD = /[\\/:*?"<>|.\s,=]/;
 
@@ -21,7 +24,7 @@ export const mappingsRule: FileRule = {
         report({ code: 'mapping/syntax', range: line.range, message: `\`${line.text}\` is not a mapping: write one \`fqdn=NETBIOS\` per line, e.g. \`corp.example.com=CORP\`.` });
         continue;
       }
-      if (!FQDN.test(line.fqdn)) {
+      if (!isMappingFqdn(line.fqdn)) {
         report({ code: 'mapping/syntax', range: line.fqdnRange!, message: `\`${line.fqdn}\` is not a domain FQDN: write the AD domain as PA reports it, e.g. \`corp.example.com\`.` });
         continue;
       }
@@ -32,6 +35,8 @@ export const mappingsRule: FileRule = {
           message: line.netbios.length > 15
             ? `NetBIOS name \`${line.netbios}\` has ${line.netbios.length} characters; NetBIOS names have at most 15. Use the domain's pre-Windows 2000 name.`
             : `NetBIOS name \`${line.netbios}\` contains characters NetBIOS does not allow (\\ / : * ? " < > | . or spaces).`,
+          // Users of this domain are then looked up under a provider Vault cannot have: this is why.
+          rootOf: unknownVaultProvider(line.netbios),
         });
       }
       const key = line.fqdn.toLowerCase();

@@ -6,6 +6,8 @@ import type { ParsedFile } from '../model/document';
 import type { JsonPath } from '../model/tree';
 import { closest } from '../domain/closest';
 import { has, occRange, relatedAt } from './crossHelpers';
+import { list as listOf } from '../model/inventory';
+import { unknownName } from './causes';
 import type { Report, WorkspaceRule } from './types';
 
 /** The list each kind is declared in, for related information. */
@@ -24,6 +26,7 @@ const MAX_FUZZY = 2000;
  * references of a large inventory on every edit); the tree is read only for what is reported.
  */
 export const refsRule: WorkspaceRule = {
+  reads: ['vault', 'pa'],
   check(ws, report) {
     const index = crossIndex(ws);
     const names = new Map<NameKind, string[]>();
@@ -35,6 +38,8 @@ export const refsRule: WorkspaceRule = {
     };
     // What a verdict depends on: the declared names (the same map objects while their lists are unchanged).
     const maps = DEP_KINDS.map((k) => index.declMaps(k));
+    // Each unknown Vault name once, for the renamed-declaration root below.
+    const unknownNames = new Map<string, { kind: NameKind; name: string; count: number }>();
     for (const vault of index.vaults) {
       const go = !index.endpointVaults.includes(vault);
       const value = vault.value as Record<string, unknown>;
@@ -42,10 +47,17 @@ export const refsRule: WorkspaceRule = {
         const items = value[list];
         if (!Array.isArray(items)) continue;
         for (const [i, refs] of unknownsOf(index, list, items, maps, go)) {
-          for (const ref of refs) unknown(index, vault.file, [list, i, ...subPath(ref)], report, namesOf);
+          for (const ref of refs) {
+            unknown(index, vault.file, [list, i, ...subPath(ref)], report, namesOf);
+            const key = unknownName(ref.kind, ref.name);
+            const seen = unknownNames.get(key);
+            if (seen) seen.count++; else unknownNames.set(key, { kind: ref.kind, name: ref.name, count: 1 });
+          }
         }
       }
     }
+    // One reference with a typo is the typo; several naming the same missing name point at a renamed declaration.
+    for (const [key, { kind, name, count }] of unknownNames) if (count > 1) renamedDeclaration(index, key, kind, name, report);
     for (const pa of index.pas) {
       if (!Array.isArray(pa.value.securityProviders)) continue; // no providers listed: nothing to check against
       const declared = new Map<string, string>();
@@ -254,15 +266,46 @@ class EditedReferrers implements Referrers {
   }
 }
 
+/**
+ * A name referred to but declared nowhere, while a near name is declared and referred to nowhere: the
+ * declaration was most likely renamed (or the references all carry one typo). The root goes on that
+ * declaration — the line the user edited — and the references count in it.
+ */
+function renamedDeclaration(index: CrossIndex, key: string, kind: NameKind, name: string, report: Report): void {
+  const near = index.nearName(kind, name);
+  if (!near || referenced(index, kind, near)) return;
+  const decl = index.declsOf(kind, near)[0];
+  if (!decl) return;
+  const label = KIND_LABEL[kind];
+  report({
+    uri: decl.file.uri,
+    code: 'ref/unknown',
+    range: occRange(decl),
+    message: `The ${label} \`${near}\` is referred to nowhere, and \`${name}\` is referred to but declared nowhere: rename this ${label} back to \`${name}\`, or rename the references to \`${near}\` (F2 renames all).`,
+    rootOf: key,
+    data: { replaceWith: name },
+  });
+}
+
+/** Whether a Vault list refers to this name (or, for an endpoint, a PA jump client is named so). */
+function referenced(index: CrossIndex, kind: NameKind, name: string): boolean {
+  const key = `${kind}\0${nameKey(kind, name)}`;
+  for (const vault of index.vaults) {
+    const value = vault.value as Record<string, unknown>;
+    for (const list of REF_LISTS) {
+      const items = value[list];
+      if (Array.isArray(items) && referrersOf(list, items).get(key)) return true;
+    }
+  }
+  return kind === 'endpoint' && index.pas.some((pa) => listOf(pa.value.jumpClients).some((jc) => (jc as { name?: unknown }).name === name));
+}
+
 function unknown(index: CrossIndex, file: ParsedFile, path: JsonPath, report: Report, candidatesOf: (k: NameKind) => string[]): void {
   const o = occurrenceAtPath(file, path);
   if (!o) return;
-  const variant = o.kind === 'endpoint' ? index.endpointVariants(o.name).find((v) => v.name.toLowerCase() === o.name.toLowerCase()) : undefined;
-  let suggestion = variant?.name;
-  if (!suggestion) {
-    const candidates = candidatesOf(o.kind);
-    if (candidates.length <= MAX_FUZZY) suggestion = closest(o.name, candidates);
-  }
+  const suggestion = o.kind === 'paProvider' ? closest(o.name, candidatesOf(o.kind)) : index.nearName(o.kind, o.name);
+  const item = (file.value as Record<string, unknown[]>)[String(path[0])]?.[Number(path[1])] as { name?: unknown; username?: unknown } | undefined;
+  const itemName = typeof item?.username === 'string' ? item.username : typeof item?.name === 'string' ? item.name : `${String(path[0])} item ${Number(path[1]) + 1}`;
   const label = KIND_LABEL[o.kind];
   const listKey = DECL_LIST[o.kind];
   const home = o.kind === 'paProvider' ? o.file : index.vaults[0]?.file ?? o.file;
@@ -275,5 +318,6 @@ function unknown(index: CrossIndex, file: ParsedFile, path: JsonPath, report: Re
       : `No ${label} is named \`${o.name}\`: add it to ${DECLARED_IN[o.kind]}, or correct the name.`,
     related: listKey && has(home, [listKey]) ? [relatedAt(home, [listKey], `${listKey} of the ${o.kind === 'paProvider' ? 'PA' : 'Vault'} inventory`, 'key')] : undefined,
     data: suggestion ? { replaceWith: suggestion } : undefined,
+    cause: { key: unknownName(o.kind, o.name), noun: 'reference', subject: `\`${itemName}\`` },
   });
 }

@@ -1,8 +1,10 @@
 import type { ParsedFile } from '../model/document';
 import { KIND_NOUN } from '../model/fileKind';
 import type { FileRule } from './types';
+import { inUserWords } from './syntaxWords';
 
-const MAX_PROBLEMS = 50;
+/** Syntax errors shown per file (docs/rules.md#syntax-and-size). */
+const MAX_SHOWN = 3;
 const MAX_MESSAGE = 200;
 
 /** `syntax`: the parser's own problems, each at the token it concerns. */
@@ -19,13 +21,25 @@ export const syntaxRule: FileRule = {
     // A byte that is not UTF-8 (a Latin-1 `é`) was decoded as U+FFFD: a name holding it matches nothing.
     const bad = file.text.indexOf('\uFFFD');
     if (bad >= 0) report({ code: 'syntax', range: file.range(bad, 1), message: 'This file is not UTF-8: a byte here could not be read (shown as �). Save the file as UTF-8 (VS Code: "Change File Encoding", then "Save with Encoding").' });
-    // Binary junk under an ecmkit name makes hundreds of problems, some quoting kilobytes of it.
-    const shown = file.problems.slice(0, MAX_PROBLEMS - (bad >= 0 ? 1 : 0));
+    // One error per line, at most MAX_SHOWN per file: after the first, the parser's errors mostly follow
+    // from it (a missing colon makes every later line misread), and binary junk makes hundreds.
+    const lines = new Set<number>();
+    const shown: typeof file.problems = [];
+    for (const p of file.problems) {
+      const line = file.range(p.offset, 0).start.line;
+      if (lines.has(line)) continue;
+      lines.add(line);
+      shown.push(p);
+      if (shown.length === MAX_SHOWN - (bad >= 0 ? 1 : 0)) break;
+    }
+    const hidden = file.problems.length - shown.length;
     shown.forEach((p, i) => {
-      let said = p.message.length > MAX_MESSAGE ? `${p.message.slice(0, MAX_MESSAGE)}…` : p.message;
+      let said = inUserWords(p.message);
+      if (said.length > MAX_MESSAGE) said = `${said.slice(0, MAX_MESSAGE)}…`;
       if (!/[.!?…]$/.test(said)) said += '.';
-      const more = i === shown.length - 1 && file.problems.length > shown.length ? ` (${file.problems.length - shown.length} more syntax errors follow; fix these first.)` : '';
-      report({ code: 'syntax', range: file.range(p.offset, p.length), message: `${said} Fix the ${file.syntax === 'json' ? 'JSON' : 'YAML'} so the file parses.${more}` });
+      const paused = i === 0 ? ' Until it parses, ecmkit draws no conclusion from this file in the other files.' : '';
+      const more = i === shown.length - 1 && hidden > 0 ? ` (${hidden} more syntax error${hidden === 1 ? '' : 's'} may follow from these; fix these first.)` : '';
+      report({ code: 'syntax', range: file.range(p.offset, p.length), message: `${said}${paused}${more}` });
     });
     if (file.problems.length === 0 && !file.rootType) {
       // Empty (or only comments): valid YAML, but no ECM, integration, inventory or site is described.

@@ -20,6 +20,24 @@ export interface Finding {
   related?: Related[];
   /** Extra facts a quick fix needs (never a secret value). */
   data?: Record<string, unknown>;
+  /**
+   * One of many findings with one cause (docs/rules.md#one-mistake-one-finding): the engine reports the
+   * cause's root once — the finding with `rootOf` equal to `cause.key`, else the first of them — and counts
+   * the others in it ("affects 1,500 PA users, e.g. …"); they are dropped, or kept as hints (`keep`).
+   */
+  cause?: Cause;
+  /** This finding is the root of the cause with this key. */
+  rootOf?: string;
+}
+
+export interface Cause {
+  key: string;
+  /** What each dependent is, for the count: "PA user", "reference", "Restricted credential". */
+  noun: string;
+  /** This dependent's subject, for the example: "`jdoe`". */
+  subject: string;
+  /** Keep dependents as hints (detail out of the Problems panel) instead of dropping them. */
+  keep?: 'hint';
 }
 
 export type Report = (finding: Omit<Finding, 'uri'> & { uri?: string }) => void;
@@ -39,6 +57,11 @@ export interface FileRule {
 
 /** A rule that looks across files; it may report on any file of the workspace. */
 export interface WorkspaceRule {
+  /**
+   * Every file kind the rule reads. While a file of one of them does not parse, the rule does not run:
+   * nothing is concluded from what could be read of it (docs/rules.md#one-mistake-one-finding).
+   */
+  reads: readonly FileKind[];
   check(ws: Workspace, report: Report): void;
   /**
    * Builds, while the server is idle after a check, what this rule's handling of the next edit would

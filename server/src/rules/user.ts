@@ -4,7 +4,8 @@ import type { PaUser, VaultUser } from '../model/inventory';
 import type { Entry } from '../model/workspace';
 import { isActive, sameName } from '../domain/permissions';
 import { eachItem, has, MAX_RELATED, names, relatedAt, str } from './crossHelpers';
-import type { Related, WorkspaceRule } from './types';
+import type { Cause, Related, WorkspaceRule } from './types';
+import { unknownVaultProvider } from './causes';
 
 interface PaRef { pa: Entry<'pa'>; index: number; user: PaUser }
 
@@ -23,6 +24,7 @@ interface Verdict { i: number; kind: 'missing' | 'wrong-provider' | 'inactive' |
 const verdicts = new Memo<Verdict[]>();
 
 export const userRule: WorkspaceRule = {
+  reads: ['pa', 'vault', 'ecm'],
   check(ws, report) {
     const index = crossIndex(ws);
     if (!index.vaults.length) return; // no Vault described: nothing to compare with
@@ -47,6 +49,7 @@ export const userRule: WorkspaceRule = {
             message: `Vault has no user \`${username}\`: the ECM signs in as ${identity?.provider ? `${identity.provider}\\${username}` : username} and gets no credential. Add \`${username}\` to users of the Vault inventory (same username, status Active, same email as in PA).`,
             related: [relatedAt(home.file, has(home.file, ['users']) ? ['users'] : [], 'users of the Vault inventory', 'key')],
             data: { username, provider: identity?.provider, email: str(user.email), vaultUri: home.file.uri },
+            cause: providerCause(index, identity?.provider, username),
           });
           continue;
         }
@@ -60,6 +63,7 @@ export const userRule: WorkspaceRule = {
             range: pa.file.rangeAt(at),
             message: `The ECM looks this user up as ${identity.provider}\\${username}, but Vault only has ${names(others)}: ${identity.detail} Put the Vault user under provider ${identity.provider}, or change the mapping.`,
             related: candidates.slice(0, MAX_RELATED).map((c) => relatedAt(c.vault.file, ['users', c.index, 'securityProvider'], `Vault user ${c.user.username} of provider ${c.user.securityProvider}`)),
+            cause: providerCause(index, identity.provider, username),
           });
           continue;
         }
@@ -99,6 +103,12 @@ export const userRule: WorkspaceRule = {
 };
 
 type Report = Parameters<WorkspaceRule['check']>[1];
+
+/** A user looked up under a provider Vault does not have: explained by that mapping (mapping/unknown-provider). */
+function providerCause(index: ReturnType<typeof crossIndex>, provider: string | undefined, username: string): Cause | undefined {
+  if (!provider || index.has('vaultProvider', provider)) return undefined;
+  return { key: unknownVaultProvider(provider), noun: 'PA user', subject: `\`${username}\`` };
+}
 
 /** Each PA user of a PA inventory looked up in Vault as the ECM would; only users with a problem are listed. */
 function judge(index: ReturnType<typeof crossIndex>, pa: Entry<'pa'>): Verdict[] {
@@ -144,5 +154,15 @@ function checkEmail(match: VaultUserRef, p: PaRef, report: Report): void {
       : `Vault user \`${match.user.username}\` has no email; PA has \`${paEmail.trim()}\`: add \`email: ${paEmail.trim()}\`.`,
     related,
     data: vaultEmail ? { replaceWith: paEmail.trim() } : undefined,
+  });
+  // Either side may be the one that is wrong: the PA side says it too, so the line the user edited shows it.
+  report({
+    uri: p.pa.file.uri,
+    code: 'user/email-mismatch',
+    range: p.pa.file.rangeAt(['users', p.index, 'email']),
+    message: vaultEmail
+      ? `PA user \`${String(p.user.username)}\` has email \`${paEmail.trim()}\`, Vault has \`${vaultEmail.trim()}\`: the contact email must be the same in both. Set one to the other.`
+      : `PA user \`${String(p.user.username)}\` has email \`${paEmail.trim()}\`, and Vault user \`${match.user.username}\` has none: add it in Vault.`,
+    related: [relatedAt(vault.file, vaultEmail ? ['users', i, 'email'] : ['users', i, 'username'], `Vault user ${match.user.username}`)],
   });
 }

@@ -1,5 +1,5 @@
 /**
- * Password Safe v3 client (the API subset in DOMAIN.md) on undici with explicit connect options.
+ * Password Safe v3 client (the API subset in docs/domain.md#the-vault-api-ecmkit-speaks) on undici with explicit connect options.
  * One client = one session (one run-as identity); share an Agent between clients with `dispatcher`.
  * TLS is always verified: an extra CA is added to the system roots, never a switch that turns checks off.
  * No secret (key, password, cookie) ever reaches an error message or the `onCall` hook.

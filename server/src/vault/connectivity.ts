@@ -1,5 +1,5 @@
 /**
- * runConnectivityTest(): the staged Vault check of FORMATS.md §3 (dns, tcp, tls, http, auth, accounts,
+ * runConnectivityTest(): the staged Vault check of docs/cli.md (dns, tcp, tls, http, auth, accounts,
  * signout), as a pure async function the CLI, the language server and the editor share. It stops at the
  * first failing stage (after a successful sign-in it still signs out), bounds the whole run by one time
  * budget, and never puts a secret into a stage's text.

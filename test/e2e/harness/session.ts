@@ -9,7 +9,7 @@ import type { BrowserContext } from 'playwright-core';
 import { ensureCodeServer } from '../../../scripts/e2e/install';
 import { packageVsix, type Vsix } from '../../../scripts/e2e/vsix';
 import { installExtension, makeProfile, QUIET_SETTINGS, startCodeServer, type CodeServer } from '../../../scripts/e2e/codeServer';
-import { launchChromium, type RunningBrowser } from '../../../scripts/e2e/browser';
+import { launchChromium, requireChromium, type RunningBrowser } from '../../../scripts/e2e/browser';
 import { EXAMPLES, RESULTS } from '../../../scripts/e2e/paths';
 import type { Scenario, ScenarioContext } from './scenario';
 import { Workbench } from './workbench';
@@ -54,6 +54,7 @@ export class Session {
 
   /** Installs (once), packages the VSIX, starts Chromium and the code-servers for `modes` side by side. */
   async prepare(modes: Mode[] = ['trusted']): Promise<void> {
+    requireChromium(); // before the long install, not after it
     let t = Date.now();
     await ensureCodeServer(this.say);
     this.say(`code-server ready (${Date.now() - t} ms)`);

@@ -1,5 +1,5 @@
 /**
- * The sandbox's Password Safe v3 routes (DOMAIN.md subset) over a SandboxModel. Every refusal says why,
+ * The sandbox's Password Safe v3 routes (the subset in docs/domain.md#the-vault-api-ecmkit-speaks) over a SandboxModel. Every refusal says why,
  * in the body and in the `X-Ecmkit-Reason` header (a real Vault only says 401; the sandbox exists to explain).
  * Nothing here logs or echoes a key or a password except Credentials/{id} to its requester.
  */

@@ -13,9 +13,10 @@ import { siteOfEcm, sitesOf } from '../domain/site';
 import { envSecrets, resolveSecret, type SecretLookup } from '../model/secrets';
 import { Workspace } from '../model/workspace';
 import { startSandbox, type Sandbox } from '../vault/sandbox';
-import { Broker, type VaultPlan } from './broker';
+import { Broker } from './broker';
 import { BrokerLog } from './log';
 import { createBrokerServer, type HttpLimits } from './server';
+import type { VaultPlan } from './vaultTargets';
 
 export interface BrokerStartOptions {
   /** Workspace folder (default: the folder of `ecmFile`, else the current folder). */
@@ -144,10 +145,10 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
   return { url: `http://127.0.0.1:${port}`, port, tokenPath, token, broker, sandbox, log, close };
 }
 
-/** Writes the token readable by the user only (0600), in a fresh 0700 folder unless a path is given. */
 /** Folders writeToken created for an explicit --token-file path: removed with the token. */
 const madeFor = new Map<string, string>();
 
+/** Writes the token readable by the user only (0600), in a fresh 0700 folder unless a path is given. */
 async function writeToken(token: string, file?: string): Promise<string> {
   const target = file ? path.resolve(file) : path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'ecmkit-broker-')), 'token');
   const made = await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
@@ -168,6 +169,3 @@ async function removeToken(tokenPath: string, explicit?: string): Promise<void> 
     if (!(await fs.rmdir(dir).then(() => true, () => false))) break;
   }
 }
-
-export { Broker } from './broker';
-export { BrokerLog, formatEvent, type BrokerEvent } from './log';
