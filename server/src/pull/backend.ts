@@ -1,0 +1,23 @@
+/** The edits a pull makes to one file, whatever its syntax (yamlEdit.ts, jsonEdit.ts). */
+import type { Item } from './inventorySpec';
+
+export interface FieldEdit {
+  /** Fields to write; a field the item lacks goes right after `after` (the field before it in the API's order). */
+  set: { field: string; value: unknown; after?: string }[];
+  remove: string[];
+}
+
+export interface InventoryBackend {
+  /** The section's items as plain values, in file order (undefined for an item that is not a mapping). */
+  items(section: string): (Item | undefined)[];
+  top(field: string): unknown;
+  setTop(field: string, value: unknown): void;
+  update(section: string, index: number, edit: FieldEdit): void;
+  remove(section: string, index: number): void;
+  append(section: string, item: Item): void;
+  /** The file's new text. */
+  text(): string;
+}
+
+/** The file cannot be updated as it stands (does not parse, a list that is not a list…); nothing was written. */
+export class FileShapeError extends Error {}
