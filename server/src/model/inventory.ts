@@ -81,14 +81,19 @@ export interface VaultInventory {
   credentials?: VaultCredential[];
 }
 
-export interface PaSecurityProvider { name?: string; type?: 'activeDirectory' | 'local' | 'radius' | string }
-export interface PaUser { username?: string; email?: string; securityProvider?: string }
-export interface PaJumpClient { name?: string; hostname?: string; os?: string; credentialInjection?: boolean }
+/** `type` as the Configuration API reports it; `activeDirectory` is the older spelling of `ldap`. */
+export interface PaSecurityProvider { name?: string; type?: 'local' | 'ldap' | 'activeDirectory' | 'radius' | 'kerberos' | 'saml' | 'scim' | string; fqdn?: string }
+export interface PaUser { username?: string; email?: string; securityProvider?: string; enabled?: boolean }
+export interface PaJumpGroup { name?: string; ecmGroup?: string }
+export interface PaJumpClient { name?: string; hostname?: string; fqdn?: string; os?: string; credentialInjection?: boolean; jumpGroup?: string }
+export interface PaApiAccount { name?: string; clientId?: string; enabled?: boolean; ecmAccess?: boolean; ecmGroup?: string; ipAddresses?: string[] }
 export interface PaInventory {
   site?: string;
   securityProviders?: PaSecurityProvider[];
   users?: PaUser[];
+  jumpGroups?: PaJumpGroup[];
   jumpClients?: PaJumpClient[];
+  apiAccounts?: PaApiAccount[];
 }
 
 export interface KindValues {
