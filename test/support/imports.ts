@@ -5,7 +5,7 @@ import path from 'node:path';
 /** Level of each top-level entry of server/src: an import may go to the same folder or a lower level only. */
 export const LAYERS: Record<string, number> = {
   model: 0,
-  domain: 1,
+  domain: 1, net: 1,
   rules: 2, vault: 2, pa: 2,
   engine: 3,
   features: 4, broker: 4, pull: 4,

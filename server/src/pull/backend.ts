@@ -1,5 +1,5 @@
 /** The edits a pull makes to one file, whatever its syntax (yamlEdit.ts, jsonEdit.ts). */
-import type { Item } from './inventorySpec';
+import type { Change, Item } from './inventorySpec';
 
 export interface FieldEdit {
   /** Fields to write; a field the item lacks goes right after `after` (the field before it in the API's order). */
@@ -21,3 +21,17 @@ export interface InventoryBackend {
 
 /** The file cannot be updated as it stands (does not parse, a list that is not a list…); nothing was written. */
 export class FileShapeError extends Error {}
+
+/** Where a pull puts what it reads: an existing file updated in place, or a new one (updateFile.ts). */
+export interface PullTarget {
+  /** True when the file existed and is being updated (false: it is being created). */
+  readonly updating: boolean;
+  setTop(field: string, value: unknown): void;
+  /** One item as the API gives it (owned fields, plus what a new item starts with, e.g. credentialInjection). */
+  put(section: string, item: Item): void;
+  /** Settles the differences and writes the file (unless `check`, or nothing differs). */
+  finish(): Promise<{ changes: Change[]; written: boolean }>;
+  /** The pull failed: nothing is written, a temporary file is removed. */
+  abort(): Promise<void>;
+}
+

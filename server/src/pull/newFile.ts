@@ -7,7 +7,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { stringify } from 'yaml';
 import type { Change, InventorySpec, Item } from './inventorySpec';
-import type { PullTarget } from './updateFile';
+import type { PullTarget } from './backend';
 import { tempName } from './writeWhole';
 
 const FLUSH_BYTES = 64 * 1024;

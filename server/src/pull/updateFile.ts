@@ -11,28 +11,16 @@
  *   const { changes } = await target.finish();   // or target.abort() when the pull failed
  */
 import { promises as fs } from 'node:fs';
-import { FileShapeError, type InventoryBackend } from './backend';
+import type { InventoryBackend, PullTarget } from './backend';
 import { sameData, type Change, type InventorySpec, type Item, type SectionSpec } from './inventorySpec';
 import { JsonBackend } from './jsonEdit';
 import { NewFileWriter } from './newFile';
 import { writeWhole } from './writeWhole';
 import { YamlBackend } from './yamlEdit';
 
-export { FileShapeError } from './backend';
+export { FileShapeError, type PullTarget } from './backend';
 export { writeWhole } from './writeWhole';
 export type { Change, InventorySpec, Item, SectionSpec } from './inventorySpec';
-
-export interface PullTarget {
-  /** True when the file existed and is being updated (false: it is being created). */
-  readonly updating: boolean;
-  setTop(field: string, value: unknown): void;
-  /** One item as the API gives it (owned fields, plus what a new item starts with, e.g. credentialInjection). */
-  put(section: string, item: Item): void;
-  /** Settles the differences and writes the file (unless `check`, or nothing differs). */
-  finish(): Promise<{ changes: Change[]; written: boolean }>;
-  /** The pull failed: nothing is written, a temporary file is removed. */
-  abort(): Promise<void>;
-}
 
 export interface OpenOptions {
   /** Only find the differences; write nothing. */

@@ -15,9 +15,9 @@ export type VaultErrorKind =
   | 'http'            // any other unexpected status
   | 'bad-response';   // the body is not what the API documents
 
-export type TlsCase =
-  | 'self-signed' | 'unknown-issuer' | 'expired' | 'not-yet-valid' | 'hostname-mismatch'
-  | 'old-protocol' | 'not-tls' | 'handshake';
+import type { TlsCase } from '../net/tlsErrors';
+
+export type { TlsCase } from '../net/tlsErrors';
 
 export class VaultError extends Error {
   override readonly name = 'VaultError';

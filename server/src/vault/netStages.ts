@@ -6,7 +6,7 @@
 import * as dns from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
-import { secureContextFor } from './client';
+import { secureContextFor } from '../net/tls';
 import { diagnoseTlsError } from './tlsErrors';
 
 export interface StageOutcome { ok: boolean; detail: string; hint: string; warning?: boolean }

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
 import { Workspace } from '../../model/workspace';
-import { ensureSandboxCerts } from '../certs';
+import { ensureSandboxCerts } from '../../net/certs';
 import { SandboxApi, type CheckoutState, type SandboxLogEntry } from './api';
 import { buildModel, type KeySource, type SandboxModel } from './model';
 
