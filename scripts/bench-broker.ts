@@ -25,7 +25,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { Agent, request, type Dispatcher } from 'undici';
 import { resolveInjection } from '../server/src/engine/injection';
 import { Workspace } from '../server/src/model/workspace';
-import { ensureSandboxCerts } from '../server/src/vault/certs';
+import { ensureSandboxCerts } from '../server/src/net/certs';
 import { createVaultAgent, VaultClient } from '../server/src/vault/client';
 import { startFaultProxy } from '../test/support/faultProxy';
 

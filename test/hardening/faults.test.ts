@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { startBroker, type RunningBroker } from '../../server/src/broker/start';
 import { BrokerLog, type BrokerEvent } from '../../server/src/broker/log';
 import { Workspace } from '../../server/src/model/workspace';
-import { ensureSandboxCerts } from '../../server/src/vault/certs';
+import { ensureSandboxCerts } from '../../server/src/net/certs';
 import { runConnectivityTest, type ConnectivityReport } from '../../server/src/vault/connectivity';
 import { startSandbox, type Sandbox } from '../../server/src/vault/sandbox';
 import { vaultTestInputs } from '../../server/src/vault/testInputs';

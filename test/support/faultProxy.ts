@@ -19,7 +19,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
-import { selfSignedCert, SANDBOX_NAMES, type CertBundle } from '../../server/src/vault/certs';
+import { selfSignedCert, SANDBOX_NAMES, type CertBundle } from '../../server/src/net/certs';
 
 export type FaultMode =
   | { kind: 'pass' }

@@ -7,7 +7,7 @@ import { createServer as createTcpServer, type AddressInfo, type Server as NetSe
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer, type TlsOptions } from 'node:tls';
-import { generateCa, issueCert, selfSignedCert, type CertBundle, type CertSpec } from '../../server/src/vault/certs';
+import { generateCa, issueCert, selfSignedCert, type CertBundle, type CertSpec } from '../../server/src/net/certs';
 
 export const EXAMPLES = path.resolve(__dirname, '../../examples');
 /** A key value only tests use; every test asserts it never shows up in output. */
