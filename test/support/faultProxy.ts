@@ -11,8 +11,8 @@
  *         `cut`     sends the first K bytes of the answer, then resets the connection
  *         `status`  answers with an injected HTTP status (5xx, 401…) without asking the sandbox
  *
- * HTTP faults may be limited to the requests whose path matches `match` (e.g. only `Credentials/`); the
- * others pass. Changing the mode closes the connections clients hold open, as a Vault that restarts or
+ * HTTP faults may be limited to the requests whose path matches `match` (e.g. only `Credentials/`), and to
+ * the first `times` of those; the others pass. Changing the mode closes the connections clients hold open, as a Vault that restarts or
  * fails does, so the next request meets the new behaviour.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
@@ -27,10 +27,10 @@ export type FaultMode =
   | { kind: 'drop' }
   | { kind: 'reset' }
   | { kind: 'self-signed' }
-  | { kind: 'delay'; ms: number; match?: RegExp }
-  | { kind: 'hang'; match?: RegExp }
-  | { kind: 'cut'; bytes: number; match?: RegExp }
-  | { kind: 'status'; status: number; body?: string; match?: RegExp };
+  | { kind: 'delay'; ms: number; match?: RegExp; times?: number }
+  | { kind: 'hang'; match?: RegExp; times?: number }
+  | { kind: 'cut'; bytes: number; match?: RegExp; times?: number }
+  | { kind: 'status'; status: number; body?: string; headers?: Record<string, string>; match?: RegExp; times?: number };
 
 export interface FaultProxyOptions {
   /** The sandbox's URL (`https://127.0.0.1:PORT`). */
@@ -60,6 +60,8 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const seen: string[] = [];
+  /** HTTP faults dealt under the current mode (for `times`). */
+  let faulted = 0;
 
   // TLS is ended here, on each accepted TCP socket, with the current certificate; HTTP is served by a
   // never-listening http.Server fed the TLS sockets.
@@ -81,7 +83,8 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
     const path = req.url ?? '/';
     seen.push(`${req.method} ${path}`);
     const m = mode;
-    if (!applies(m, path)) return forward(req, res, (head, body) => { res.writeHead(head.status, head.headers); res.end(body); });
+    if (!applies(m, path) || ('times' in m && m.times !== undefined && faulted >= m.times)) return forward(req, res, (head, body) => { res.writeHead(head.status, head.headers); res.end(body); });
+    faulted++;
     switch (m.kind) {
       case 'delay':
         // The Vault acts on the request at once; its answer is late (as when a check-out is slow to come back).
@@ -93,7 +96,7 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
       case 'status': {
         req.resume();
         const body = m.body ?? JSON.stringify(`injected HTTP ${m.status}`);
-        res.writeHead(m.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.writeHead(m.status, { ...m.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
         res.end(body);
         return;
       }
@@ -178,6 +181,7 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
     async set(next: FaultMode) {
       const wasRefusing = mode.kind === 'refuse';
       mode = next;
+      faulted = 0;
       if (next.kind === 'self-signed') {
         selfSigned ??= selfSignedCert({ commonName: 'localhost', altNames: SANDBOX_NAMES });
         context = createSecureContext({ key: selfSigned.keyPem, cert: selfSigned.certPem, minVersion: 'TLSv1.2' });

@@ -13,6 +13,10 @@ Commands:
                       Serve a sandbox Vault built from the workspace's files.
   broker [--workspace DIR] [--ecm FILE] [--port N] [--sandbox]
                       Run the local broker that plays the ECM.
+  pull pa --site URL --client-id ID [--ca PEM] [--out FILE] [--check] [--timeout MS]
+                      Read the PA site's Configuration API into the PA file (secret: env
+                      ECMKIT_PA_CLIENT_SECRET). --check: print the differences, write nothing.
+                      Exit 0: written or no differences; 1: differences (--check); 2: failure.
   lsp --stdio         Run the language server.
 `;
 
@@ -42,6 +46,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     'vault-test': async () => (await import('./vaultTest')).run,
     sandbox: async () => (await import('./sandbox')).run,
     broker: async () => (await import('./broker')).run,
+    pull: async () => (await import('./pull')).run,
   }),
 };
 

@@ -1,0 +1,81 @@
+/**
+ * `ecmkit pull pa --site URL --client-id ID [--ca PEM] [--out FILE] [--check] [--timeout MS]`
+ * (FORMATS.md §6). The OAuth client secret comes from env ECMKIT_PA_CLIENT_SECRET only (never a flag,
+ * which other users could read in the process list) and is never printed. Exit 0: written (or nothing
+ * differs under --check); 1: differences under --check; 2: usage, connection, TLS, sign-in or API failure,
+ * and then no file was touched.
+ */
+import * as path from 'node:path';
+import { PaClient } from '../pa/client';
+import { PaError } from '../pa/errors';
+import { paSite } from '../pa/site';
+import { chooseOutput, OutputChoiceError } from '../pull/output';
+import { pullPa } from '../pull/pa';
+import { PA_SPEC } from '../pull/paSpec';
+import { FileShapeError, openInventoryFile, type PullTarget } from '../pull/updateFile';
+import { flag, parseArgs, UsageError } from './args';
+import { readCaPem } from './inputFiles';
+import { printChanges } from './pull';
+
+export const SECRET_ENV = 'ECMKIT_PA_CLIENT_SECRET';
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['site', 'client-id', 'ca', 'out', 'timeout'], booleans: ['check'] });
+  if (args.positionals.length) throw new UsageError(`Unexpected argument ${args.positionals[0]}.`);
+  const siteArg = flag(args, 'site');
+  const clientId = flag(args, 'client-id');
+  if (!siteArg) throw new UsageError('--site URL is required (the PA site, e.g. https://support.example.com).');
+  if (!clientId) throw new UsageError('--client-id ID is required (the OAuth client id of an API account with Configuration API permission).');
+  const timeoutText = flag(args, 'timeout');
+  const timeoutMs = timeoutText === undefined ? undefined : Number(timeoutText);
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 100)) throw new UsageError('--timeout is each request\'s time limit in milliseconds (at least 100).');
+  const secret = process.env[SECRET_ENV];
+  if (!secret) throw new UsageError(`Set ${SECRET_ENV} to the API account's OAuth client secret (it is never taken from the command line).`);
+  const ca = flag(args, 'ca') && readCaPem(flag(args, 'ca')!);
+  const check = args.flags.has('check');
+
+  let site;
+  try {
+    site = paSite(siteArg);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  let file: string;
+  try {
+    file = chooseOutput('pa', flag(args, 'out'), site.host);
+  } catch (e) {
+    if (e instanceof OutputChoiceError) throw new UsageError(e.message);
+    throw e;
+  }
+  const shown = path.relative(process.cwd(), file) || file;
+
+  const client = new PaClient({ site: siteArg, clientId, clientSecret: secret, ca: ca || undefined, timeoutMs });
+  let target: PullTarget | undefined;
+  try {
+    target = await openInventoryFile(file, PA_SPEC, { check });
+    const counts = await pullPa(client, target, (p) => {
+      if (p.done) process.stderr.write(`pull: ${p.section}: ${p.count}\n`);
+    });
+    const { changes, written } = await target.finish();
+    target = undefined;
+    const s = client.stats;
+    process.stderr.write(`pull: ${s.requests} requests${s.throttled ? `, ${s.throttled} answered 429` : ''}${s.retries ? `, ${s.retries} retried` : ''}${s.remaining !== undefined ? `; ${s.remaining} left this hour` : ''}\n`);
+    if (check) {
+      printChanges(changes, { file: shown, list: true, write: (t) => process.stdout.write(t) });
+      return changes.length ? 1 : 0;
+    }
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (!written) process.stdout.write(`${shown}: up to date (${total} items)\n`);
+    else printChanges(changes, { file: `wrote ${shown}`, list: changes.length <= 50, write: (t) => process.stdout.write(t) });
+    return 0;
+  } catch (e) {
+    await target?.abort();
+    if (e instanceof PaError || e instanceof FileShapeError) {
+      process.stderr.write(`ecmkit pull pa: ${e.message}\n${e instanceof PaError && e.hint ? `  ${e.hint}\n` : ''}No file was written.\n`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    await client.close();
+  }
+}
