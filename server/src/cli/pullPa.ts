@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { PaClient } from '../pa/client';
 import { PaError } from '../pa/errors';
-import { paSite } from '../pa/site';
+import { PA_SECRET_ENV, paSite } from '../pa/site';
 import { chooseOutput, OutputChoiceError } from '../pull/output';
 import { pullPa } from '../pull/pa';
 import { PA_SPEC } from '../pull/paSpec';
@@ -16,8 +16,6 @@ import { FileShapeError, openInventoryFile, type PullTarget } from '../pull/upda
 import { flag, parseArgs, UsageError } from './args';
 import { readCaPem } from './inputFiles';
 import { printChanges } from './pull';
-
-export const SECRET_ENV = 'ECMKIT_PA_CLIENT_SECRET';
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: ['site', 'client-id', 'ca', 'out', 'timeout'], booleans: ['check'] });
@@ -29,8 +27,8 @@ export async function run(argv: string[]): Promise<number> {
   const timeoutText = flag(args, 'timeout');
   const timeoutMs = timeoutText === undefined ? undefined : Number(timeoutText);
   if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 100)) throw new UsageError('--timeout is each request\'s time limit in milliseconds (at least 100).');
-  const secret = process.env[SECRET_ENV];
-  if (!secret) throw new UsageError(`Set ${SECRET_ENV} to the API account's OAuth client secret (it is never taken from the command line).`);
+  const secret = process.env[PA_SECRET_ENV];
+  if (!secret) throw new UsageError(`Set ${PA_SECRET_ENV} to the API account's OAuth client secret (it is never taken from the command line).`);
   const ca = flag(args, 'ca') && readCaPem(flag(args, 'ca')!);
   const check = args.flags.has('check');
 
