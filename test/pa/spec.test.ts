@@ -140,6 +140,9 @@ describe('PA sandbox answers match the vendor spec', () => {
     const grant = await call('/oauth2/token', { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${sb.clientId}:${sb.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password' });
     assert.equal(grant.status, 400);
     assert.deepEqual(api.errors('#/components/schemas/OAuthErrorResponse', grant.body), []);
+    const noAccept = await request(new URL('/api/config/v1/user', sb.url), { headers: { authorization: `Bearer ${token}` }, dispatcher: agent });
+    assert.equal(noAccept.statusCode, 406, 'Accept: application/json is required');
+    await noAccept.body.text();
     sb.setConfigurationPermission(false);
     const forbidden = await call('/api/config/v1/user');
     sb.setConfigurationPermission(true);

@@ -81,6 +81,8 @@ export class PaSandboxApi {
       if (!url.pathname.startsWith(API)) return send(404, { message: 'Not found.' });
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { message: `${req.method} is not allowed here.` }, { allow: 'GET,HEAD' });
       req.resume();
+      // "for GET and DELETE requests, you must include an Accept header with the value application/json"
+      if (!/application\/json|\*\/\*/.test(req.headers.accept ?? '')) return send(406, { message: 'Send Accept: application/json.' });
       if (!this.authorized(req.headers.authorization)) return send(401, { error: 'access_denied', message: 'The resource owner or authorization server denied the request.' });
       const limited = this.rateLimit();
       if (limited) {
