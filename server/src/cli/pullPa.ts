@@ -15,7 +15,7 @@ import { PA_SPEC } from '../pull/paSpec';
 import { FileShapeError, openInventoryFile, type PullTarget } from '../pull/updateFile';
 import { flag, parseArgs, UsageError } from './args';
 import { readCaPem } from './inputFiles';
-import { printChanges } from './pull';
+import { printChanges } from './pullChanges';
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: ['site', 'client-id', 'ca', 'out', 'timeout'], booleans: ['check'] });
