@@ -49,6 +49,15 @@ export async function run(argv: string[]): Promise<number> {
 
   const client = new PaClient({ site: siteArg, clientId, clientSecret: secret, ca: ca || undefined, timeoutMs });
   let target: PullTarget | undefined;
+  // Ctrl+C mid-pull: the temporary file goes, the old file stays as it was.
+  const interrupted = (): void => {
+    void (target?.abort() ?? Promise.resolve()).finally(() => {
+      process.stderr.write('ecmkit pull pa: interrupted. No file was written.\n');
+      process.exit(2);
+    });
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     target = await openInventoryFile(file, PA_SPEC, { check });
     const counts = await pullPa(client, target, (p) => {
@@ -74,6 +83,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw e;
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     await client.close();
   }
 }
