@@ -19,6 +19,24 @@ export interface InventoryBackend {
   text(): string;
 }
 
+/** The removals and additions of each list, applied when the text is made (indexes stay valid until then). */
+export abstract class ListChanges {
+  protected readonly removed = new Map<string, Set<number>>();
+  protected readonly appended = new Map<string, Item[]>();
+
+  remove(section: string, index: number): void {
+    let set = this.removed.get(section);
+    if (!set) this.removed.set(section, (set = new Set()));
+    set.add(index);
+  }
+
+  append(section: string, item: Item): void {
+    let list = this.appended.get(section);
+    if (!list) this.appended.set(section, (list = []));
+    list.push(item);
+  }
+}
+
 /** The file cannot be updated as it stands (does not parse, a list that is not a list…); nothing was written. */
 export class FileShapeError extends Error {}
 
