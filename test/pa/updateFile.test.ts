@@ -80,7 +80,7 @@ test('an update keeps comments, order and the file\'s own fields; changes only w
   ]);
   // A second pull finds nothing to change and writes nothing.
   const again = await pull(file, LIVE);
-  assert.deepEqual(again, { changes: [], written: false });
+  assert.deepEqual(again, { changes: [], counts: { added: 0, removed: 0, changed: 0 }, written: false });
   assert.equal(readFileSync(file, 'utf8'), text);
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
 });

@@ -12,7 +12,7 @@ import { PA_SECRET_ENV, paSite } from '../pa/site';
 import { chooseOutput, OutputChoiceError } from '../pull/output';
 import { pullPa } from '../pull/pa';
 import { PA_SPEC } from '../pull/paSpec';
-import { FileShapeError, openInventoryFile, type PullTarget } from '../pull/updateFile';
+import { FileShapeError, LISTED_NEW, openInventoryFile, type PullTarget } from '../pull/updateFile';
 import { flag, parseArgs, UsageError } from './args';
 import { readCaPem } from './inputFiles';
 import { printChanges } from './pullChanges';
@@ -60,20 +60,21 @@ export async function run(argv: string[]): Promise<number> {
   process.once('SIGTERM', interrupted);
   try {
     target = await openInventoryFile(file, PA_SPEC, { check });
-    const counts = await pullPa(client, target, (p) => {
+    const read = await pullPa(client, target, (p) => {
       if (p.done) process.stderr.write(`pull: ${p.section}: ${p.count}\n`);
     });
-    const { changes, written } = await target.finish();
+    const result = await target.finish();
+    const { changes, counts, written } = result;
     target = undefined;
     const s = client.stats;
     process.stderr.write(`pull: ${s.requests} requests${s.throttled ? `, ${s.throttled} answered 429` : ''}${s.retries ? `, ${s.retries} retried` : ''}${s.remaining !== undefined ? `; ${s.remaining} left this hour` : ''}\n`);
     if (check) {
-      printChanges(changes, { file: shown, list: true, write: (t) => process.stdout.write(t) });
+      printChanges(result, { file: shown, list: true, write: (t) => process.stdout.write(t) });
       return changes.length ? 1 : 0;
     }
-    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const total = Object.values(read).reduce((a, b) => a + b, 0);
     if (!written) process.stdout.write(`${shown}: up to date (${total} items)\n`);
-    else printChanges(changes, { file: `wrote ${shown}`, list: changes.length <= 50, write: (t) => process.stdout.write(t) });
+    else printChanges(result, { file: `wrote ${shown}`, list: counts.added + counts.removed + counts.changed <= LISTED_NEW, write: (t) => process.stdout.write(t) });
     return 0;
   } catch (e) {
     await target?.abort();
