@@ -16,6 +16,7 @@ export interface StartHook {
   start(ctx: { workspace: string; logDir: string }): Promise<StartedService>;
 }
 
+import { paSandboxHook } from './paSandboxHook';
 import { sandboxHook } from './sandboxHook';
 
-export const START_HOOKS: StartHook[] = [sandboxHook];
+export const START_HOOKS: StartHook[] = [sandboxHook, paSandboxHook];

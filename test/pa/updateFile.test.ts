@@ -80,7 +80,7 @@ test('an update keeps comments, order and the file\'s own fields; changes only w
   ]);
   // A second pull finds nothing to change and writes nothing.
   const again = await pull(file, LIVE);
-  assert.deepEqual(again, { changes: [], written: false });
+  assert.deepEqual(again, { changes: [], counts: { added: 0, removed: 0, changed: 0 }, written: false });
   assert.equal(readFileSync(file, 'utf8'), text);
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
 });
@@ -134,4 +134,47 @@ test('empty and missing sections get block lists under their key', async () => {
   assert.equal(v.users.length, 2);
   assert.equal(v.jumpClients.length, 3);
   assert.match(readFileSync(file, 'utf8'), /^users:\n  - \{ username: jdoe/m);
+});
+
+test('fields the API no longer gives are removed from inline and block items; CRLF line ends are kept', async () => {
+  const file = path.join(dir, 'g.pa.yaml');
+  const src = [
+    'site: support.example.com',
+    'jumpClients:',
+    '  - { name: A, fqdn: a.example.com, os: windows, credentialInjection: false }   # keep me',
+    '  - name: B',
+    '    fqdn: b.example.com',
+    '    jumpGroup: Gone',
+    '    credentialInjection: false',
+    '  - { name: C, jumpGroup: Gone }',
+    '',
+  ].join('\r\n');
+  writeFileSync(file, src);
+  const live: Live = { site: 'support.example.com', jumpClients: [{ name: 'A', os: 'windows', credentialInjection: true }, { name: 'B', credentialInjection: true }, { name: 'C', credentialInjection: true }] };
+  const { changes } = await pull(file, live);
+  const text = readFileSync(file, 'utf8');
+  assert.equal(text, [
+    'site: support.example.com',
+    'jumpClients:',
+    '  - { name: A, os: windows, credentialInjection: false }   # keep me',
+    '  - name: B',
+    '    credentialInjection: false',
+    '  - { name: C }',
+    '',
+  ].join('\r\n'));
+  assert.deepEqual(changes.map((c) => `${c.name}: ${c.fields}`), ['A: fqdn', 'B: fqdn,jumpGroup', 'C: jumpGroup']);
+});
+
+test('items of the same name are matched in order; a stale block item and its lines go, the comment before it stays', async () => {
+  const file = path.join(dir, 'h.pa.yaml');
+  writeFileSync(file, 'jumpClients:\n  - { name: X, os: windows }\n  - { name: X, os: linux }\n  # about Y\n  - name: Y\n    os: linux\nsite: s.example.com');
+  await pull(file, { site: 's.example.com', jumpClients: [{ name: 'X', os: 'windows' }, { name: 'X', os: 'macos' }] });
+  assert.equal(readFileSync(file, 'utf8'), 'jumpClients:\n  - { name: X, os: windows }\n  - { name: X, os: macos }\n  # about Y\nsite: s.example.com');
+});
+
+test('a new item follows the style of the list it joins (block items stay block)', async () => {
+  const file = path.join(dir, 'i.pa.yaml');
+  writeFileSync(file, 'users:\n    - username: a\n      email: a@example.com\n');
+  await pull(file, { users: [{ username: 'a', email: 'a@example.com' }, { username: 'b', email: 'b@example.com', enabled: false }] });
+  assert.equal(readFileSync(file, 'utf8'), 'users:\n    - username: a\n      email: a@example.com\n    - username: b\n      email: b@example.com\n      enabled: false\n');
 });

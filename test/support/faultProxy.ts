@@ -122,7 +122,8 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
 
   /** Sends the request to the sandbox and hands the whole answer to `answer` (a local 502 if the sandbox fails). */
   function forward(req: IncomingMessage, res: ServerResponse, answer: (head: { status: number; headers: Record<string, string | string[]> }, body: Buffer) => void): void {
-    const headers = { ...req.headers, host: upstream.host };
+    // X-Forwarded-Host: a server that writes absolute URLs (the PA sandbox's Link header) names the proxy.
+    const headers = { ...req.headers, host: upstream.host, 'x-forwarded-host': req.headers.host ?? '' };
     const up = httpsRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent }, (ur) => {
       const chunks: Buffer[] = [];
       ur.on('data', (c: Buffer) => chunks.push(c));

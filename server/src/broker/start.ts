@@ -4,13 +4,12 @@
  * the user can read, listens on 127.0.0.1, follows file changes, and on close checks every lease in.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import { watchFiles, type FileWatch } from '../model/watchFiles';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { siteOfEcm, sitesOf } from '../domain/site';
 import { envSecrets, resolveSecret, type SecretLookup } from '../model/secrets';
+import { removeSecretFile, writeSecretFile } from '../model/secretFile';
 import { Workspace } from '../model/workspace';
 import { startSandbox, type Sandbox } from '../vault/sandbox';
 import { Broker } from './broker';
@@ -98,7 +97,7 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
 
   const broker = new Broker(ws, { ecm: ecmName, vault: plan, log, leaseMs: o.leaseMs, sessionIdleMs: o.sessionIdleMs });
   const token = randomBytes(32).toString('base64url');
-  const tokenPath = await writeToken(token, o.tokenFile);
+  const tokenPath = await writeSecretFile(token, { file: o.tokenFile, prefix: 'ecmkit-broker-', name: 'token' });
 
   let port = 0;
   const server = createBrokerServer(broker, token, log, () => port, o.http);
@@ -109,7 +108,7 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
     });
   } catch (e) {
     await sandbox?.close();
-    await removeToken(tokenPath, o.tokenFile);
+    await removeSecretFile(tokenPath, o.tokenFile);
     throw e;
   }
   port = (server.address() as AddressInfo).port;
@@ -140,32 +139,8 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
     });
     await broker.close();
     await sandbox?.close();
-    await removeToken(tokenPath, o.tokenFile);
+    await removeSecretFile(tokenPath, o.tokenFile);
   })());
   return { url: `http://127.0.0.1:${port}`, port, tokenPath, token, broker, sandbox, log, close };
 }
 
-/** Folders writeToken created for an explicit --token-file path: removed with the token. */
-const madeFor = new Map<string, string>();
-
-/** Writes the token readable by the user only (0600), in a fresh 0700 folder unless a path is given. */
-async function writeToken(token: string, file?: string): Promise<string> {
-  const target = file ? path.resolve(file) : path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'ecmkit-broker-')), 'token');
-  const made = await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-  if (file && made) madeFor.set(target, made);
-  await fs.rm(target, { force: true });
-  await fs.writeFile(target, token + '\n', { mode: 0o600, flag: 'wx' });
-  await fs.chmod(target, 0o600);
-  return target;
-}
-
-async function removeToken(tokenPath: string, explicit?: string): Promise<void> {
-  await fs.rm(tokenPath, { force: true }).catch(() => undefined);
-  if (!explicit) { await fs.rmdir(path.dirname(tokenPath)).catch(() => undefined); return; }
-  // Folders made for the token go with it, innermost first, as long as nothing else was put in them.
-  const top = madeFor.get(tokenPath);
-  madeFor.delete(tokenPath);
-  for (let dir = path.dirname(tokenPath); top && dir.length >= top.length; dir = path.dirname(dir)) {
-    if (!(await fs.rmdir(dir).then(() => true, () => false))) break;
-  }
-}

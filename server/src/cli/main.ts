@@ -9,8 +9,9 @@ Commands:
                       Exit 0: no errors; 1: errors found; 2: usage or I/O failure.
   vault-test ECM_FILE [--ca PEM] [--timeout MS] [--user RUNAS] [--tls-only] [--format text|json]
                       Test the ECM's connection to its Vault, stage by stage.
-  sandbox [--workspace DIR] [--port N]
-                      Serve a sandbox Vault built from the workspace's files.
+  sandbox [--workspace DIR] [--port N] [--pa | --pa-only] [--pa-port N]
+                      Serve a sandbox Vault built from the workspace's files; --pa also the PA
+                      site's Configuration API from its PA file (--pa-only: that alone).
   broker [--workspace DIR] [--ecm FILE] [--port N] [--sandbox]
                       Run the local broker that plays the ECM.
   pull pa --site URL --client-id ID [--ca PEM] [--out FILE] [--check] [--timeout MS]

@@ -1,7 +1,7 @@
 /**
  * `ecmkit pull pa|vault …` (FORMATS.md §6): reads a live system into its inventory file. Each kind has its
  * own module; they share the output choice (pull/output.ts), the updater (pull/updateFile.ts) and the way
- * differences are printed (pull/printChanges.ts).
+ * differences are printed (pullChanges.ts).
  */
 import { UsageError } from './args';
 

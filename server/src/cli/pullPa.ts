@@ -8,16 +8,14 @@
 import * as path from 'node:path';
 import { PaClient } from '../pa/client';
 import { PaError } from '../pa/errors';
-import { paSite } from '../pa/site';
+import { PA_SECRET_ENV, paSite } from '../pa/site';
 import { chooseOutput, OutputChoiceError } from '../pull/output';
-import { printChanges } from '../pull/printChanges';
 import { pullPa } from '../pull/pa';
 import { PA_SPEC } from '../pull/paSpec';
-import { FileShapeError, openInventoryFile, type PullTarget } from '../pull/updateFile';
+import { FileShapeError, LISTED_NEW, openInventoryFile, type PullTarget } from '../pull/updateFile';
 import { flag, parseArgs, UsageError } from './args';
 import { readCaPem } from './inputFiles';
-
-export const SECRET_ENV = 'ECMKIT_PA_CLIENT_SECRET';
+import { printChanges } from './pullChanges';
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: ['site', 'client-id', 'ca', 'out', 'timeout'], booleans: ['check'] });
@@ -29,8 +27,8 @@ export async function run(argv: string[]): Promise<number> {
   const timeoutText = flag(args, 'timeout');
   const timeoutMs = timeoutText === undefined ? undefined : Number(timeoutText);
   if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 100)) throw new UsageError('--timeout is each request\'s time limit in milliseconds (at least 100).');
-  const secret = process.env[SECRET_ENV];
-  if (!secret) throw new UsageError(`Set ${SECRET_ENV} to the API account's OAuth client secret (it is never taken from the command line).`);
+  const secret = process.env[PA_SECRET_ENV];
+  if (!secret) throw new UsageError(`Set ${PA_SECRET_ENV} to the API account's OAuth client secret (it is never taken from the command line).`);
   const ca = flag(args, 'ca') && readCaPem(flag(args, 'ca')!);
   const check = args.flags.has('check');
 
@@ -51,22 +49,32 @@ export async function run(argv: string[]): Promise<number> {
 
   const client = new PaClient({ site: siteArg, clientId, clientSecret: secret, ca: ca || undefined, timeoutMs });
   let target: PullTarget | undefined;
+  // Ctrl+C mid-pull: the temporary file goes, the old file stays as it was.
+  const interrupted = (): void => {
+    void (target?.abort() ?? Promise.resolve()).finally(() => {
+      process.stderr.write('ecmkit pull pa: interrupted. No file was written.\n');
+      process.exit(2);
+    });
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     target = await openInventoryFile(file, PA_SPEC, { check });
-    const counts = await pullPa(client, target, (p) => {
+    const read = await pullPa(client, target, (p) => {
       if (p.done) process.stderr.write(`pull: ${p.section}: ${p.count}\n`);
     });
-    const { changes, written } = await target.finish();
+    const result = await target.finish();
+    const { changes, counts, written } = result;
     target = undefined;
     const s = client.stats;
     process.stderr.write(`pull: ${s.requests} requests${s.throttled ? `, ${s.throttled} answered 429` : ''}${s.retries ? `, ${s.retries} retried` : ''}${s.remaining !== undefined ? `; ${s.remaining} left this hour` : ''}\n`);
     if (check) {
-      printChanges(changes, { file: shown, list: true, write: (t) => process.stdout.write(t) });
+      printChanges(result, { file: shown, list: true, write: (t) => process.stdout.write(t) });
       return changes.length ? 1 : 0;
     }
-    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const total = Object.values(read).reduce((a, b) => a + b, 0);
     if (!written) process.stdout.write(`${shown}: up to date (${total} items)\n`);
-    else printChanges(changes, { file: `wrote ${shown}`, list: changes.length <= 50, write: (t) => process.stdout.write(t) });
+    else printChanges(result, { file: `wrote ${shown}`, list: counts.added + counts.removed + counts.changed <= LISTED_NEW, write: (t) => process.stdout.write(t) });
     return 0;
   } catch (e) {
     await target?.abort();
@@ -76,6 +84,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw e;
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     await client.close();
   }
 }

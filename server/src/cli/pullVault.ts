@@ -10,14 +10,14 @@ import { pathToFileURL } from 'node:url';
 import { ParsedFile } from '../model/document';
 import type { VaultInventory } from '../model/inventory';
 import { chooseOutput, OutputChoiceError } from '../pull/output';
-import { printChanges } from '../pull/printChanges';
-import { FileShapeError, openInventoryFile, type Item } from '../pull/updateFile';
+import { FileShapeError, LISTED_NEW, openInventoryFile, type Item } from '../pull/updateFile';
 import { pullVault, type Grants } from '../pull/vault';
 import { vaultSpec } from '../pull/vaultSpec';
 import { apiBaseUrl } from '../vault/client';
 import { VaultError } from '../vault/errors';
 import { flag, parseArgs, UsageError } from './args';
 import { readCaPem } from './inputFiles';
+import { printChanges } from './pullChanges';
 
 export const KEY_ENV = 'ECMKIT_VAULT_KEY';
 
@@ -98,14 +98,14 @@ export async function runPullVault(argv: string[], io: PullIo = processIo): Prom
     await target.abort();
     throw e;
   }
-  const { changes, written } = await target.finish();
+  const result = await target.finish();
   const shown = path.relative(io.cwd, file) || file;
   if (check) {
-    printChanges(changes, { file: shown, list: true, write: io.stdout });
-    return changes.length ? 1 : 0;
+    printChanges(result, { file: shown, list: true, write: io.stdout });
+    return result.changes.length ? 1 : 0;
   }
-  if (!written) io.stdout(`${shown}: up to date\n`);
-  else printChanges(changes, { file: `wrote ${shown}`, list: changes.length <= 50, write: io.stdout });
+  if (!result.written) io.stdout(`${shown}: up to date\n`);
+  else printChanges(result, { file: `wrote ${shown}`, list: result.changes.length <= LISTED_NEW, write: io.stdout });
   return 0;
 }
 

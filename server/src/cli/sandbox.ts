@@ -1,7 +1,8 @@
 /**
- * `ecmkit sandbox [--workspace DIR] [--port N] [--key-file FILE] [--quiet]` (docs/cli.md, docs/sandbox.md).
- * Prints exactly one stdout line, `sandbox listening on https://127.0.0.1:PORT ca=PATH`; requests and
- * warnings go to stderr. The API key is the integration's authenticationCredential resolved like every
+ * `ecmkit sandbox [--workspace DIR] [--port N] [--key-file FILE] [--quiet] [--pa | --pa-only] [--pa-port N]`
+ * (docs/cli.md, docs/sandbox.md). Prints one stdout line per server, `sandbox listening on
+ * https://127.0.0.1:PORT ca=PATH` for the Vault and, with --pa, `pa sandbox listening on …` for the PA site
+ * (sandboxPa.ts; --pa-only serves the PA site alone); requests and warnings go to stderr. The API key is the integration's authenticationCredential resolved like every
  * CLI secret (env ECMKIT_SECRET_<NAME>), or read from --key-file (never from the command line, where
  * other users could see it in the process list). Runs until SIGINT/SIGTERM.
  */
@@ -13,16 +14,22 @@ import { Workspace } from '../model/workspace';
 import { flag, parseArgs, UsageError } from './args';
 import { keyFieldsOf, requireUsableKey, requireUsableKeyFields } from './inputFiles';
 import { askSecrets, closingIpc, ipcOn, parentGone, sendToParent, type SecretRequest } from './ipc';
+import { startPaSandboxCli, type PaSandboxRun } from './sandboxPa';
 
 export const run = closingIpc(runCommand);
 
 async function runCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['workspace', 'port', 'key-file', 'cert-dir'], booleans: ['quiet', 'ipc'] });
+  const args = parseArgs(argv, { values: ['workspace', 'port', 'key-file', 'cert-dir', 'pa-port'], booleans: ['quiet', 'ipc', 'pa', 'pa-only'] });
   const ipc = args.flags.has('ipc') && ipcOn();
   if (args.positionals.length) throw new UsageError(`Unexpected argument ${args.positionals[0]}; use --workspace DIR.`);
   const portText = flag(args, 'port');
   const port = portText === undefined ? 0 : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port is a number from 0 to 65535 (0: any free port).');
+  const paPortText = flag(args, 'pa-port');
+  const paPort = paPortText === undefined ? 0 : Number(paPortText);
+  if (!Number.isInteger(paPort) || paPort < 0 || paPort > 65535) throw new UsageError('--pa-port is a number from 0 to 65535 (0: any free port).');
+  const paOnly = args.flags.has('pa-only');
+  const withPa = paOnly || args.flags.has('pa');
   const keyFile = flag(args, 'key-file');
   let apiKey: string | undefined;
   if (keyFile) {
@@ -41,6 +48,22 @@ async function runCommand(argv: string[]): Promise<number> {
   let isFolder = false;
   try { isFolder = statSync(workspace).isDirectory(); } catch { /* said below */ }
   if (!isFolder) throw new UsageError(`--workspace ${workspace} is not a folder: give the folder that holds the *.vault.yaml and *.integration.yaml files.`);
+  let pa: PaSandboxRun | undefined;
+  if (withPa) {
+    try {
+      pa = await startPaSandboxCli({ workspace, port: paPort, certDir: flag(args, 'cert-dir'), quiet });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      process.stderr.write(`ecmkit sandbox: port ${paPort} is in use; pick another with --pa-port, or --pa-port 0 for any free port.\n`);
+      return 2;
+    }
+    process.stdout.write(pa.line);
+  }
+  if (paOnly) {
+    await untilStopped();
+    await pa!.close();
+    return 0;
+  }
   const secrets = ipc && !apiKey ? await askSecrets(await secretsNeeded(workspace)) : envSecrets;
   if (apiKey) requireUsableKey(apiKey, `The key in ${keyFile} (--key-file)`);
   else requireUsableKeyFields(await keyFieldsOf(workspace, { ecm: false, integration: true }), secrets, ipc);
@@ -56,6 +79,7 @@ async function runCommand(argv: string[]): Promise<number> {
       onLog: quiet ? undefined : (e) => process.stderr.write(`sandbox: ${e.method} ${e.path} ${e.status} ${e.ms.toFixed(1)} ms${e.runAs ? ` ${e.runAs}` : ''}${e.reason ? ` (${e.reason})` : ''}\n`),
     });
   } catch (e) {
+    await pa?.close();
     if (e instanceof SandboxKeyError) {
       process.stderr.write(`ecmkit sandbox: ${e.message}\n`);
       return 2;
@@ -68,14 +92,19 @@ async function runCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(`sandbox listening on ${sandbox.url} ca=${sandbox.caPath}\n`);
   if (ipc) await sendToParent({ ecmkit: 'listening', url: sandbox.url, caPath: sandbox.caPath });
-  await new Promise<void>((resolve) => {
+  await untilStopped();
+  await sandbox.close();
+  await pa?.close();
+  return 0;
+}
+
+function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     void parentGone().then(stop);
   });
-  await sandbox.close();
-  return 0;
 }
 
 /** The `${secret:…}` names the sandbox would use: integration keys (required) and credential passwords. */

@@ -2,6 +2,8 @@
 import { PaError } from './errors';
 
 export const API_PATH = '/api/config/v1/';
+/** Where the CLI reads the API account's OAuth client secret (never a flag, never printed). */
+export const PA_SECRET_ENV = 'ECMKIT_PA_CLIENT_SECRET';
 
 export interface PaSite {
   origin: string;

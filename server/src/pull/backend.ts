@@ -19,8 +19,39 @@ export interface InventoryBackend {
   text(): string;
 }
 
+/** The removals and additions of each list, applied when the text is made (indexes stay valid until then). */
+export abstract class ListChanges {
+  protected readonly removed = new Map<string, Set<number>>();
+  protected readonly appended = new Map<string, Item[]>();
+
+  remove(section: string, index: number): void {
+    let set = this.removed.get(section);
+    if (!set) this.removed.set(section, (set = new Set()));
+    set.add(index);
+  }
+
+  append(section: string, item: Item): void {
+    let list = this.appended.get(section);
+    if (!list) this.appended.set(section, (list = []));
+    list.push(item);
+  }
+}
+
 /** The file cannot be updated as it stands (does not parse, a list that is not a list…); nothing was written. */
 export class FileShapeError extends Error {}
+
+export interface PullResult {
+  /**
+   * The differences by name. A new file written (not under --check) lists its first LISTED_NEW items
+   * only — it holds nothing but additions, and a list of every item would grow with the site.
+   */
+  changes: Change[];
+  /** How many items of each kind differ (all of them). */
+  counts: Record<Change['kind'], number>;
+  written: boolean;
+}
+
+export const LISTED_NEW = 50;
 
 /** Where a pull puts what it reads: an existing file updated in place, or a new one (updateFile.ts). */
 export interface PullTarget {
@@ -30,7 +61,7 @@ export interface PullTarget {
   /** One item as the API gives it (owned fields, plus what a new item starts with, e.g. credentialInjection). */
   put(section: string, item: Item): void;
   /** Settles the differences and writes the file (unless `check`, or nothing differs). */
-  finish(): Promise<{ changes: Change[]; written: boolean }>;
+  finish(): Promise<PullResult>;
   /** The pull failed: nothing is written, a temporary file is removed. */
   abort(): Promise<void>;
 }

@@ -4,14 +4,13 @@
  * (a field the file lacks goes after the field before it in the API's order); JSON has no comments to keep.
  */
 import type { Item } from './inventorySpec';
-import { FileShapeError, type FieldEdit, type InventoryBackend } from './backend';
+import { FileShapeError, ListChanges, type FieldEdit, type InventoryBackend } from './backend';
 
-export class JsonBackend implements InventoryBackend {
+export class JsonBackend extends ListChanges implements InventoryBackend {
   private readonly root: Item;
-  private readonly removed = new Map<string, Set<number>>();
-  private readonly appended = new Map<string, Item[]>();
 
   constructor(private readonly source: string, private readonly file: string, private readonly order: readonly string[]) {
+    super();
     let v: unknown;
     try {
       v = source.trim() === '' ? {} : JSON.parse(source.replace(/^\uFEFF/, ''));
@@ -50,17 +49,6 @@ export class JsonBackend implements InventoryBackend {
     }
   }
 
-  remove(section: string, index: number): void {
-    let set = this.removed.get(section);
-    if (!set) this.removed.set(section, (set = new Set()));
-    set.add(index);
-  }
-
-  append(section: string, item: Item): void {
-    let list = this.appended.get(section);
-    if (!list) this.appended.set(section, (list = []));
-    list.push(item);
-  }
 
   text(): string {
     for (const [section, set] of this.removed) this.root[section] = this.list(section)!.filter((_, i) => !set.has(i));

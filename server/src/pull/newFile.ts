@@ -7,7 +7,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { stringify } from 'yaml';
 import type { Change, InventorySpec, Item } from './inventorySpec';
-import type { PullTarget } from './backend';
+import { LISTED_NEW, type PullResult, type PullTarget } from './backend';
 import { tempName } from './writeWhole';
 
 const FLUSH_BYTES = 64 * 1024;
@@ -16,6 +16,7 @@ export class NewFileWriter implements PullTarget {
   readonly updating = false;
   private readonly top: [string, unknown][] = [];
   private readonly changes: Change[] = [];
+  private added = 0;
   private fd: number | undefined;
   private tmp: string | undefined;
   private buffer: string[] = [];
@@ -42,14 +43,14 @@ export class NewFileWriter implements PullTarget {
     if (this.started) throw new Error(`Top-level field ${field} comes after the first item.`);
     if (value !== undefined) {
       this.top.push([field, value]);
-      this.changes.push({ kind: 'added', section: 'top', name: field });
+      this.record({ kind: 'added', section: 'top', name: field });
     }
   }
 
   put(section: string, item: Item): void {
     const spec = this.spec.sections.find((s) => s.name === section);
     if (!spec) throw new Error(`No section ${section} in this inventory's spec.`);
-    this.changes.push({ kind: 'added', section, name: String(item[spec.key]) });
+    this.record({ kind: 'added', section, name: String(item[spec.key]) });
     if (this.check) return;
     this.begin();
     if (section !== this.section) {
@@ -67,8 +68,9 @@ export class NewFileWriter implements PullTarget {
     this.count++;
   }
 
-  async finish(): Promise<{ changes: Change[]; written: boolean }> {
-    if (this.check) return { changes: this.changes, written: false };
+  async finish(): Promise<PullResult> {
+    const counts = { added: this.added, removed: 0, changed: 0 };
+    if (this.check) return { changes: this.changes, counts, written: false };
     this.begin();
     this.closeSection();
     this.write(this.json ? '\n}\n' : '');
@@ -82,13 +84,19 @@ export class NewFileWriter implements PullTarget {
       rmSync(this.tmp!, { force: true });
       throw e;
     }
-    return { changes: this.changes, written: true };
+    return { changes: this.changes, counts, written: true };
   }
 
   async abort(): Promise<void> {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     if (this.tmp) rmSync(this.tmp, { force: true });
+  }
+
+  /** Under --check every addition is listed (it is the output); a write keeps the first few. */
+  private record(c: Change): void {
+    if (this.check || this.added < LISTED_NEW) this.changes.push(c);
+    this.added++;
   }
 
   private begin(): void {

@@ -11,14 +11,14 @@
  *   const { changes } = await target.finish();   // or target.abort() when the pull failed
  */
 import { promises as fs } from 'node:fs';
-import type { InventoryBackend, PullTarget } from './backend';
+import type { InventoryBackend, PullResult, PullTarget } from './backend';
 import { sameData, type Change, type InventorySpec, type Item, type SectionSpec } from './inventorySpec';
 import { JsonBackend } from './jsonEdit';
 import { NewFileWriter } from './newFile';
 import { writeWhole } from './writeWhole';
 import { YamlBackend } from './yamlEdit';
 
-export { FileShapeError, type PullTarget } from './backend';
+export { FileShapeError, LISTED_NEW, type PullResult, type PullTarget } from './backend';
 export { writeWhole } from './writeWhole';
 export type { Change, InventorySpec, Item, SectionSpec } from './inventorySpec';
 
@@ -73,12 +73,14 @@ class InPlaceUpdate implements PullTarget {
     else this.merge(st, index, item);
   }
 
-  async finish(): Promise<{ changes: Change[]; written: boolean }> {
+  async finish(): Promise<PullResult> {
     for (const s of this.spec.sections) this.settle(this.state(s.name));
-    if (this.check || this.changes.length === 0) return { changes: this.changes, written: false };
+    const counts = { added: 0, removed: 0, changed: 0 };
+    for (const c of this.changes) counts[c.kind]++;
+    if (this.check || this.changes.length === 0) return { changes: this.changes, counts, written: false };
     const text = this.backend.text();
     await writeWhole(this.file, text, this.source);
-    return { changes: this.changes, written: true };
+    return { changes: this.changes, counts, written: true };
   }
 
   async abort(): Promise<void> { /* nothing was written yet */ }

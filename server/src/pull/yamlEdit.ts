@@ -6,19 +6,18 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Item } from './inventorySpec';
-import { FileShapeError, type FieldEdit, type InventoryBackend } from './backend';
+import { FileShapeError, ListChanges, type FieldEdit, type InventoryBackend } from './backend';
 
 interface TextEdit { start: number; end: number; text: string }
 
-export class YamlBackend implements InventoryBackend {
+export class YamlBackend extends ListChanges implements InventoryBackend {
   private readonly doc: Document;
   private readonly root: YAMLMap | undefined;
   private readonly edits: TextEdit[] = [];
-  private readonly removed = new Map<string, Set<number>>();
-  private readonly appended = new Map<string, Item[]>();
   private readonly eol: string;
 
   constructor(private readonly source: string, private readonly file: string, private readonly order: readonly string[]) {
+    super();
     this.doc = parseDocument(source, { uniqueKeys: false });
     const err = this.doc.errors[0];
     if (err) throw new FileShapeError(`${file} does not parse as YAML (line ${err.linePos?.[0].line ?? '?'}: ${err.message.split('\n')[0]}); fix it first, then pull again.`);
@@ -138,17 +137,6 @@ export class YamlBackend implements InventoryBackend {
     return out;
   }
 
-  remove(section: string, index: number): void {
-    let set = this.removed.get(section);
-    if (!set) this.removed.set(section, (set = new Set()));
-    set.add(index);
-  }
-
-  append(section: string, item: Item): void {
-    let list = this.appended.get(section);
-    if (!list) this.appended.set(section, (list = []));
-    list.push(item);
-  }
 
   text(): string {
     for (const section of new Set([...this.removed.keys(), ...this.appended.keys()])) this.finishSection(section);
