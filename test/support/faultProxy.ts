@@ -10,6 +10,7 @@
  *   HTTP: `delay`   answers N ms late                              `hang`  reads the request, never answers
  *         `cut`     sends the first K bytes of the answer, then resets the connection
  *         `status`  answers with an injected HTTP status (5xx, 401…) without asking the sandbox
+ *         `rewrite` forwards the request with its path (query included) rewritten (a server that ignores a parameter)
  *
  * HTTP faults may be limited to the requests whose path matches `match` (e.g. only `Credentials/`), and to
  * the first `times` of those; the others pass. Changing the mode closes the connections clients hold open, as a Vault that restarts or
@@ -30,7 +31,8 @@ export type FaultMode =
   | { kind: 'delay'; ms: number; match?: RegExp; times?: number }
   | { kind: 'hang'; match?: RegExp; times?: number }
   | { kind: 'cut'; bytes: number; match?: RegExp; times?: number }
-  | { kind: 'status'; status: number; body?: string; headers?: Record<string, string>; match?: RegExp; times?: number };
+  | { kind: 'status'; status: number; body?: string; headers?: Record<string, string>; match?: RegExp; times?: number }
+  | { kind: 'rewrite'; path: (path: string) => string; match?: RegExp; times?: number };
 
 export interface FaultProxyOptions {
   /** The sandbox's URL (`https://127.0.0.1:PORT`). */
@@ -92,6 +94,10 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
         return;
       case 'hang':
         req.resume(); // read the request, say nothing
+        return;
+      case 'rewrite':
+        req.url = m.path(path);
+        forward(req, res, (head, body) => { res.writeHead(head.status, head.headers); res.end(body); });
         return;
       case 'status': {
         req.resume();

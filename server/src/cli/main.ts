@@ -18,6 +18,9 @@ Commands:
                       Read the PA site's Configuration API into the PA file (secret: env
                       ECMKIT_PA_CLIENT_SECRET). --check: print the differences, write nothing.
                       Exit 0: written or no differences; 1: differences (--check); 2: failure.
+  pull vault --vault URL --user RUNAS [--ca PEM] [--out FILE] [--check] [--grants none|per-user] [--timeout MS]
+                      Read the Vault (Password Safe API v3) into the Vault file (key: env
+                      ECMKIT_VAULT_KEY). --grants per-user: also what each active user may request.
   lsp --stdio         Run the language server.
 `;
 
@@ -25,10 +28,13 @@ type Command = (args: string[]) => Promise<number>;
 
 /** The USAGE lines of one command: its synopsis and the description under it. */
 function usageOf(name: string): string {
-  const lines = USAGE.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(`  ${name} `) || l === `  ${name}`);
-  const end = lines.findIndex((l, i) => i > start && /^  \S/.test(l));
-  return lines.slice(start, end === -1 ? undefined : end).join('\n').trim() + '\n';
+  const out: string[] = [];
+  let on = false;
+  for (const l of USAGE.split('\n')) {
+    if (/^  \S/.test(l)) on = l.startsWith(`  ${name} `) || l === `  ${name}`; // `pull pa` and `pull vault` both
+    if (on) out.push(l);
+  }
+  return out.join('\n').trim() + '\n';
 }
 
 /**

@@ -9,6 +9,7 @@ type Command = (args: string[]) => Promise<number>;
 
 const KINDS: Record<string, () => Promise<Command>> = {
   pa: async () => (await import('./pullPa')).run,
+  vault: async () => (await import('./pullVault')).run,
 };
 
 export async function run(argv: string[]): Promise<number> {

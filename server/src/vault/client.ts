@@ -182,6 +182,15 @@ export class VaultClient {
     return rows as ManagedAccount[];
   }
 
+  /**
+   * GET `path` (relative to the API base, query included) as parsed JSON, for the read endpoints of
+   * vault/inventoryApi.ts; same session, re-sign-in, TLS and error mapping as every other call.
+   */
+  async getJson(path: string, o?: CallOptions): Promise<unknown> {
+    const res = await this.call('GET', path, { expect: [200], o });
+    return parseJson(res.text, path.split('?')[0]);
+  }
+
   /** POST Requests (check-out); returns the request id. */
   async createRequest(r: CheckoutRequest, o?: CallOptions): Promise<number> {
     const body = {
@@ -382,7 +391,7 @@ function fail(kind: VaultErrorKind, message: string, res: { status: number; reas
   throw new VaultError(kind, message, { status: res.status, reason: res.reason, hint });
 }
 
-function badResponse(what: string, expected: string): VaultError {
+export function badResponse(what: string, expected: string): VaultError {
   return new VaultError('bad-response', `The Vault's answer to ${what} is not ${expected}; is this a Password Safe v3 API?`, { hint: 'Check vault.hostname, or run vault-test with --tls-only for a Vault whose API is not Password Safe\'s.' });
 }
 

@@ -12,6 +12,7 @@ import {
   assignmentOn, credentialEndpoints, decideCredentials, findRunAsUser, formatRunAs, isActive, isRestricted, offered,
   parseRunAs, sameName, type Assignment, type CredentialDecision, type RunAs,
 } from '../../domain/permissions';
+import { DIRECTORY_SYNC_ROUTE, inventoryRoute, page, RouteError } from './inventoryRoutes';
 import { digest, type SandboxIntegration, type SandboxModel } from './model';
 
 export const API_PREFIX = '/beyondtrust/api/public/v3/';
@@ -28,7 +29,11 @@ export interface ApiOptions {
   onLog?: (e: SandboxLogEntry) => void;
 }
 
-interface Session { id: string; integration: string; runAs: RunAs; lastSeen: number }
+interface Session {
+  id: string; integration: string; runAs: RunAs; lastSeen: number;
+  /** The last ManagedAccounts listing, so that its further pages (offset > 0) are sliced, not worked out again. */
+  listing?: { model: SandboxModel; query: string; rows: unknown[] };
+}
 
 export interface CheckoutState {
   id: number;
@@ -55,6 +60,8 @@ export class SandboxApi {
   private readonly open = new Map<string, Set<CheckoutState>>();
   private readonly placeholders = new Map<string, string>();
   private nextRequestId = 1;
+  /** Calls a read must never make (UserGroups/{id}/Users), in order; tests assert it stays empty. */
+  private readonly forbidden: string[] = [];
 
   constructor(private readonly model: () => SandboxModel, private readonly opts: ApiOptions = {}) {}
 
@@ -101,6 +108,23 @@ export class SandboxApi {
 
   sessionCount(): number { return this.sessions.size; }
 
+  /**
+   * Every endpoint a credential is usable on, once per credential of the current model: each answer needs
+   * it for every credential, and working it out walks every endpoint (a listing for one user of a large
+   * inventory was O(credentials × endpoints) per request).
+   */
+  private endpointsOf(cred: VaultCredential): string[] {
+    const model = this.model();
+    let memo = this.endpointMemo.get(model);
+    if (!memo) this.endpointMemo.set(model, (memo = new WeakMap()));
+    let eps = memo.get(cred);
+    if (!eps) memo.set(cred, (eps = credentialEndpoints(model.inventory, cred)));
+    return eps;
+  }
+  private readonly endpointMemo = new WeakMap<SandboxModel, WeakMap<VaultCredential, string[]>>();
+
+  forbiddenCalls(): string[] { return [...this.forbidden]; }
+
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const method = req.method ?? 'GET';
@@ -117,6 +141,7 @@ export class SandboxApi {
       status = out.status;
       send(res, out.status, out.body, out.headers);
     } catch (e) {
+      if (e instanceof RouteError) e = new HttpError(e.status, e.message, e.reason);
       if (e instanceof HttpError) {
         status = e.status;
         reason = e.reason;
@@ -149,11 +174,24 @@ export class SandboxApi {
       if (id) this.sessions.delete(id);
       return { status: 200, body: null, headers: { 'set-cookie': `${SESSION_COOKIE}=; path=/; secure; HttpOnly; Max-Age=0` } };
     }
+    // Remembered before anything else: even a refused call would have started the sync on a real Vault.
+    if (DIRECTORY_SYNC_ROUTE.test(route)) this.forbidden.push(`${method} ${url.pathname}`);
     const ctx = this.authorize(req);
     setRunAs(formatRunAs(ctx.runAs));
     if (route === 'managedaccounts') {
       allow(method, 'GET');
-      return { status: 200, body: this.managedAccounts(ctx, url.searchParams) };
+      const q = new URLSearchParams(url.searchParams);
+      q.delete('offset');
+      const query = q.toString();
+      const last = ctx.session.listing;
+      const again = q.has('limit') && Number(url.searchParams.get('offset') ?? 0) > 0 && last?.model === this.model() && last.query === query;
+      const rows = again ? last!.rows : this.managedAccounts(ctx, url.searchParams);
+      if (Array.isArray(rows)) ctx.session.listing = { model: this.model(), query, rows };
+      return { status: 200, body: Array.isArray(rows) ? page(rows, url.searchParams) : rows };
+    }
+    if (method === 'GET') {
+      const body = inventoryRoute(route, url.searchParams, this.model());
+      if (body !== undefined) return { status: 200, body };
     }
     if (route === 'requests') {
       if (method === 'GET') return { status: 200, body: this.listRequests(ctx) };
@@ -256,7 +294,7 @@ export class SandboxApi {
     const accountName = q.get('accountName') ?? undefined;
     // Unscoped, a Restricted credential counts only if some endpoint can use it (else it can never be checked out).
     let rows = offered(decideCredentials(inv, ctx.user, ctx.runAs, systemName, this.liveHolder), systemName !== undefined)
-      .filter((d) => systemName !== undefined || !isRestricted(d.credential) || sameName(inv.edition, 'go') || credentialEndpoints(inv, d.credential).length > 0)
+      .filter((d) => systemName !== undefined || !isRestricted(d.credential) || sameName(inv.edition, 'go') || this.endpointsOf(d.credential).length > 0)
       .map((d) => this.row(d, systemName, ctx.integration));
     if (accountName !== undefined) rows = rows.filter((r) => sameName(r.AccountName, accountName) || sameName(r.CredentialName, accountName));
     if (systemName !== undefined && accountName !== undefined) {
@@ -269,7 +307,7 @@ export class SandboxApi {
   private row(d: CredentialDecision, systemName: string | undefined, integration: SandboxIntegration) {
     const c = d.credential;
     const model = this.model();
-    const endpoints = credentialEndpoints(model.inventory, c);
+    const endpoints = this.endpointsOf(c);
     const sys = systemName ?? (isRestricted(c) ? endpoints[0] ?? '' : '');
     const maxMinutes = this.maxMinutes(integration);
     return {
@@ -354,7 +392,7 @@ export class SandboxApi {
       const ep = list<{ name?: string }>(inv.endpoints).find((e) => typeof e.name === 'string' && stableId('system', e.name) === systemId);
       return ep?.name ?? `system ${systemId}`;
     }
-    return credentialEndpoints(inv, cred).find((name) => stableId('system', name) === systemId && assignmentOn(inv, cred, name));
+    return this.endpointsOf(cred).find((name) => stableId('system', name) === systemId && assignmentOn(inv, cred, name));
   }
 
   private listRequests(ctx: { runAs: RunAs }): unknown {

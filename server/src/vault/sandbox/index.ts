@@ -23,6 +23,10 @@ export interface Sandbox extends SandboxAddress {
   reload(): Promise<void>;
   model(): SandboxModel;
   activeRequests(): CheckoutState[];
+  /** Calls no ecmkit read may make (UserGroups/{id}/Users starts a directory sync on a real Vault). */
+  forbiddenCalls(): string[];
+  /** Sessions signed in and not signed out (nor idled out). */
+  sessionCount(): number;
   close(): Promise<void>;
 }
 
@@ -56,6 +60,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     reload: server.reload,
     model: server.model,
     activeRequests: () => api!.activeRequests(),
+    forbiddenCalls: () => api!.forbiddenCalls(),
+    sessionCount: () => api!.sessionCount(),
     close: server.close,
   };
 }
