@@ -90,7 +90,7 @@ describe('resolveInjection on examples/', async () => {
     assert.equal(step(u, 'user')!.outcome, 'fail');
     const k = resolveInjection(ws, { user: 'jdoe', securityProvider: 'corp.example.com', endpoint: 'KIOSK-7' });
     assert.equal(k.failure?.code, 'injection-off');
-    assert.equal(k.trace.find((t) => t.step === 'jump-client')!.source!.range.start.line, 17);
+    assert.equal(k.trace.find((t) => t.step === 'jump-client')!.source!.range.start.line, 22, 'KIOSK-7\'s line in site.pa.yaml');
     const e = resolveInjection(ws, { user: 'jdoe', securityProvider: 'corp.example.com', endpoint: 'NOPE99' });
     assert.equal(e.failure?.code, 'endpoint-not-found');
     const w = resolveInjection(ws, { user: 'asmith', securityProvider: 'corp.example.com', endpoint: 'WEB01' });
@@ -159,10 +159,33 @@ describe('resolveInjection: ECM options and Vault policy', () => {
     assert.deepEqual(names(b), ['db01-sa', 'helpdesk-shared']);
     assert.match(credStep(b, 'db01-sa')!.detail, /user:bwayne by policy Databases/);
     const a = resolveInjection(ws, { user: 'asmith', securityProvider: 'emea.corp.example.com', endpoint: 'db01.corp.example.com' });
-    assert.match(step(a, 'provider')!.detail, /no mapping line, so the ECM passes the FQDN to Vault unchanged/);
+    // The Vault has no provider named by the FQDN: the provider step fails, before any user look-up.
+    assert.equal(step(a, 'provider')!.outcome, 'fail');
+    assert.match(step(a, 'provider')!.detail, /no mapping line, so the ECM passes the FQDN to Vault unchanged.* But the Vault has no security provider emea\.corp\.example\.com \(it has CORP, EMEA\)/);
     assert.equal(a.runAs, 'emea.corp.example.com\\asmith');
-    assert.equal(a.failure?.code, 'user-not-found');
-    assert.match(step(a, 'user')!.detail, /belongs to security provider EMEA, not emea\.corp\.example\.com/);
+    assert.equal(a.failure?.code, 'provider-unknown');
+    assert.equal(step(a, 'user'), undefined);
+  });
+
+  it('a mapping to a provider the Vault lacks fails at the provider step, naming the mapping line', async () => {
+    const ws = await variant({ 'prod.ecm.yaml': [['corp.example.com=CORP\n', 'corp.example.com=CORPX\n']] });
+    const r = resolveInjection(ws, { user: 'jdoe', securityProvider: 'corp.example.com', endpoint: 'WEB01' });
+    assert.equal(r.failure?.code, 'provider-unknown');
+    const p = step(r, 'provider')!;
+    assert.equal(p.outcome, 'fail');
+    assert.match(p.detail, /maps to CORPX \(mapping line `corp\.example\.com=CORPX`\)\. But the Vault has no security provider CORPX \(it has CORP, EMEA\), so the ECM's sign-in as CORPX\\jdoe fails: correct the mapping line \(prod\.ecm\.yaml line 17\)/);
+    assert.equal(p.source!.range.start.line, 16, 'links to the mapping line');
+    assert.deepEqual(r.trace.map((t) => t.step), ['ecm', 'jump-client', 'provider', 'result'], 'nothing after the provider step but the result');
+    // The default provider the same way.
+    const d = await variant({ 'prod.ecm.yaml': [['defaultSecurityProvider: CORP', 'defaultSecurityProvider: LOCALS']] });
+    const l = resolveInjection(d, { user: 'bwayne', securityProvider: 'local', endpoint: 'WEB01' });
+    assert.equal(l.failure?.code, 'provider-unknown');
+    assert.match(step(l, 'provider')!.detail, /correct vault\.defaultSecurityProvider \(prod\.ecm\.yaml line 15\)/);
+  });
+
+  it('names the principals a user acts as with the file\'s spelling', async () => {
+    const r = resolveInjection(await Workspace.load([EXAMPLES]), { user: 'jdoe', securityProvider: 'corp.example.com', endpoint: 'db01.corp.example.com' });
+    assert.match(credStep(r, 'db01-sa')!.detail, /CORP\\jdoe acts as user:jdoe, role:Rep, group:Support\./);
   });
 
   it('follows the sign-in facts of the integration', async () => {

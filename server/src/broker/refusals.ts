@@ -10,7 +10,8 @@ import { vaultFailedTrace } from './trace';
 /**
  * The refusal the files alone decide for this route, if any. Injection off is a valid find answer (no
  * credentials, the trace says why) but refuses a check-out; an unknown user, an integration or a missing
- * Vault file is left to the Vault, which has the last word (the files may be out of date).
+ * Vault file is left to the Vault, which has the last word (the files may be out of date); so is a
+ * provider the Vault file lacks.
  */
 export function refusalByFiles(r: Resolution, route: 'find' | 'checkout'): BrokerError | undefined {
   const f = r.failure;
@@ -30,7 +31,7 @@ export function refusalByFiles(r: Resolution, route: 'find' | 'checkout'): Broke
  */
 export function vaultFailure(e: unknown, resolution: Resolution, step: string, what: string, passed: TraceStep[] = []): BrokerError {
   let refusal = fromVaultError(e);
-  if (refusal.code === 'vault-auth-failed' && resolution.failure?.code === 'user-not-found') refusal = new BrokerError(404, 'user-not-found', `${resolution.failure.message} (${refusal.message})`);
+  if (refusal.code === 'vault-auth-failed' && (resolution.failure?.code === 'user-not-found' || resolution.failure?.code === 'provider-unknown')) refusal = new BrokerError(404, 'user-not-found', `${resolution.failure.message} (${refusal.message})`);
   refusal.trace = vaultFailedTrace(resolution.trace, passed, step, `${what}: ${refusal.message}`);
   return refusal;
 }

@@ -50,19 +50,34 @@ export function firstActiveRunAs(inv: VaultInventory): RunAs | undefined {
   return u ? { provider: u.securityProvider!, username: u.username! } : undefined;
 }
 
-/** Principals (`user:x`, `group:y`, `role:z`, lower-cased) a user acts as; roles of the user's groups count. */
-export function principalsOf(inv: VaultInventory, user: VaultUser): Set<string> {
-  const out = new Set<string>();
-  const add = (kind: string, name: unknown): void => { if (typeof name === 'string' && name.trim()) out.add(`${kind}:${name.trim().toLowerCase()}`); };
+/**
+ * Principals a user acts as (`user:x`, `group:y`, `role:z`; roles of the user's groups count), keyed
+ * lower-cased for matching, each with the spelling of the file that declares it (`role:Rep`) for display.
+ */
+export function principalsOf(inv: VaultInventory, user: VaultUser): Principals {
+  const out: Principals = new Map();
+  const add = (kind: string, name: unknown): void => {
+    if (typeof name !== 'string' || !name.trim()) return;
+    const key = `${kind}:${name.trim().toLowerCase()}`;
+    if (!out.has(key)) out.set(key, `${kind}:${name.trim()}`);
+  };
   add('user', user.username);
-  for (const r of strings(user.roles)) add('role', r);
+  for (const r of strings(user.roles)) add('role', roleName(inv, r));
   const groups = list<VaultGroup>(inv.groups);
   for (const g of strings(user.groups)) {
-    add('group', g);
     const def = groups.find((x) => sameName(x.name, g));
-    for (const r of strings(def?.roles)) add('role', r);
+    add('group', def?.name ?? g);
+    for (const r of strings(def?.roles)) add('role', roleName(inv, r));
   }
   return out;
+}
+
+/** Lower-cased `kind:name` → the name as the file spells it. */
+export type Principals = Map<string, string>;
+
+/** A role as the Vault file's roles list spells it (a group or user may write it in another case). */
+function roleName(inv: VaultInventory, role: string): string {
+  return list<{ name?: string }>(inv.roles).find((r) => sameName(r.name, role))?.name ?? role;
 }
 
 export interface Grant { policy: string; principal: string }

@@ -3,7 +3,7 @@
  * as. AD domains (FQDN) go through the mapping lines (an unmapped one passes unchanged); local and RADIUS
  * accounts get the default security provider.
  */
-import { list, parseMappings, type PaSecurityProvider } from '../model/inventory';
+import { list, parseMappings, type PaSecurityProvider, type VaultInventory, type VaultSecurityProvider } from '../model/inventory';
 import type { Entry } from '../model/workspace';
 import { mappingLines } from './mappingLines';
 import { sameName } from './permissions';
@@ -63,3 +63,13 @@ export function mapProvider(b: EcmBinding, paProvider: string): ProviderMapping 
   return { ok: false, kind, how: 'none', detail: `${paProvider} is ${what} and the ECM has no default security provider (vault.defaultSecurityProvider).`, source: sourceAt(file, ['vault']) };
 }
 
+
+/**
+ * Whether the Vault has the security provider a mapping chose, when its inventory lists providers at all
+ * (no list: nothing to check against). The ECM would sign in under a provider the Vault does not know.
+ */
+export function missingVaultProvider(inv: VaultInventory | undefined, provider: string): { known: string[] } | undefined {
+  if (!inv || !Array.isArray(inv.securityProviders)) return undefined;
+  const known = list<VaultSecurityProvider>(inv.securityProviders).map((p) => p.name).filter((n): n is string => typeof n === 'string' && !!n.trim());
+  return known.some((n) => sameName(n, provider)) ? undefined : { known };
+}

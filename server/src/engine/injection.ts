@@ -14,9 +14,9 @@ import type { Entry, Workspace } from '../model/workspace';
 import { stableId } from '../domain/ids';
 import {
   assignmentOn, checkoutGrant, findRunAsUser, formatRunAs, heldByOther, isActive, isRestricted, principalsOf, sameName,
-  type Assignment, type Grant, type RunAs,
+  type Assignment, type Principals, type Grant, type RunAs,
 } from '../domain/permissions';
-import { mapProvider } from '../domain/provider';
+import { mapProvider, missingVaultProvider, type ProviderMapping } from '../domain/provider';
 import { ecmFilter, ecmFilterSettings } from '../domain/ecmFilter';
 import { bindEcm, siteOfEcm, sourceAt, type EcmBinding, type SourceRef } from '../domain/site';
 
@@ -53,7 +53,7 @@ export interface ResolvedCredential {
   source?: SourceRef;
 }
 
-export type FailureCode = 'no-ecm' | 'no-vault' | 'user-not-found' | 'endpoint-not-found' | 'provider-unmapped' | 'injection-off' | 'integration';
+export type FailureCode = 'no-ecm' | 'no-vault' | 'user-not-found' | 'endpoint-not-found' | 'provider-unmapped' | 'provider-unknown' | 'injection-off' | 'integration';
 
 export interface Resolution {
   request: InjectionRequest;
@@ -143,9 +143,12 @@ export function resolveInjection(ws: Workspace, req: InjectionRequest, opts: Res
   // Step 2: map the provider.
   const mapping = mapProvider(b, req.securityProvider);
   if (!mapping.ok) return stop('provider-unmapped', 'provider', mapping.detail, mapping.source);
-  trace.push({ step: 'provider', outcome: 'pass', detail: mapping.detail, source: mapping.source });
   const runAs: RunAs = { provider: mapping.provider!, username: req.user.trim() };
   out.runAs = formatRunAs(runAs);
+  // A provider the Vault does not have fails here, at the line that chose it, not later at the user.
+  const missing = missingVaultProvider(b.vault?.value, runAs.provider);
+  if (missing) return stop('provider-unknown', 'provider', `${mapping.detail} ${unknownProviderReason(mapping, missing.known, out.runAs)}`, mapping.source);
+  trace.push({ step: 'provider', outcome: 'pass', detail: mapping.detail, source: mapping.source });
   trace.push({ step: 'identity', outcome: 'pass', detail: `The ECM acts as ${out.runAs}.`, source: mapping.source });
 
   // Step 3: sign in with the shared key — what the files say about it (the broker adds the real call).
@@ -313,6 +316,20 @@ export function nearEndpoints(raw: unknown, name: string, hostname?: string): { 
   return out;
 }
 
+/** Why a mapped provider fails: the Vault lacks it; which line to correct, by file and line number. */
+function unknownProviderReason(m: ProviderMapping, known: string[], runAs: string): string {
+  const has = known.length ? ` (it has ${known.join(', ')})` : '';
+  const at = m.source ? ` (${fileName(m.source.uri)} line ${m.source.range.start.line + 1})` : '';
+  const fix = m.how === 'mapping' ? `correct the mapping line${at} or add ${m.provider} to the Vault's securityProviders (mapping/unknown-provider)`
+    : m.how === 'default' ? `correct vault.defaultSecurityProvider${at} or add ${m.provider} to the Vault's securityProviders (mapping/unknown-provider)`
+    : undefined; // an unmapped domain: the mapping's own detail says which line to add
+  return `But the Vault has no security provider ${m.provider}${has}, so the ECM's sign-in as ${runAs} fails${fix ? `: ${fix}` : ''}.`;
+}
+
+function fileName(uri: string): string {
+  return decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
+}
+
 function describeVia(a: Assignment): string {
   switch (a.kind) {
     case 'shared': return 'Shared credential (not tied to an endpoint)';
@@ -333,7 +350,7 @@ function notAssignedReason(inv: Parameters<typeof assignmentOn>[0], cred: VaultC
   return `Restricted, assigned to ${where}; ${endpoint} is not among them${groups.length ? ' nor in those groups' : ''}.`;
 }
 
-function noGrantReason(inv: Parameters<typeof assignmentOn>[0], cred: VaultCredential, runAs: string, principals: Set<string>): string {
+function noGrantReason(inv: Parameters<typeof assignmentOn>[0], cred: VaultCredential, runAs: string, principals: Principals): string {
   const policy = list<{ name?: string; permissions?: { principal?: string; actions?: string[] }[] }>(inv.credentialPolicies).find((p) => sameName(p.name, cred.policy));
   if (!policy) return `Its credential policy ${cred.policy ?? '(none)'} does not exist in Vault, so nobody may check it out (ref/unknown).`;
   const grantees = list<{ principal?: string; actions?: string[] }>(policy.permissions)
@@ -341,5 +358,5 @@ function noGrantReason(inv: Parameters<typeof assignmentOn>[0], cred: VaultCrede
     .map((p) => p.principal)
     .filter((p): p is string => typeof p === 'string');
   const who = grantees.length ? `grants check-out only to ${grantees.join(', ')}` : 'grants check-out to nobody';
-  return `Policy ${policy.name} ${who}; ${runAs} acts as ${[...principals].join(', ')}. A user can only inject a credential they may check out.`;
+  return `Policy ${policy.name} ${who}; ${runAs} acts as ${[...principals.values()].join(', ')}. A user can only inject a credential they may check out.`;
 }

@@ -36,6 +36,7 @@ export function injectionTargets(ws: Workspace): InjectionTargets {
 /** The broker's error code for each way the files stop an injection, so both answers read alike. */
 const BROKER_CODE: Record<string, string> = {
   'provider-unmapped': 'user-not-found',
+  'provider-unknown': 'user-not-found',
   'user-not-found': 'user-not-found',
   'endpoint-not-found': 'endpoint-not-found',
   integration: 'vault-auth-failed',
