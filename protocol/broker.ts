@@ -1,6 +1,6 @@
 // The broker's HTTP API (docs/broker-api.md) and the events it tells its operator, shared by the broker,
 // the CLI and the editor (status bar, Debug Console, Simulate).
-import type { FindAnswer, TraceStep } from './trace';
+import { plainDetail, type FindAnswer, type TraceStep } from './trace';
 
 export type { FindAnswer };
 
@@ -47,11 +47,12 @@ export type BrokerEvent =
   | { type: 'ecm'; action: 'connect' | 'disconnect' | 'active'; name: string; active?: string }
   | { type: 'info' | 'warning'; message: string };
 
-const MARK: Record<TraceStep['outcome'], string> = { pass: '✓', drop: '–', fail: '✗' };
+/** The mark of each outcome, wherever a step is shown. */
+export const STEP_MARK: Record<TraceStep['outcome'], string> = { pass: '✓', drop: '–', fail: '✗' };
 
 /** One trace step as a line (log, Debug Console, CLI). */
 export function formatStep(s: TraceStep): string {
-  return `${MARK[s.outcome]} ${s.step}${s.credential ? ` ${s.credential}` : ''}: ${s.detail}`;
+  return `${STEP_MARK[s.outcome]} ${s.step}${s.credential ? ` ${s.credential}` : ''}: ${plainDetail(s.detail)}`;
 }
 
 /** One event as readable lines (the CLI's stderr and the Debug Console). */

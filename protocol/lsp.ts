@@ -10,12 +10,22 @@ export const RecheckRequest = new RequestType0<null, void>('ecmkit/recheck');
 export interface InjectionTargets {
   sites: {
     site: string;
+    /** The site's PA file (its URI), for UserJumpClientsRequest. */
+    pa: string;
     ecms: string[];
     users: { username: string; securityProvider: string; email?: string }[];
     jumpClients: { name: string; hostname?: string; credentialInjection: boolean; credentials: number; users: number }[];
   }[];
 }
 export const InjectionTargetsRequest = new RequestType<Record<string, never>, InjectionTargets, void>('ecmkit/injectionTargets');
+
+/** How many credentials one PA user would get on each jump client of a PA file (the Simulate picker for that user). */
+export interface UserJumpClientsParams { pa: string; user: string; securityProvider: string }
+export interface UserJumpClients {
+  /** Every jump client of the file, in file order; `reason` says why the count is 0 when one reason does. */
+  jumpClients: { name: string; credentials: number; reason?: string }[];
+}
+export const UserJumpClientsRequest = new RequestType<UserJumpClientsParams, UserJumpClients, void>('ecmkit/userJumpClients');
 
 /** One injection resolved from the files alone (no Vault): the Simulate view without a broker. */
 export interface SimulateParams { user: string; securityProvider: string; endpoint: string; ecm?: string }

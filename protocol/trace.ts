@@ -40,3 +40,16 @@ export interface FindAnswer {
 
 /** Every broker error answer (docs/broker-api.md#errors). */
 export interface ErrorBody { error: { code: string; message: string }; trace?: TraceStep[] }
+
+/**
+ * A step's detail in pieces: plain text and `code` (a detail quotes the file's own text, such as a mapping
+ * line, between backticks). The Simulate view shows the code pieces as code.
+ */
+export function detailPieces(detail: string): { text: string; code: boolean }[] {
+  return detail.split(/(`[^`\n]+`)/).filter(Boolean).map((p) => (/^`[^`]+`$/.test(p) ? { text: p.slice(1, -1), code: true } : { text: p, code: false }));
+}
+
+/** A step's detail as plain text (logs, the Debug Console): the backticks dropped. */
+export function plainDetail(detail: string): string {
+  return detailPieces(detail).map((p) => p.text).join('');
+}

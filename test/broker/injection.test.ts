@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { resolveInjection, type Resolution } from '../../server/src/engine/injection';
-import { jumpClientSummaries } from '../../server/src/engine/injectionSummary';
+import { jumpClientCountsFor, jumpClientSummaries } from '../../server/src/engine/injectionSummary';
 import { Workspace } from '../../server/src/model/workspace';
 import { copyExamples, EXAMPLES } from '../support/fixtures';
 
@@ -186,6 +186,30 @@ describe('resolveInjection: ECM options and Vault policy', () => {
   it('names the principals a user acts as with the file\'s spelling', async () => {
     const r = resolveInjection(await Workspace.load([EXAMPLES]), { user: 'jdoe', securityProvider: 'corp.example.com', endpoint: 'db01.corp.example.com' });
     assert.match(credStep(r, 'db01-sa')!.detail, /CORP\\jdoe acts as user:jdoe, role:Rep, group:Support\./);
+  });
+
+  it('counts one user\'s credentials per jump client as resolveInjection gives them (the Simulate picker)', async () => {
+    const variants = [
+      await Workspace.load([EXAMPLES]),
+      await variant({ 'prod.ecm.yaml': [['corp.example.com=CORP\n', 'corp.example.com=CORPX\n']] }),
+      await variant({ 'corp.vault.yaml': [['- { principal: "group:Support", actions: [checkout] }', '- { principal: "group:Support", actions: [modify] }']] }),
+    ];
+    for (const ws of variants) {
+      const pa = ws.of('pa')[0];
+      for (const u of [{ username: 'jdoe', p: 'corp.example.com' }, { username: 'asmith', p: 'emea.corp.example.com' }, { username: 'bwayne', p: 'local' }, { username: 'nobody', p: 'local' }]) {
+        const counts = jumpClientCountsFor(ws, pa.file.uri, u.username, u.p);
+        assert.deepEqual([...counts.keys()], ['WEB01', 'WEB02', 'db01.corp.example.com', 'KIOSK-7']);
+        for (const [jc, c] of counts) {
+          const r = resolveInjection(ws, { user: u.username, securityProvider: u.p, endpoint: jc });
+          assert.equal(c.credentials, r.credentials.length, `${u.username} on ${jc}`);
+          if (c.credentials === 0) assert.ok(c.reason || r.trace.some((t) => t.outcome === 'drop'), `${u.username} on ${jc}: 0 says why`);
+        }
+      }
+    }
+    const off = jumpClientCountsFor(variants[0], variants[0].of('pa')[0].file.uri, 'jdoe', 'corp.example.com').get('KIOSK-7');
+    assert.deepEqual(off, { credentials: 0, reason: 'credential injection is off' });
+    const corpx = jumpClientCountsFor(variants[1], variants[1].of('pa')[0].file.uri, 'jdoe', 'corp.example.com').get('WEB01');
+    assert.deepEqual(corpx, { credentials: 0, reason: 'the Vault has no security provider CORPX' });
   });
 
   it('follows the sign-in facts of the integration', async () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { InjectionTargetsRequest, SimulateRequest, type InjectionTargets } from '../../protocol/lsp';
+import { InjectionTargetsRequest, SimulateRequest, UserJumpClientsRequest, type InjectionTargets, type UserJumpClients } from '../../protocol/lsp';
 import type { FindAnswer } from '../../protocol/trace';
 import { LspClient } from '../support/lspClient';
 import { workspace } from './helpers';
@@ -24,6 +24,16 @@ describe('LSP: ecmkit/injectionTargets and ecmkit/simulate', () => {
     assert.deepEqual(s.ecms, ['ecm-01', 'ecm-02']);
     assert.deepEqual(s.users.map((u) => `${u.username}@${u.securityProvider}`), ['jdoe@corp.example.com', 'asmith@emea.corp.example.com', 'bwayne@local']);
     assert.deepEqual(s.jumpClients.map((j) => `${j.name}:${j.credentials}/${j.users}${j.credentialInjection ? '' : ' off'}`), ['WEB01:3/3', 'WEB02:2/3', 'db01.corp.example.com:2/3', 'KIOSK-7:0/0 off']);
+  });
+
+  it('counts the credentials of one user per jump client (the picker "for jdoe"), not everybody\'s', async () => {
+    const t = await lsp.request<InjectionTargets>(InjectionTargetsRequest.method, {});
+    assert.equal(t.sites[0].pa, lsp.uri(path.join(dir, 'site.pa.yaml')));
+    const counts = async (user: string, securityProvider: string) => (await lsp.request<UserJumpClients>(UserJumpClientsRequest.method, { pa: t.sites[0].pa, user, securityProvider }))
+      .jumpClients.map((j) => `${j.name}:${j.credentials}${j.reason ? ` (${j.reason})` : ''}`);
+    assert.deepEqual(await counts('jdoe', 'corp.example.com'), ['WEB01:3', 'WEB02:2', 'db01.corp.example.com:1', 'KIOSK-7:0 (credential injection is off)']);
+    assert.deepEqual(await counts('bwayne', 'local'), ['WEB01:1', 'WEB02:1', 'db01.corp.example.com:1', 'KIOSK-7:0 (credential injection is off)']);
+    await assert.rejects(lsp.request(UserJumpClientsRequest.method, { user: 'jdoe' }), (e: { code?: number }) => e.code === -32602);
   });
 
   it('resolves one request from the index, with file:line sources, and follows unsaved edits', async () => {

@@ -30,6 +30,35 @@ describe('completion', () => {
     assert.deepEqual(await at('a.vault.yaml', 'credentialPolicies:\n  - { name: A, ‸ }\n'), ['permissions: [$0]']);
   });
 
+  it('a blank line under securityProviderMappings offers the unmapped domains\' lines at once, no keys', async () => {
+    const head = 'name: e\nsite: support.example.com\nvault:\n  securityProviderMappings: |\n    corp.example.com=CORP\n';
+    for (const text of [head + '    ‸\n', head + '    ‸', head + '    ‸\nplugin: vault\n', head + '\n    ‸\n', 'name: e\nvault:\n  securityProviderMappings: |\n    ‸\n']) {
+      const want = text.startsWith('name: e\nvault') ? ['corp.example.com=CORP', 'emea.corp.example.com=EMEA'] : ['emea.corp.example.com=EMEA'];
+      assert.deepEqual(await at('a.ecm.yaml', text), want, JSON.stringify(text));
+    }
+    // Every domain mapped: the shape of a line (never an empty list, which the editor fills with the file's words).
+    const all = head.replace('CORP\n', 'CORP\n    emea.corp.example.com=EMEA\n');
+    assert.deepEqual(await at('a.ecm.yaml', all + '    ‸\n'), ['${1:ad.example.com}=${2:NETBIOS}']);
+    // Not in the block: a line indented like the key is the next key of vault; at column 0, a top-level key.
+    assert.ok((await at('a.ecm.yaml', head + '  ‸\n')).includes('hostname: $0'));
+    assert.ok((await at('a.ecm.yaml', head + '‸\n')).includes('plugin: $0'));
+  });
+
+  it('inside any block scalar no key and no skeleton is offered', async () => {
+    assert.deepEqual(await at('a.integration.yaml', 'name: x\ndescription: |\n  first line\n  ‸\nstatus: Active\n'), []);
+    assert.deepEqual(await at('a.integration.yaml', 'name: x\ndescription: >\n  first line\n\n  sec‸\n'), []);
+    assert.deepEqual(await at('a.integration.yaml', 'description: |\n  ecm‸\n'), []);
+  });
+
+  it('the file skeleton (ecmkit-KIND) only in a file that has nothing else yet', async () => {
+    const skeleton = async (name: string, text: string) => (await at(name, text)).filter((t) => t.startsWith('name: ${1:'));
+    assert.equal((await skeleton('new.ecm.yaml', '‸')).length, 1);
+    assert.equal((await skeleton('new.ecm.yaml', '# ECM of the lab\necm‸\n')).length, 1);
+    assert.equal((await skeleton('new.vault.yaml', 'ecmkit-v‸')).length, 0, 'a Vault file\'s skeleton starts elsewhere');
+    assert.equal((await skeleton('x.ecm.yaml', 'name: e\n‸')).length, 0);
+    assert.equal((await skeleton('x.ecm.json', '‸')).length, 0);
+  });
+
   it('a mapping line without "=" yet offers each unmapped PA domain with its Vault provider', async () => {
     const ecm = 'name: e\nsite: support.example.com\nvault:\n  securityProviderMappings: |\n    corp.example.com=CORP\n    em‸\n';
     assert.deepEqual(await at('a.ecm.yaml', ecm), ['emea.corp.example.com=EMEA']);

@@ -4,7 +4,7 @@
 // broker (which checks every lease in). No VS Code API here: VS Code runs it inline
 // (DebugAdapterInlineImplementation) and the tests drive it with plain DAP messages.
 import { fileURLToPath } from 'node:url';
-import { formatEvent } from '../../../protocol/broker';
+import { formatEvent, formatStep } from '../../../protocol/broker';
 import { BrokerApi, type FindAnswer } from './api';
 import { BrokerProcess, type BrokerLaunch, type Stamped } from './process';
 
@@ -166,9 +166,8 @@ export class BrokerDebugSession {
       const [head] = formatEvent(e).split('\n');
       this.out(head, 'stdout', { group: 'startCollapsed' });
       for (const s of e.steps) {
-        const mark = s.outcome === 'pass' ? '✓' : s.outcome === 'drop' ? '–' : '✗';
         const where = s.source?.uri.startsWith('file:') ? { source: { name: s.source.uri.split('/').pop(), path: fileURLToPath(s.source.uri) }, line: s.source.range.start.line + 1, column: s.source.range.start.character + 1 } : {};
-        this.out(`${mark} ${s.step}${s.credential ? ` ${s.credential}` : ''}: ${s.detail}`, s.outcome === 'fail' ? 'stderr' : 'stdout', where);
+        this.out(formatStep(s), s.outcome === 'fail' ? 'stderr' : 'stdout', where);
       }
       this.out('', 'stdout', { group: 'end' });
       return;
@@ -210,7 +209,7 @@ export class BrokerDebugSession {
 
 function describeFind(a: FindAnswer): string {
   const head = a.error ? `${a.error.code}: ${a.error.message}` : `${a.runAs ?? '?'} via ${a.ecm ?? '?'}: ${a.credentials.length ? a.credentials.map((c) => `${c.name} (${c.username}${c.available ? '' : ', unavailable'})`).join(', ') : 'no credentials'}`;
-  return [head, ...a.trace.map((s) => `  ${s.outcome === 'pass' ? '✓' : s.outcome === 'drop' ? '–' : '✗'} ${s.step}${s.credential ? ` ${s.credential}` : ''}: ${s.detail}`)].join('\n');
+  return [head, ...a.trace.map((s) => `  ${formatStep(s)}`)].join('\n');
 }
 
 function describeEcms(v: { active: string | null; ecms: { name: string; order: number | null; connected: boolean; active: boolean }[] }): string {

@@ -1,7 +1,9 @@
 // The Simulate Credential Request view as HTML: who asked for what, the credentials the ECM returns, and
 // every trace step with a link to the file and line it depends on. Pure (no VS Code API), escaped, and
 // under a strict CSP: the one script only posts "open this file at this range" back to the extension.
-import type { FindAnswer, TraceStep } from './api';
+import type { FindAnswer } from './api';
+import { STEP_MARK } from '../../../protocol/broker';
+import { detailPieces } from '../../../protocol/trace';
 
 export interface SimulationMeta {
   user: string;
@@ -17,7 +19,9 @@ export interface SimulationMeta {
 
 const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const MARK: Record<TraceStep['outcome'], string> = { pass: '✓', drop: '–', fail: '✗' };
+
+/** A detail with its `code` pieces (a mapping line, a file's text) as code, never as literal backticks. */
+const detailHtml = (d: string): string => detailPieces(d).map((p) => (p.code ? `<code>${esc(p.text)}</code>` : esc(p.text))).join('');
 
 export function renderSimulation(a: FindAnswer, m: SimulationMeta, nonce: string, cspSource: string): string {
   const creds = a.credentials.length
@@ -25,12 +29,12 @@ export function renderSimulation(a: FindAnswer, m: SimulationMeta, nonce: string
       .map((c) => `<tr><td class="name">${esc(c.name)}</td><td>${esc(c.username)}</td><td>${esc(c.type)}</td><td>${c.available ? 'yes' : 'no (checked out)'}</td></tr>`)
       .join('')}</tbody></table>`
     : `<p class="none">No credentials: the access console would show none. The trace below says why.</p>`;
-  const error = a.error ? `<p class="error"><b>${esc(a.error.code)}</b>: ${esc(a.error.message)}</p>` : '';
+  const error = a.error ? `<p class="error"><b>${esc(a.error.code)}</b>: ${detailHtml(a.error.message)}</p>` : '';
   const steps = a.trace.map((s) => {
     const link = s.source
       ? ` <a href="#" class="src" data-uri="${esc(s.source.uri)}" data-range="${esc(JSON.stringify(s.source.range))}" title="Open ${esc(m.label(s.source.uri))} at line ${s.source.range.start.line + 1}">${esc(m.label(s.source.uri))}:${s.source.range.start.line + 1}</a>`
       : '';
-    return `<li class="${s.outcome}"><span class="mark" aria-label="${s.outcome}">${MARK[s.outcome]}</span> <span class="step">${esc(s.step)}${s.credential ? ` <b>${esc(s.credential)}</b>` : ''}</span>${link}<div class="detail">${esc(s.detail)}</div></li>`;
+    return `<li class="${s.outcome}"><span class="mark" aria-label="${s.outcome}">${STEP_MARK[s.outcome]}</span> <span class="step">${esc(s.step)}${s.credential ? ` <b>${esc(s.credential)}</b>` : ''}</span>${link}<div class="detail">${detailHtml(s.detail)}</div></li>`;
   }).join('');
   const counts = ['pass', 'drop', 'fail'].map((o) => `${a.trace.filter((t) => t.outcome === o).length} ${o}`).join(' · ');
   return `<!DOCTYPE html>
@@ -47,6 +51,7 @@ export function renderSimulation(a: FindAnswer, m: SimulationMeta, nonce: string
   li.pass { border-color: var(--vscode-testing-iconPassed, #3a3); } li.drop { border-color: var(--vscode-editorWarning-foreground, #c90); } li.fail { border-color: var(--vscode-errorForeground, #d33); }
   .mark { display: inline-block; width: 1.1em; font-weight: 700; } li.pass .mark { color: var(--vscode-testing-iconPassed, #3a3); } li.drop .mark { color: var(--vscode-editorWarning-foreground, #c90); } li.fail .mark { color: var(--vscode-errorForeground, #d33); }
   .step { font-family: var(--vscode-editor-font-family); } .detail { margin-left: 1.5em; } a.src { margin-left: .6em; font-size: .9em; }
+  code { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background, #8882); padding: 0 .25em; border-radius: 3px; }
   .error { color: var(--vscode-errorForeground); } .none { font-style: italic; }
 </style></head>
 <body>

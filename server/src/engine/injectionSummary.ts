@@ -11,7 +11,7 @@ import type { Workspace } from '../model/workspace';
 import { checkoutGrant, findRunAsUser, isRestricted, isSameHolder, principalsOf, sameName, type RunAs } from '../domain/permissions';
 import { ecmFilter, ecmFilterSettings } from '../domain/ecmFilter';
 import { signInCheck } from './injection';
-import { mapProvider } from '../domain/provider';
+import { mapProvider, missingVaultProvider } from '../domain/provider';
 import { bindEcm, sitesOf, type Site } from '../domain/site';
 
 export interface JumpClientSummary {
@@ -25,6 +25,8 @@ export interface JumpClientSummary {
 }
 
 interface UserInfo { runAs: RunAs }
+/** Where a PA user landed in the index: their group, or why they get nothing anywhere. */
+type UserPlace = { group: Group; user: UserInfo } | { reason: string };
 interface Group { policies: Set<string>; users: UserInfo[]; globalBase: Set<number>; globalHeld: number[] }
 interface CredInfo {
   index: number;
@@ -44,6 +46,8 @@ interface SiteIndex {
   endpoints: Map<string, VaultEndpoint>;
   globalUnion: Set<number>;
   summaries: Map<string, JumpClientSummary>;
+  /** Each PA user by `userKey`. */
+  users: Map<string, UserPlace>;
 }
 
 const cache = new WeakMap<Workspace, { generation: number; bySite: Map<string, SiteIndex> }>();
@@ -72,7 +76,7 @@ export function jumpClientSummaries(ws: Workspace, paUri: string): Map<string, J
 }
 
 function buildIndex(ws: Workspace, site: Site): SiteIndex {
-  const idx: SiteIndex = { groups: [], creds: [], global: [], direct: new Map(), byGroup: new Map(), endpoints: new Map(), globalUnion: new Set(), summaries: new Map() };
+  const idx: SiteIndex = { groups: [], creds: [], global: [], direct: new Map(), byGroup: new Map(), endpoints: new Map(), globalUnion: new Set(), summaries: new Map(), users: new Map() };
   const ecm = site.ecms[0];
   if (!ecm) return { ...idx, reason: `no ECM serves site ${site.site}` };
   const b = bindEcm(ws, ecm, site);
@@ -88,17 +92,21 @@ function buildIndex(ws: Workspace, site: Site): SiteIndex {
   const groups = new Map<string, Group>();
   for (const pu of list<PaUser>(site.pa?.value.users)) {
     if (typeof pu.username !== 'string' || typeof pu.securityProvider !== 'string') continue;
+    const who = userKey(pu.username, pu.securityProvider);
     const m = mapProvider(b, pu.securityProvider);
-    if (!m.ok) continue;
+    if (!m.ok) { idx.users.set(who, { reason: m.detail }); continue; }
+    if (missingVaultProvider(inv, m.provider!)) { idx.users.set(who, { reason: `the Vault has no security provider ${m.provider}` }); continue; }
     const runAs = { provider: m.provider!, username: pu.username.trim() };
     const found = findRunAsUser(inv, runAs);
-    if (!found.ok) continue;
+    if (!found.ok) { idx.users.set(who, { reason: found.message }); continue; }
     const principals = principalsOf(inv, found.user);
     const allowed = policies.filter((p) => checkoutGrant(inv, found.user, { policy: p.name }, principals)).map((p) => p.name!.trim().toLowerCase()).sort();
     const key = allowed.join('\n');
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { policies: new Set(allowed), users: [], globalBase: new Set(), globalHeld: [] }));
-    g.users.push({ runAs });
+    const info = { runAs };
+    g.users.push(info);
+    idx.users.set(who, { group: g, user: info });
   }
   idx.groups = [...groups.values()];
 
@@ -129,10 +137,7 @@ function summarize(idx: SiteIndex, jc: PaJumpClient): JumpClientSummary {
   const name = jc.name!;
   if (jc.credentialInjection === false) return { jumpClient: name, credentials: 0, users: 0, reason: 'credential injection is off' };
   if (idx.reason) return { jumpClient: name, credentials: 0, users: 0, reason: idx.reason };
-  // Restricted credentials on this exact endpoint name: listed directly, or through one of its groups.
-  const local = new Set(idx.direct.get(name) ?? []);
-  for (const g of idx.endpoints.get(name)?.groups ?? []) if (typeof g === 'string') for (const i of idx.byGroup.get(g.trim().toLowerCase()) ?? []) local.add(i);
-  const localList = [...local];
+  const localList = localCredentials(idx, name);
   const creds = new Set(idx.globalUnion);
   let users = 0;
   for (const g of idx.groups) {
@@ -149,6 +154,42 @@ function summarize(idx: SiteIndex, jc: PaJumpClient): JumpClientSummary {
     }
   }
   return { jumpClient: name, credentials: creds.size, users };
+}
+
+/** Restricted credentials on this exact endpoint name: listed directly, or through one of its groups. */
+function localCredentials(idx: SiteIndex, name: string): number[] {
+  const local = new Set(idx.direct.get(name) ?? []);
+  for (const g of idx.endpoints.get(name)?.groups ?? []) if (typeof g === 'string') for (const i of idx.byGroup.get(g.trim().toLowerCase()) ?? []) local.add(i);
+  return [...local];
+}
+
+/**
+ * How many credentials one PA user would get on each jump client of a PA file (the Simulate picker for
+ * that user), by jump client name, with why it is 0 when one reason says it. Same index as the summaries.
+ */
+export function jumpClientCountsFor(ws: Workspace, paUri: string, username: string, securityProvider: string): Map<string, { credentials: number; reason?: string }> {
+  const out = new Map<string, { credentials: number; reason?: string }>();
+  const summaries = jumpClientSummaries(ws, paUri); // builds the index
+  const idx = cache.get(ws)?.bySite.get(paUri);
+  if (!idx) return out;
+  const place = idx.users.get(userKey(username, securityProvider));
+  for (const [name, sum] of summaries) {
+    if (sum.reason) out.set(name, { credentials: 0, reason: sum.reason });
+    else if (!place) out.set(name, { credentials: 0, reason: `${username} is not a PA user of this site under ${securityProvider}` });
+    else if ('reason' in place) out.set(name, { credentials: 0, reason: place.reason });
+    else {
+      const base = new Set<number>(place.group.globalBase);
+      const held: number[] = [...place.group.globalHeld];
+      split(idx, place.group, localCredentials(idx, name), base, held);
+      const mine = held.filter((i) => isSameHolder(idx.creds[i].onlyFor!, place.user.runAs)).length;
+      out.set(name, { credentials: base.size + mine });
+    }
+  }
+  return out;
+}
+
+function userKey(username: string, securityProvider: string): string {
+  return `${username.trim().toLowerCase()}\n${securityProvider.trim().toLowerCase()}`;
 }
 
 /** Credentials of `list` the group may check out: offered to all, or (held, Include Unavailable off) to the holder only. */

@@ -3,13 +3,16 @@ import type { ParsedFile } from '../model/document';
 import { schemaAt, type Schema } from '../model/schemas';
 import { valueAt } from '../model/tree';
 import type { Workspace } from '../model/workspace';
-import { locate, objectPathForNewKey } from './locate';
+import { blockScalarAt, locate, objectPathForNewKey } from './locate';
+import { skeletonItem } from './skeletons';
 import { completeNames } from './nameCompletion';
 
 /** Completion of keys (those not yet present) and of enum values, both from the kind's JSON Schema. */
 export function complete(file: ParsedFile, offset: number, ws?: Workspace): CompletionItem[] {
   const names = ws && completeNames(ws, file, offset);
   if (names) return names;
+  // The text of a block scalar (`key: |`) is a value: no key and no skeleton belongs in it.
+  if (blockScalarAt(file, offset)) return [];
   const valueItems = completeValue(file, offset);
   if (valueItems) return valueItems;
   // In a JSON value (after `"key":`) a key never fits.
@@ -21,9 +24,11 @@ export function complete(file: ParsedFile, offset: number, ws?: Workspace): Comp
   const required = new Set(schema.required ?? []);
   const here = locate(file, offset);
   const flow = here?.node?.type === 'object' && file.text[here.node.offset] === '{'; // `- { | }`: one line
-  return Object.entries(schema.properties)
+  const keys = Object.entries(schema.properties)
     .filter(([key]) => !present.has(key) || isCursorKey(file, offset, key))
     .map(([key, sub]) => keyItem(file, key, sub, required.has(key), flow));
+  const skeleton = skeletonItem(file, offset);
+  return skeleton ? [skeleton, ...keys] : keys;
 }
 
 function objectValue(v: unknown): Record<string, unknown> {

@@ -7,14 +7,14 @@ import { CodeLensRefreshRequest, FileChangeType, ResponseError, type Connection,
 import { classify } from '../model/fileKind';
 import { findFiles } from '../model/workspace';
 import { isWithin, pathToUri, samePath, uriToPath } from '../model/platformPaths';
-import { InjectionTargetsRequest, RecheckRequest, SimulateRequest, VaultHostnameRequest } from '../../../protocol/lsp';
+import { InjectionTargetsRequest, RecheckRequest, SimulateRequest, UserJumpClientsRequest, VaultHostnameRequest } from '../../../protocol/lsp';
 import { codeActions, diagnosticsToFix } from './codeActions';
 import { codeLenses } from './codeLens';
 import { complete } from './completion';
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { DocumentStore } from './documents';
 import { hover } from './hover';
-import { injectionTargets, simulate, simulateParams } from './injectionRequests';
+import { injectionTargets, simulate, simulateParams, userJumpClients, userJumpClientsParams } from './injectionRequests';
 import { definition, prepareRename, references, rename, RenameError } from './navigation';
 import { documentSymbols } from './symbols';
 import { workspaceSymbols } from './workspaceSymbols';
@@ -121,6 +121,7 @@ export function registerHandlers(connection: Connection, store: DocumentStore, p
   });
   connection.onRequest(InjectionTargetsRequest, () => injectionTargets(ws));
   connection.onRequest(SimulateRequest, (p: unknown) => simulate(ws, simulateParams(p)));
+  connection.onRequest(UserJumpClientsRequest, (p: unknown) => userJumpClients(ws, userJumpClientsParams(p)));
 
   // An edit of the Vault file changes the counts on the PA file's lenses: ask the editor to re-fetch them.
   let lensGeneration = -1;

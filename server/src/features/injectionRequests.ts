@@ -4,12 +4,12 @@
  * With a broker running, the editor asks the broker instead, which adds the Vault's own answer.
  */
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { jumpClientSummaries } from '../engine/injectionSummary';
+import { jumpClientCountsFor, jumpClientSummaries } from '../engine/injectionSummary';
 import { resolveInjection } from '../engine/injection';
 import { sitesOf } from '../domain/site';
 import { list, type PaJumpClient, type PaUser } from '../model/inventory';
 import type { Workspace } from '../model/workspace';
-import type { InjectionTargets, SimulateParams } from '../../../protocol/lsp';
+import type { InjectionTargets, SimulateParams, UserJumpClients, UserJumpClientsParams } from '../../../protocol/lsp';
 import type { FindAnswer } from '../../../protocol/trace';
 
 export function injectionTargets(ws: Workspace): InjectionTargets {
@@ -18,6 +18,7 @@ export function injectionTargets(ws: Workspace): InjectionTargets {
       const sums = jumpClientSummaries(ws, s.pa!.file.uri);
       return {
         site: s.site,
+        pa: s.pa!.file.uri,
         ecms: s.ecms.map((e) => String(e.value.name ?? '')),
         users: list<PaUser>(s.pa!.value.users)
           .filter((u) => typeof u.username === 'string')
@@ -61,4 +62,18 @@ export function simulateParams(p: unknown): SimulateParams {
   if (missing.length) throw new ResponseError(ErrorCodes.InvalidParams, `ecmkit/simulate needs ${missing.join(', ')} (non-empty strings).`);
   if (o.ecm !== undefined && typeof o.ecm !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'ecmkit/simulate: ecm is an ECM name (a string).');
   return { user: o.user as string, securityProvider: o.securityProvider as string, endpoint: o.endpoint as string, ecm: o.ecm as string | undefined };
+}
+
+/** One PA user's credential count on each jump client of a PA file, in file order. */
+export function userJumpClients(ws: Workspace, p: UserJumpClientsParams): UserJumpClients {
+  const counts = jumpClientCountsFor(ws, p.pa, p.user, p.securityProvider);
+  return { jumpClients: [...counts].map(([name, c]) => ({ name, ...c })) };
+}
+
+/** The request's fields, checked like simulateParams. */
+export function userJumpClientsParams(p: unknown): UserJumpClientsParams {
+  const o = (p && typeof p === 'object' ? p : {}) as Record<string, unknown>;
+  const missing = ['pa', 'user', 'securityProvider'].filter((k) => typeof o[k] !== 'string' || !(o[k] as string).trim());
+  if (missing.length) throw new ResponseError(ErrorCodes.InvalidParams, `ecmkit/userJumpClients needs ${missing.join(', ')} (non-empty strings).`);
+  return { pa: o.pa as string, user: o.user as string, securityProvider: o.securityProvider as string };
 }

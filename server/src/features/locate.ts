@@ -1,5 +1,5 @@
 import type { ParsedFile } from '../model/document';
-import type { JsonPath, Node, PropertyNode } from '../model/tree';
+import type { JsonPath, Node, PropertyNode, ScalarNode } from '../model/tree';
 
 export interface Location {
   /** Path of the value under the cursor (or of the key's value when on a key). */
@@ -94,4 +94,64 @@ export function objectPathForNewKey(file: ParsedFile, offset: number): JsonPath 
 /** The column where a line's key starts (after indentation and any `- ` list markers). */
 function keyColumn(line: string): number {
   return line.length - line.replace(/^(\s*-\s+)*\s*/, '').length;
+}
+
+/**
+ * The YAML block scalar (`key: |` or `key: >`) whose text the cursor is in: on a line of its content, or on
+ * a blank line below it indented past its key (where the next content line would go). Its text is a value:
+ * no key or file skeleton belongs there.
+ */
+export function blockScalarAt(file: ParsedFile, offset: number): { node: ScalarNode; path: JsonPath } | undefined {
+  if (file.syntax !== 'yaml') return undefined;
+  // Down the last key (or item) that starts before the cursor: the scalar's range may end before a blank line.
+  let node = file.root;
+  const path: JsonPath = [];
+  while (node?.type === 'object' || node?.type === 'array') {
+    if (node.type === 'object') {
+      const p = lastBefore(node.properties, (x) => x.keyOffset, offset);
+      if (!p || offset <= p.keyOffset + p.keyLength) return undefined;
+      path.push(p.key);
+      node = p.value;
+    } else {
+      const i = lastIndexBefore(node.items, (x) => x.offset, offset);
+      if (i < 0) return undefined;
+      path.push(i);
+      node = node.items[i];
+    }
+  }
+  if (node?.type !== 'string' || (file.text[node.offset] !== '|' && file.text[node.offset] !== '>')) return undefined;
+  const indicatorLineStart = file.text.lastIndexOf('\n', node.offset - 1) + 1;
+  const indicatorLineEnd = file.text.indexOf('\n', node.offset);
+  if (indicatorLineEnd < 0 || offset <= indicatorLineEnd) return undefined;
+  // Every line from the one after the indicator to the cursor's is blank or indented past the key's line.
+  const keyIndent = leadingSpaces(file.text.slice(indicatorLineStart, indicatorLineEnd));
+  const cursorLineStart = file.text.lastIndexOf('\n', offset - 1) + 1;
+  for (let at = indicatorLineEnd + 1; at <= cursorLineStart;) {
+    const end = file.text.indexOf('\n', at);
+    const line = file.text.slice(at, end < 0 ? file.text.length : end);
+    const inside = leadingSpaces(line) > keyIndent || (at !== cursorLineStart && !line.trim());
+    if (!inside) return undefined;
+    if (end < 0) break;
+    at = end + 1;
+  }
+  return { node, path };
+}
+
+function leadingSpaces(line: string): number {
+  return line.length - line.replace(/^[ \t]*/, '').length;
+}
+
+function lastBefore<T>(xs: T[], start: (x: T) => number, offset: number): T | undefined {
+  const i = lastIndexBefore(xs, start, offset);
+  return i < 0 ? undefined : xs[i];
+}
+
+/** Index of the last of `xs` (in text order) that starts at or before `offset`, by binary search. */
+function lastIndexBefore<T>(xs: T[], start: (x: T) => number, offset: number): number {
+  let lo = 0, hi = xs.length - 1, found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (start(xs[mid]) <= offset) { found = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return found;
 }

@@ -3,7 +3,7 @@
  * groups, roles and provider, a policy principal, an ECM's integration, default provider and mapping
  * lines, a PA user's provider, a jump client's name (from the Vault endpoints)…
  */
-import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver-types';
+import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver-types';
 import { crossIndex } from '../domain/crossIndex';
 import { KIND_LABEL, siteAt, type NameKind } from '../domain/names';
 import type { ParsedFile } from '../model/document';
@@ -13,7 +13,7 @@ import { mappingLines } from '../domain/mappingLines';
 import { netbiosFor } from '../rules/mappingProviders';
 import { list, type PaSecurityProvider } from '../model/inventory';
 import { scalar } from './edits';
-import { locate } from './locate';
+import { blockScalarAt, locate } from './locate';
 
 interface Expected {
   /** `mappingLine`: a whole `fqdn=NETBIOS` line, for a mapping line with no `=` yet. */
@@ -60,6 +60,14 @@ export function completeNames(ws: Workspace, file: ParsedFile, offset: number): 
         items.push({ label: line, kind: CompletionItemKind.Reference, detail: 'mapping of a PA Active Directory domain', textEdit: { range: file.range(exp.span!.offset, exp.span!.length), newText: line } });
       }
     }
+    // Every PA domain is mapped already: the shape of a line, so the list is never empty (an empty one
+    // lets the editor fill it with words of the file, GUID fragments included).
+    if (!items.length) {
+      items.push({
+        label: 'fqdn=NETBIOS', kind: CompletionItemKind.Snippet, detail: 'a mapping line: AD domain = Vault security provider',
+        insertTextFormat: InsertTextFormat.Snippet, textEdit: { range: file.range(exp.span!.offset, exp.span!.length), newText: '${1:ad.example.com}=${2:NETBIOS}' },
+      });
+    }
     return items;
   }
   if (exp.kind === 'principal') {
@@ -86,6 +94,11 @@ function isScalar(n: Node): boolean {
 /** What kind of name the cursor is on or about to type. */
 function expected(file: ParsedFile, offset: number): Expected | undefined {
   if (file.kind === 'ecm') {
+    // A blank line in the mapping lines' block scalar: a whole new line goes there, at the cursor.
+    const block = blockScalarAt(file, offset);
+    if (block && block.path.join('.') === 'vault.securityProviderMappings' && !lineAround(file, offset).trim()) {
+      return { kind: 'mappingLine', span: { offset, length: 0 } };
+    }
     const line = mappingLines(file).find((l) => {
       const s = file.offsetAt(l.range.start), e = file.offsetAt(l.range.end);
       return offset >= s && offset <= e;
@@ -124,4 +137,11 @@ function expected(file: ParsedFile, offset: number): Expected | undefined {
   if (!site || site.role !== 'ref') return undefined;
   if (file.kind === 'pa' && site.kind === 'endpoint') return { kind: 'endpoint', node };
   return { kind: site.kind, node };
+}
+
+/** The whole line the offset is on. */
+function lineAround(file: ParsedFile, offset: number): string {
+  const start = file.text.lastIndexOf('\n', offset - 1) + 1;
+  const end = file.text.indexOf('\n', offset);
+  return file.text.slice(start, end < 0 ? file.text.length : end);
 }
