@@ -45,6 +45,8 @@ export type BrokerEvent =
   | { type: 'sandbox'; method: string; path: string; status: number; reason?: string; runAs?: string }
   | { type: 'lease'; action: 'checkout' | 'checkin' | 'expired' | 'shutdown-checkin'; leaseId: string; credential: string; runAs: string; ecm: string; expiresAt?: string }
   | { type: 'ecm'; action: 'connect' | 'disconnect' | 'active'; name: string; active?: string }
+  /** The workspace's problems as `ecmkit check` counts them: at start when there are errors, and when the count changes. */
+  | { type: 'problems'; errors: number; warnings: number; files: string[] }
   | { type: 'info' | 'warning'; message: string };
 
 /** The mark of each outcome, wherever a step is shown. */
@@ -67,7 +69,15 @@ export function formatEvent(e: BrokerEvent): string {
     case 'sandbox': return `  sandbox ${e.method} ${e.path} → ${e.status}${e.reason ? ` (${e.reason})` : ''}`;
     case 'lease': return `lease ${e.action}: ${e.credential} for ${e.runAs} via ${e.ecm} [${e.leaseId}]${e.expiresAt ? ` until ${e.expiresAt}` : ''}`;
     case 'ecm': return e.action === 'active' ? `ECM ${e.name} is now active` : `ECM ${e.name} ${e.action}ed; active: ${e.active ?? 'none'}`;
+    case 'problems': return problemsLine(e.errors, e.files);
     case 'info': return e.message;
     case 'warning': return `warning: ${e.message}`;
   }
+}
+
+/** "2 errors in the workspace (prod.ecm.yaml): …": the broker answers from the files as they are. */
+export function problemsLine(errors: number, files: string[]): string {
+  if (!errors) return 'no errors in the workspace now';
+  const where = files.length ? ` (${files.slice(0, 3).join(', ')}${files.length > 3 ? `, ${files.length - 3} more` : ''})` : '';
+  return `${errors} error${errors === 1 ? '' : 's'} in the workspace${where}: the broker answers from the files as they are; ecmkit check (or the Problems panel) lists them.`;
 }

@@ -2,7 +2,7 @@
 // removes the token, usage errors exit 2. Secrets come from ECMKIT_SECRET_* like any CLI secret.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { PASSWORDS, ROOT, SHARED_KEY, workspace } from './helpers';
@@ -61,7 +61,30 @@ describe('ecmkit broker (process)', () => {
     assert.match(log, /lease shutdown-checkin: web01-admin for CORP\\jdoe/);
     assert.match(log, /PUT Requests\/\d+\/checkin → 204/);
     assert.match(log, /broker stopped/);
+    assert.doesNotMatch(log, /errors? in the workspace/, 'a clean workspace has nothing to say');
     for (const s of [SHARED_KEY, PASSWORDS['web01-admin'], token]) assert.ok(!log.includes(s), 'no secret on stderr');
+  });
+
+  it('says how many errors the workspace has when it starts and when that changes; a provider the Vault lacks fails at the provider step', async () => {
+    const dir = workspace({ 'prod.ecm.yaml': [['corp.example.com=CORP\n', 'corp.example.com=CORPX\n']] });
+    const p = start(['--workspace', dir, '--sandbox', '--port', '0']);
+    const out = await p.line;
+    const [, port, tokenPath] = /^broker listening on http:\/\/127\.0\.0\.1:(\d+) token=(\S+)\n$/.exec(out)!;
+    await until(() => /1 error in the workspace \(prod\.ecm\.yaml\): the broker answers from the files as they are; ecmkit check \(or the Problems panel\) lists them\./.test(p.stderr()), 'the error count on stderr');
+    const token = readFileSync(tokenPath, 'utf8').trim();
+    const r = await fetch(`http://127.0.0.1:${port}/v1/credentials/find`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ user: 'jdoe', securityProvider: 'corp.example.com', endpoint: 'WEB01' }) });
+    const body = await r.json() as { error: { code: string }; trace: { step: string; outcome: string; detail: string }[] };
+    assert.equal(r.status, 404);
+    assert.equal(body.error.code, 'user-not-found');
+    const provider = body.trace.find((t) => t.step === 'provider')!;
+    assert.equal(provider.outcome, 'fail');
+    assert.match(provider.detail, /no security provider CORPX .*correct the mapping line \(prod\.ecm\.yaml line 17\)/);
+    assert.equal(body.trace.find((t) => t.step === 'user'), undefined, 'no user step after the provider failed');
+    // Fixed in the file: the broker re-reads it and says the errors are gone.
+    writeFileSync(path.join(dir, 'prod.ecm.yaml'), readFileSync(path.join(dir, 'prod.ecm.yaml'), 'utf8').replace('CORPX', 'CORP'));
+    await until(() => /no errors in the workspace now/.test(p.stderr()), 'the count going back to none');
+    p.child.kill('SIGTERM');
+    assert.equal(await p.exit, 0);
   });
 
   it('exits 2 on usage errors and on a workspace without an ECM', async () => {
@@ -82,3 +105,11 @@ describe('ecmkit broker (process)', () => {
     });
   });
 });
+
+async function until(ok: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

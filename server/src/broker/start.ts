@@ -14,6 +14,8 @@ import { pathToUri } from '../model/platformPaths';
 import type { UserOnlyPlatform } from '../model/userOnly';
 import { startSandbox, type Sandbox } from '../vault/sandbox';
 import { Broker } from './broker';
+import { workspaceProblems } from './problems';
+import type { Overrides } from '../engine/check';
 import { BrokerLog } from './log';
 import { createBrokerServer, type HttpLimits } from './server';
 import { removeToken, writeToken } from './tokenFile';
@@ -39,6 +41,8 @@ export interface BrokerStartOptions {
   /** The shared key of every ECM (and, with `sandbox`, the sandbox's API key), instead of resolving each ECM's reference. */
   sharedKey?: string;
   secrets?: SecretLookup;
+  /** Rule severities (the workspace's ecmkit.rules), for the problem count said at start. */
+  overrides?: Overrides;
   log?: BrokerLog;
   watch?: boolean;
   timeoutMs?: number;
@@ -77,6 +81,9 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
     ecmName = typeof entry.value.name === 'string' ? entry.value.name : undefined;
   }
   if (!(siteOfEcm(ws, ecmName) ?? sitesOf(ws).find((s) => s.ecms.length))) throw new Error(`No ECM file (*.ecm.yaml) under ${dir}: the broker has no ECM to play.`);
+  // Said before anything else: answers from files with errors follow those errors.
+  let problems = workspaceProblems(ws, o.overrides);
+  if (problems.errors) log.emit({ type: 'problems', ...problems });
 
   const plan: VaultPlan = { secrets, timeoutMs: o.timeoutMs, hostname: o.vaultUrl, ca: o.ca, apiKey: o.sharedKey };
   let sandbox: Sandbox | undefined;
@@ -132,6 +139,9 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
       timer = setTimeout(() => {
         Workspace.load(inputs).then((next) => {
           broker.setWorkspace(next);
+          const now = workspaceProblems(next, o.overrides);
+          if (now.errors !== problems.errors) log.emit({ type: 'problems', ...now });
+          problems = now;
           log.emit({ type: 'info', message: 're-read the workspace files' });
         }, (e: Error) => log.emit({ type: 'warning', message: `could not re-read the workspace: ${e.message}` }));
       }, 150);

@@ -19,6 +19,7 @@ import { SandboxKeyError } from '../vault/sandbox';
 import { flag, parseArgs, UsageError } from './args';
 import { keyFieldsOf, readCaPem, requireParsedEcm, requireUsableKey, requireUsableKeyFields } from './inputFiles';
 import { askSecrets, closingIpc, ipcOn, parentGone, type SecretRequest } from './ipc';
+import { loadOverrides } from './settings';
 
 export const run = closingIpc(runCommand);
 
@@ -80,6 +81,7 @@ async function runCommand(argv: string[]): Promise<number> {
       leaseMs: leaseSeconds === undefined ? undefined : leaseSeconds * 1000,
       sharedKey: key || undefined,
       secrets,
+      overrides: rulesOf(dir),
       log,
     });
   } catch (e) {
@@ -142,4 +144,9 @@ async function secretsNeeded(dir: string, sandbox: boolean): Promise<SecretReque
     for (const { value } of ws.of('vault')) for (const c of list<VaultCredential>(value.credentials)) add(c.password, false, `the password of credential ${c.name ?? ''}`.trim());
   }
   return [...out.values()];
+}
+
+/** The workspace's ecmkit.rules (.vscode/settings.json), as `ecmkit check` reads them; none when unreadable (check says why). */
+function rulesOf(dir: string): ReturnType<typeof loadOverrides> {
+  try { return loadOverrides(dir, undefined, []); } catch { return {}; }
 }
