@@ -15,7 +15,7 @@ export const sandboxHook: StartHook = {
     const sb = await startSandbox({ workspace, apiKey: key });
     return {
       info: [`Sandbox Vault: ${sb.url} (CA ${sb.caPath}); in the editor: "ecmkit: Test Vault Connectivity" → the sandbox Vault.`],
-      env: { [envName]: key, ECMKIT_SANDBOX_URL: sb.url, ECMKIT_SANDBOX_CA: sb.caPath },
+      env: { [envName]: key, ECMKIT_SANDBOX_URL: sb.url, ECMKIT_SANDBOX_CA: sb.caPath, ECMKIT_SANDBOX_FOLDER: workspace },
       stop: () => sb.close(),
     };
   },

@@ -19,6 +19,8 @@ export interface BrokerLaunchArgs {
   caFile?: string;
   port?: number;
   leaseSeconds?: number;
+  /** Set by the editor when F5 ran without a launch.json (the default configuration). */
+  withoutLaunchJson?: boolean;
 }
 
 export type ProcessFactory = (args: BrokerLaunchArgs) => BrokerLaunch;
@@ -115,6 +117,7 @@ export class BrokerDebugSession {
       this.event('exited', { exitCode: code ?? 0 });
       if (!this.stopping) this.finish(); // it stopped on its own; a disconnect answers first, then ends
     });
+    if (args.withoutLaunchJson) this.out('No launch.json: F5 runs the default configuration, the broker on the sandbox Vault of this folder. "Debug: Add Configuration…" makes a launch.json to change it (the configured Vault, one ECM first, short leases).', 'console');
     this.out(`Starting the broker (${(launch.vault ?? 'sandbox') === 'sandbox' ? 'sandbox Vault' : 'the ECMs\' configured Vault'}) for ${args.ecm ?? args.workspace ?? 'the workspace'}…`, 'console');
     try {
       const info = await proc.start();
@@ -172,7 +175,7 @@ export class BrokerDebugSession {
       this.out('', 'stdout', { group: 'end' });
       return;
     }
-    const category = e.type === 'warning' ? 'stderr' : e.type === 'info' || e.type === 'ecm' ? 'console' : 'stdout';
+    const category = e.type === 'warning' || (e.type === 'problems' && e.errors) ? 'stderr' : e.type === 'info' || e.type === 'ecm' || e.type === 'problems' ? 'console' : 'stdout';
     this.out(formatEvent(e), category);
   }
 

@@ -39,6 +39,8 @@ export interface BrokerInfo { url: string; port: number; tokenPath: string; toke
 export class BrokerProcess extends EventEmitter {
   private child?: ChildProcess;
   info?: BrokerInfo;
+  /** The workspace's problem count the broker last said (it says it at start, before listening, when there are errors). */
+  problems?: Extract<BrokerEvent, { type: 'problems' }>;
   exitCode?: number | null;
   private exited?: Promise<void>;
 
@@ -76,6 +78,7 @@ export class BrokerProcess extends EventEmitter {
     pipeLines(child.stderr, (line) => {
       let e: Stamped | undefined;
       try { const v = JSON.parse(line); if (v && typeof v.type === 'string') e = v; } catch { /* a plain line */ }
+      if (e?.type === 'problems') this.problems = e;
       if (e) this.emit('event', e);
       else {
         stderrTail = (stderrTail + line + '\n').slice(-2000);

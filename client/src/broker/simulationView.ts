@@ -13,6 +13,8 @@ export interface SimulationMeta {
   via: 'broker' | 'files';
   /** e.g. "broker at http://127.0.0.1:PORT (sandbox Vault)". */
   viaDetail: string;
+  /** Said above the answer when it may differ from what the editor shows (e.g. unsaved changes not used). */
+  notice?: string;
   /** Workspace-relative file names for links. */
   label(uri: string): string;
 }
@@ -53,10 +55,12 @@ export function renderSimulation(a: FindAnswer, m: SimulationMeta, nonce: string
   .step { font-family: var(--vscode-editor-font-family); } .detail { margin-left: 1.5em; } a.src { margin-left: .6em; font-size: .9em; }
   code { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background, #8882); padding: 0 .25em; border-radius: 3px; }
   .error { color: var(--vscode-errorForeground); } .none { font-style: italic; }
+  .notice { border-left: 3px solid var(--vscode-editorWarning-foreground, #c90); padding: .3em .6em; background: var(--vscode-inputValidation-warningBackground, #c902); }
 </style></head>
 <body>
 <h1>${esc(m.user)} <span class="sub">(${esc(m.securityProvider)})</span> → ${esc(m.endpoint)}</h1>
 <p class="sub">${a.runAs ? `Runs as <b>${esc(a.runAs)}</b>` : 'No run-as identity'}${a.ecm ? ` · served by ECM <b>${esc(a.ecm)}</b>` : ''} · ${m.via === 'broker' ? 'answered by the ' : 'resolved from the '}${esc(m.viaDetail)}</p>
+${m.notice ? `<p class="notice">${esc(m.notice)}</p>` : ''}
 ${error}
 <h2>Credentials returned (${a.credentials.length})</h2>
 ${creds}

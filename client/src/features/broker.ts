@@ -18,7 +18,7 @@ export const SHOW_LOG = 'ecmkit.showBrokerLog';
 export const DISCONNECT_ECM = 'ecmkit.disconnectEcm';
 export const CONNECT_ECM = 'ecmkit.connectEcm';
 
-export interface RunningBroker { proc: BrokerProcess; api: BrokerApi; owner: 'command' | 'debug'; vault: string; activeEcm?: string }
+export interface RunningBroker { proc: BrokerProcess; api: BrokerApi; owner: 'command' | 'debug'; vault: string; activeEcm?: string; errors?: number }
 
 let current: RunningBroker | undefined;
 const changed = new vscode.EventEmitter<RunningBroker | undefined>();
@@ -80,10 +80,23 @@ export function attachBroker(proc: BrokerProcess, owner: 'command' | 'debug'): R
   const rb: RunningBroker = { proc, api: new BrokerApi(info), owner, vault };
   current = rb;
   out?.info(`broker listening on ${info.url} (${vault}; ${owner === 'debug' ? 'debug session' : 'started by command'})`);
+  // The files' errors: in the status bar while the broker runs, and said once when it starts on them.
+  let announced = false;
+  const problems = (errors: number, files: string[]): void => {
+    rb.errors = errors;
+    if (rb === current) render?.();
+    if (!errors || announced) return;
+    announced = true;
+    void vscode.window.showWarningMessage(`ecmkit: the broker started on a workspace with ${errors} error${errors === 1 ? '' : 's'} (${files.slice(0, 3).join(', ')}): it answers from the files as they are.`, 'Show Problems')
+      .then((c) => { if (c) void vscode.commands.executeCommand('workbench.actions.view.problems'); });
+  };
   proc.on('event', (e: Stamped) => {
+    if (e.type === 'problems') { out?.warn(formatEvent(e)); problems(e.errors, e.files); return; }
     out?.info(formatEvent(e));
     if (e.type === 'ecm' && rb === current) { rb.activeEcm = e.action === 'active' ? e.name : e.active; render?.(); }
   });
+  // Said before the broker listened: the process kept it.
+  if (proc.problems) { out?.warn(formatEvent(proc.problems)); problems(proc.problems.errors, proc.problems.files); }
   proc.on('line', (line: string) => out?.warn(line));
   proc.on('exit', (code: number | null) => {
     out?.info(`broker exited (code ${code})`);
@@ -120,8 +133,9 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
     }
     if (!current) { item.hide(); return; }
     const info = current.proc.info!;
-    item.text = `$(radio-tower) Broker :${info.port}${current.activeEcm ? ` · ${current.activeEcm}` : ''}`;
-    item.tooltip = `ecmkit broker at ${info.url} (${current.owner === 'debug' ? 'debug session' : 'started by command'})\nVault: ${current.vault}\nActive ECM: ${current.activeEcm ?? 'none'}\nToken: ${info.tokenPath}\nClick to open the broker log.`;
+    const errors = current.errors ? `${current.errors} error${current.errors === 1 ? '' : 's'}` : '';
+    item.text = `$(radio-tower) Broker :${info.port}${current.activeEcm ? ` · ${current.activeEcm}` : ''}${errors ? ` · $(error) ${current.errors}` : ''}`;
+    item.tooltip = `ecmkit broker at ${info.url} (${current.owner === 'debug' ? 'debug session' : 'started by command'})\nVault: ${current.vault}\nActive ECM: ${current.activeEcm ?? 'none'}${errors ? `\nWorkspace: ${errors} in the files it answers from` : ''}\nToken: ${info.tokenPath}\nClick to open the broker log.`;
     item.show();
   };
   render();

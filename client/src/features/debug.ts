@@ -10,11 +10,15 @@ import { attachBroker, brokerLaunch, brokerStarting, currentBroker } from './bro
 export const TYPE = 'ecmkit-broker';
 
 export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, log: vscode.LogOutputChannel): void {
+  // The debugger (package.json debuggers[].when) exists where ecmkit runs: there F5 on a YAML or JSON file
+  // with no launch.json runs the broker, instead of VS Code asking for a YAML debugger.
+  void vscode.commands.executeCommand('setContext', 'ecmkit.active', true);
   const provider: vscode.DebugConfigurationProvider = {
+    // "create a launch.json": the one initial configuration (package.json has none, or it would be listed twice).
     provideDebugConfigurations: () => [defaultConfig('sandbox')],
     resolveDebugConfiguration(folder, config) {
-      // F5 without a launch.json: run the broker on the sandbox Vault for this folder.
-      if (!config.type && !config.request && !config.name) Object.assign(config, defaultConfig('sandbox'));
+      // F5 without a launch.json: run the broker on the sandbox Vault for this folder, and say so.
+      if (!config.type && !config.request && !config.name) Object.assign(config, defaultConfig('sandbox'), { withoutLaunchJson: true });
       if (!requireTrust('The ecmkit broker debugger', 'starts a local server that reads the workspace\'s secrets and signs in to the Vault')) return undefined;
       const running = currentBroker();
       if (running || brokerStarting()) {
@@ -37,7 +41,11 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
   };
   ctx.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider(TYPE, provider),
-    vscode.debug.registerDebugConfigurationProvider(TYPE, { provideDebugConfigurations: () => [defaultConfig('sandbox'), defaultConfig('configured')] }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    // VS Code asks for dynamic configurations once per folder and once more for the user settings' launch
+    // (folder undefined): answering both listed each configuration twice. Only a window without folders gets them there.
+    vscode.debug.registerDebugConfigurationProvider(TYPE, {
+      provideDebugConfigurations: (folder) => (folder || !vscode.workspace.workspaceFolders?.length ? [defaultConfig('sandbox'), defaultConfig('configured')] : []),
+    }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory(TYPE, factory),
   );
 }

@@ -26,7 +26,7 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
     void vscode.commands.executeCommand('setContext', 'ecmkit.sandboxRunning', state !== 'stopped');
     if (state === 'stopped') { item.hide(); return; }
     item.text = state === 'starting' ? '$(loading~spin) Sandbox Vault' : `$(vm-running) Sandbox Vault :${new URL(runningSandbox()!.url).port}`;
-    item.tooltip = state === 'starting' ? 'ecmkit sandbox Vault: starting' : `ecmkit sandbox Vault at ${runningSandbox()!.url}\nCA: ${runningSandbox()!.caPath}\nFolder: ${runningSandbox()!.folder}\nClick for actions.`;
+    item.tooltip = state === 'starting' ? 'ecmkit sandbox Vault: starting' : `ecmkit sandbox Vault at ${runningSandbox()!.url}${runningSandbox()!.external ? ' (started by npm start)' : ''}\nCA: ${runningSandbox()!.caPath}\nFolder: ${runningSandbox()!.folder}\nClick for actions.`;
     item.show();
   };
 
@@ -117,11 +117,13 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
     await pick?.run();
   };
 
-  // `npm start` runs a sandbox beside code-server and says where: adopt it (it stops with npm start).
+  // `npm start` runs a sandbox beside code-server and says where, and from which folder: adopt it (it stops
+  // with npm start), so Start Broker and the Vault test use it rather than start a second one.
   const envUrl = process.env.ECMKIT_SANDBOX_URL;
   const envCa = process.env.ECMKIT_SANDBOX_CA;
   if (envUrl && envCa && /^https:\/\/127\.0\.0\.1:\d+$/.test(envUrl)) {
-    setRunningSandbox({ url: envUrl, caPath: envCa, folder: '(started by npm start)', external: true });
+    const folder = process.env.ECMKIT_SANDBOX_FOLDER || vscode.workspace.workspaceFolders?.[0]?.uri.fsPath || '';
+    setRunningSandbox({ url: envUrl, caPath: envCa, folder, external: true });
     render('running');
     out.info(`using the sandbox Vault started by npm start at ${envUrl}`);
   } else render('stopped');

@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { InjectionTargetsRequest, SimulateRequest } from '../../../protocol/lsp';
+import { InjectionTargetsRequest, SimulateRequest, UserJumpClientsRequest } from '../../../protocol/lsp';
 import type { FindAnswer } from '../broker/api';
 import { renderSimulation } from '../broker/simulationView';
-import { currentBroker } from './broker';
+import { currentBroker, type RunningBroker } from './broker';
+import type { Stamped } from '../broker/process';
 
 export const SIMULATE = 'ecmkit.simulateRequest';
 
@@ -32,22 +33,61 @@ export function register(ctx: vscode.ExtensionContext, client: LanguageClient, l
     const broker = currentBroker();
     let answer: FindAnswer;
     let viaDetail: string;
+    let notice: string | undefined;
     try {
       if (broker) {
+        // The broker reads the files on disk: edits not saved yet would not be in its answer.
+        const saved = await savedFilesFirst(broker);
+        if (!saved) return;
+        notice = saved.notice;
         answer = await broker.api.find(target.user, target.securityProvider, target.endpoint);
         viaDetail = `broker at ${broker.proc.info!.url} (${broker.vault})`;
       } else {
         answer = await client.sendRequest(SimulateRequest, target);
-        viaDetail = 'workspace files only — start the broker ("ecmkit: Start Broker") to ask the Vault too';
+        viaDetail = 'workspace files as the editor has them, unsaved changes included — start the broker ("ecmkit: Start Broker") to ask the Vault too';
       }
     } catch (e) {
       void vscode.window.showErrorMessage(`ecmkit: the simulation failed: ${(e as Error).message}`);
       return;
     }
     log.info(`simulated ${target.user}@${target.securityProvider} → ${target.endpoint}: ${answer.credentials.length} credential(s)${answer.error ? ` (${answer.error.code})` : ''} via ${broker ? 'broker' : 'files'}`);
-    show(ctx, target, answer, broker ? 'broker' : 'files', viaDetail);
-    return { credentials: answer.credentials.map((c) => c.name), steps: answer.trace.length, error: answer.error?.code };
+    show(ctx, target, answer, broker ? 'broker' : 'files', viaDetail, notice);
+    return { credentials: answer.credentials.map((c) => c.name), steps: answer.trace.length, error: answer.error?.code, notice };
   }));
+}
+
+const ECMKIT_FILE = /\.(ecm|integration|vault|pa)\.(ya?ml|json)$/i;
+
+/**
+ * Before the broker answers: ecmkit files with unsaved changes are saved (the broker re-reads them) or,
+ * if the user says so, left as they are, and the view says the saved files were used. Undefined: cancelled.
+ */
+async function savedFilesFirst(broker: RunningBroker): Promise<{ notice?: string } | undefined> {
+  const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && ECMKIT_FILE.test(d.fileName));
+  if (!dirty.length) return {};
+  const names = dirty.map((d) => vscode.workspace.asRelativePath(d.uri, false)).join(', ');
+  const save = 'Save and Simulate';
+  const asSaved = 'Use the Saved Files';
+  const pick = await vscode.window.showWarningMessage(
+    `ecmkit: ${names} ${dirty.length === 1 ? 'has' : 'have'} unsaved changes. The broker answers from the saved files.`,
+    { modal: true, detail: 'Save them first so the answer follows what the editor shows, or simulate with the files as they are on disk.' },
+    save, asSaved,
+  );
+  if (pick === asSaved) return { notice: `Answered from the saved files: the unsaved changes in ${names} were not used.` };
+  if (pick !== save) return undefined;
+  // The broker re-reads its files shortly after they change; ask once it has.
+  const reread = new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => { broker.proc.off('event', on); resolve(false); }, 5000);
+    const on = (e: Stamped): void => {
+      if (e.type !== 'info' || !/^re-read the workspace files/.test(e.message)) return;
+      clearTimeout(timer);
+      broker.proc.off('event', on);
+      resolve(true);
+    };
+    broker.proc.on('event', on);
+  });
+  if (!(await Promise.all(dirty.map((d) => d.save()))).every(Boolean)) return { notice: `Some of ${names} could not be saved: the broker answered from the files as they are on disk.` };
+  return (await reread) ? {} : { notice: `Saved ${names}, but the broker had not re-read them within 5 s: this answer may come from the earlier files.` };
 }
 
 function isTarget(a: unknown): a is Target {
@@ -70,19 +110,26 @@ async function pickTarget(client: LanguageClient): Promise<Target | undefined> {
   );
   if (!userPick) return undefined;
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  // The counts of this user, not the site's: how many credentials they would get on each jump client.
+  const u = userPick.user;
+  const mine = await client.sendRequest(UserJumpClientsRequest, { pa: userPick.site.pa, user: u.username, securityProvider: u.securityProvider });
+  const countOf = new Map(mine.jumpClients.map((j) => [j.name, j]));
   const jcPick = await vscode.window.showQuickPick(
-    userPick.site.jumpClients.map((j) => ({
-      label: j.name,
-      description: j.credentialInjection ? `${plural(j.credentials, 'credential')} · ${plural(j.users, 'user')}` : 'credential injection off',
-      detail: j.hostname,
-    })),
+    userPick.site.jumpClients.map((j) => {
+      const c = countOf.get(j.name);
+      return {
+        label: j.name,
+        description: !j.credentialInjection ? 'credential injection off' : c ? `${plural(c.credentials, 'credential')} for ${u.username}${c.reason ? ` — ${c.reason}` : ''}` : undefined,
+        detail: j.hostname,
+      };
+    }),
     { title: `ecmkit: Simulate Credential Request (2/2) — jump client for ${userPick.user.username}`, placeHolder: 'The jump client, as PA shows it', matchOnDetail: true },
   );
   if (!jcPick) return undefined;
   return { user: userPick.user.username, securityProvider: userPick.user.securityProvider, endpoint: jcPick.label };
 }
 
-function show(ctx: vscode.ExtensionContext, t: Target, answer: FindAnswer, via: 'broker' | 'files', viaDetail: string): void {
+function show(ctx: vscode.ExtensionContext, t: Target, answer: FindAnswer, via: 'broker' | 'files', viaDetail: string, notice?: string): void {
   const title = `Simulate: ${t.user} → ${t.endpoint}`;
   if (!panel) {
     panel = vscode.window.createWebviewPanel('ecmkit.simulation', title, vscode.ViewColumn.Beside, { enableScripts: true, enableFindWidget: true, localResourceRoots: [] });
@@ -99,6 +146,6 @@ function show(ctx: vscode.ExtensionContext, t: Target, answer: FindAnswer, via: 
   }
   panel.title = title;
   const label = (uri: string) => vscode.workspace.asRelativePath(vscode.Uri.parse(uri), false);
-  panel.webview.html = renderSimulation(answer, { ...t, via, viaDetail, label }, randomBytes(16).toString('base64'), panel.webview.cspSource);
+  panel.webview.html = renderSimulation(answer, { ...t, via, viaDetail, notice, label }, randomBytes(16).toString('base64'), panel.webview.cspSource);
   panel.reveal(undefined, true);
 }

@@ -12,6 +12,8 @@ import { reportSummary as summary, stageLine } from '../../../protocol/vaultRepo
 import { VaultHostnameRequest } from '../../../protocol/lsp';
 
 export const COMMAND = 'ecmkit.testVaultConnectivity';
+/** Set once a Vault test passed in this window: the walkthrough's "Test the Vault connection" step completes on it. */
+export const PASSED_CONTEXT = 'ecmkit.vaultTestPassed';
 const ECM_FILE = /\.ecm\.(ya?ml|json)$/i;
 const STAGE_COUNT = 7;
 
@@ -31,10 +33,11 @@ export function register(ctx: vscode.ExtensionContext, client: LanguageClient, l
     const sandbox = runningSandbox();
     let target = opts.target;
     if (!target && sandbox) {
+      // The sandbox first: it runs, so it is what this window is set up to test (the real one may be unreachable here).
       const pick = await vscode.window.showQuickPick(
         [
-          { label: '$(cloud) The Vault in vault.hostname', description: 'as the ECM would', target: 'file' as const },
           { label: '$(vm-running) The sandbox Vault', description: sandbox.url, target: 'sandbox' as const },
+          { label: '$(cloud) The Vault in vault.hostname', description: 'as the ECM would', target: 'file' as const },
         ],
         { title: 'ecmkit: test which Vault?' },
       );
@@ -91,6 +94,8 @@ export function register(ctx: vscode.ExtensionContext, client: LanguageClient, l
     log.info(summary(report));
     panel = showReport(panel, report, rel, (p) => { if (panel === p) panel = undefined; });
     const failed = report.stages.find((s) => !s.ok);
+    // The walkthrough's step is done when a test passed (completionEvents onContext), not when one ran.
+    if (report.ok) void vscode.commands.executeCommand('setContext', PASSED_CONTEXT, true);
     if (report.ok) {
       const warned = report.stages.filter((s) => s.warning).map((s) => s.stage);
       void vscode.window.showInformationMessage(`ecmkit: Vault connectivity OK — all ${report.stages.length} stages passed in ${report.totalMs} ms${warned.length ? ` (warnings: ${warned.join(', ')})` : ''}.`);
