@@ -46,7 +46,7 @@ export type BrokerEvent =
   | { type: 'lease'; action: 'checkout' | 'checkin' | 'expired' | 'shutdown-checkin'; leaseId: string; credential: string; runAs: string; ecm: string; expiresAt?: string }
   | { type: 'ecm'; action: 'connect' | 'disconnect' | 'active'; name: string; active?: string }
   /** The workspace's problems as `ecmkit check` counts them: at start when there are errors, and when the count changes. */
-  | { type: 'problems'; errors: number; warnings: number; files: string[] }
+  | { type: 'problems'; at: 'start' | 'change'; errors: number; warnings: number; files: string[] }
   | { type: 'info' | 'warning'; message: string };
 
 /** The mark of each outcome, wherever a step is shown. */

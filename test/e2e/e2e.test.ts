@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { cleanEnv } from '../../scripts/e2e/install';
 import { ROOT } from '../../scripts/e2e/paths';
-import { Session } from './harness/session';
+import { modeOf, Session } from './harness/session';
 import type { Scenario } from './harness/scenario';
 
 const dir = join(__dirname, 'scenarios');
@@ -19,7 +19,7 @@ if (scenarios.length === 0) throw new Error(`no scenario matches ECMKIT_E2E_ONLY
 
 const session = new Session();
 const started = Date.now();
-before(() => session.prepare([...new Set(scenarios.map((s) => s.scenario.trust ?? 'trusted'))]));
+before(() => session.prepare([...new Set(scenarios.map((s) => modeOf(s.scenario)))]));
 after(async () => {
   await session.close();
   console.log(`[e2e] wall time ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-results/e2e/`);

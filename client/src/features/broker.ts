@@ -82,21 +82,21 @@ export function attachBroker(proc: BrokerProcess, owner: 'command' | 'debug'): R
   out?.info(`broker listening on ${info.url} (${vault}; ${owner === 'debug' ? 'debug session' : 'started by command'})`);
   // The files' errors: in the status bar while the broker runs, and said once when it starts on them.
   let announced = false;
-  const problems = (errors: number, files: string[]): void => {
+  const problems = (errors: number, files: string[], atStart: boolean): void => {
     rb.errors = errors;
     if (rb === current) render?.();
-    if (!errors || announced) return;
+    if (!errors || announced || !atStart) return;
     announced = true;
     void vscode.window.showWarningMessage(`ecmkit: the broker started on a workspace with ${errors} error${errors === 1 ? '' : 's'} (${files.slice(0, 3).join(', ')}): it answers from the files as they are.`, 'Show Problems')
       .then((c) => { if (c) void vscode.commands.executeCommand('workbench.actions.view.problems'); });
   };
   proc.on('event', (e: Stamped) => {
-    if (e.type === 'problems') { out?.warn(formatEvent(e)); problems(e.errors, e.files); return; }
+    if (e.type === 'problems') { out?.warn(formatEvent(e)); problems(e.errors, e.files, e.at === 'start'); return; }
     out?.info(formatEvent(e));
     if (e.type === 'ecm' && rb === current) { rb.activeEcm = e.action === 'active' ? e.name : e.active; render?.(); }
   });
   // Said before the broker listened: the process kept it.
-  if (proc.problems) { out?.warn(formatEvent(proc.problems)); problems(proc.problems.errors, proc.problems.files); }
+  if (proc.problems) { out?.warn(formatEvent(proc.problems)); problems(proc.problems.errors, proc.problems.files, proc.problems.at === 'start'); }
   proc.on('line', (line: string) => out?.warn(line));
   proc.on('exit', (code: number | null) => {
     out?.info(`broker exited (code ${code})`);

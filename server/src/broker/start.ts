@@ -83,7 +83,7 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
   if (!(siteOfEcm(ws, ecmName) ?? sitesOf(ws).find((s) => s.ecms.length))) throw new Error(`No ECM file (*.ecm.yaml) under ${dir}: the broker has no ECM to play.`);
   // Said before anything else: answers from files with errors follow those errors.
   let problems = workspaceProblems(ws, o.overrides);
-  if (problems.errors) log.emit({ type: 'problems', ...problems });
+  if (problems.errors) log.emit({ type: 'problems', at: 'start', ...problems });
 
   const plan: VaultPlan = { secrets, timeoutMs: o.timeoutMs, hostname: o.vaultUrl, ca: o.ca, apiKey: o.sharedKey };
   let sandbox: Sandbox | undefined;
@@ -140,7 +140,7 @@ export async function startBroker(o: BrokerStartOptions = {}): Promise<RunningBr
         Workspace.load(inputs).then((next) => {
           broker.setWorkspace(next);
           const now = workspaceProblems(next, o.overrides);
-          if (now.errors !== problems.errors) log.emit({ type: 'problems', ...now });
+          if (now.errors !== problems.errors) log.emit({ type: 'problems', at: 'change', ...now });
           problems = now;
           log.emit({ type: 'info', message: 're-read the workspace files' });
         }, (e: Error) => log.emit({ type: 'warning', message: `could not re-read the workspace: ${e.message}` }));

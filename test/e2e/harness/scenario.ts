@@ -12,6 +12,8 @@ export interface ScenarioContext {
   screenshot(label: string): Promise<void>;
   /** Saves measurements as test-results/e2e/<name>.json. */
   record(name: string, data: unknown): void;
+  /** What the editor's environment got from the services `npm start` runs beside it (editor: 'npm start'); else empty. */
+  services: Record<string, string>;
 }
 
 export interface Scenario {
@@ -22,6 +24,11 @@ export interface Scenario {
    * 'untrusted': code-server runs with workspace trust on, and the scenario declines to trust the folder.
    */
   trust?: 'trusted' | 'untrusted';
+  /**
+   * 'npm start': the editor as `npm start` runs it, with its services beside it (scripts/e2e/startHooks.ts:
+   * the sandbox Vault, the PA sandbox) serving the folder the window opens (shared by such scenarios).
+   */
+  editor?: 'npm start';
   /** Drives the editor; throws on what a user would see as wrong. The harness screenshots the end state. */
   run(ctx: ScenarioContext): Promise<void>;
 }

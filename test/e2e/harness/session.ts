@@ -11,6 +11,7 @@ import { packageVsix, type Vsix } from '../../../scripts/e2e/vsix';
 import { installExtension, makeProfile, QUIET_SETTINGS, startCodeServer, type CodeServer } from '../../../scripts/e2e/codeServer';
 import { launchChromium, requireChromium, type RunningBrowser } from '../../../scripts/e2e/browser';
 import { EXAMPLES, RESULTS } from '../../../scripts/e2e/paths';
+import { START_HOOKS, type StartedService } from '../../../scripts/e2e/startHooks';
 import type { Scenario, ScenarioContext } from './scenario';
 import { Workbench } from './workbench';
 
@@ -29,7 +30,12 @@ const TEST_SETTINGS: Record<string, unknown> = {
   'workbench.panel.defaultLocation': 'bottom',
 };
 
-export type Mode = NonNullable<Scenario['trust']>;
+export type Mode = NonNullable<Scenario['trust']> | 'npm start';
+
+/** Which code-server a scenario runs in. */
+export function modeOf(s: Scenario): Mode {
+  return s.editor === 'npm start' ? 'npm start' : s.trust ?? 'trusted';
+}
 
 export class Session {
   readonly work = mkdtempSync(join(tmpdir(), 'ecmkit-e2e-'));
@@ -40,6 +46,10 @@ export class Session {
   private servers = new Map<Mode, Promise<CodeServer>>();
   /** One browser context per code-server: its HTTP cache makes every window after the first load faster. */
   private contexts = new Map<Mode, Promise<BrowserContext>>();
+  /** npm start's services (mode 'npm start'), their environment for the editor, and the folder they serve. */
+  private services: StartedService[] = [];
+  private servicesEnv: Record<string, string> = {};
+  private readonly npmStartWorkspace = join(this.work, 'workspaces', 'npm-start');
 
   constructor(
     private readonly say: (m: string) => void = (m) => console.log(`[e2e] ${m}`),
@@ -74,15 +84,17 @@ export class Session {
     let s = this.servers.get(mode);
     if (!s) {
       s = (async () => {
-        const profile = makeProfile(join(this.work, `profile-${mode}`), TEST_SETTINGS);
+        const name = mode.replace(/\s+/g, '-');
+        const profile = makeProfile(join(this.work, `profile-${name}`), TEST_SETTINGS);
         for (const vsix of [this.vsix!.path, ...(this.extra.vsix ?? [])]) {
-          await installExtension(profile, vsix, join(this.logs, `install-extension-${mode}.log`));
+          await installExtension(profile, vsix, join(this.logs, `install-extension-${name}.log`));
         }
+        if (mode === 'npm start') await this.startServices();
         const server = await startCodeServer({
           profile,
-          env: this.extra.env?.(mode),
+          env: { ...this.extra.env?.(mode), ...(mode === 'npm start' ? this.servicesEnv : {}) },
           workspaceTrust: mode === 'untrusted' ? 'enabled' : 'disabled',
-          logFile: join(this.logs, `code-server-${mode}.log`),
+          logFile: join(this.logs, `code-server-${name}.log`),
         });
         this.say(`code-server (${mode}) at ${server.url}, pid ${server.process.pid}`);
         return server;
@@ -92,12 +104,24 @@ export class Session {
     return s;
   }
 
+  /** What `npm start` runs beside the editor (its START_HOOKS), on a copy of examples/ as it serves examples/. */
+  private async startServices(): Promise<void> {
+    cpSync(EXAMPLES, this.npmStartWorkspace, { recursive: true });
+    for (const hook of START_HOOKS) {
+      const s = await hook.start({ workspace: this.npmStartWorkspace, logDir: this.logs });
+      this.services.push(s);
+      Object.assign(this.servicesEnv, s.env);
+      this.say(`npm start's ${hook.name} is up`);
+    }
+  }
+
   async runScenario(id: string, scenario: Scenario): Promise<void> {
-    const mode = scenario.trust ?? 'trusted';
+    const mode = modeOf(scenario);
     const server = await this.server(mode);
-    // Folder name = scenario id, so the window title says which scenario a screenshot is from.
-    const workspace = join(this.work, 'workspaces', id);
-    cpSync(EXAMPLES, workspace, { recursive: true });
+    // Folder name = scenario id, so the window title says which scenario a screenshot is from; npm start's
+    // window opens the folder its services serve.
+    const workspace = mode === 'npm start' ? this.npmStartWorkspace : join(this.work, 'workspaces', id);
+    if (mode !== 'npm start') cpSync(EXAMPLES, workspace, { recursive: true });
     let context = this.contexts.get(mode);
     if (!context) {
       context = this.browser!.browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -110,6 +134,7 @@ export class Session {
       log: (m) => this.say(`${id}: ${m}`),
       screenshot: async (label) => { await page.screenshot({ path: join(this.results, `${id}.${label}.png`) }); },
       record: (name, data) => this.record(name, data),
+      services: mode === 'npm start' ? { ...this.servicesEnv } : {},
     };
     try {
       await page.goto(server.folderUrl(workspace));
@@ -136,8 +161,9 @@ export class Session {
       await server.stop();
       // Keep VS Code's own logs (extension host, the ecmkit log channel) next to the screenshots.
       const logs = join(server.profile.userDataDir, 'logs');
-      if (existsSync(logs)) cpSync(logs, join(this.logs, `vscode-${mode}`), { recursive: true });
+      if (existsSync(logs)) cpSync(logs, join(this.logs, `vscode-${mode.replace(/\s+/g, '-')}`), { recursive: true });
     }
+    for (const s of this.services.reverse()) await s.stop().catch((e) => this.say(`could not stop a service: ${e}`));
     rmSync(this.work, { recursive: true, force: true });
   }
 }

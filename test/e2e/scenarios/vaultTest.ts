@@ -1,16 +1,33 @@
 // "Test Vault Connectivity against the sandbox shows every stage passing", as a user does it: start the
-// sandbox Vault (generating the missing shared key when asked), open an ECM file, run the test, pick the
-// sandbox, and read the report: seven stages, each PASS. Then stop the sandbox from the palette.
+// sandbox Vault (generating the missing shared key when asked; the palette then offers Stop, not Start); the
+// code lens tests vault.hostname, which does not exist here, and fails: the walkthrough's step stays open
+// (its text shows code as code, no literal backticks). Run the test from the palette, where the sandbox is
+// offered first, and read the report: seven stages, each PASS; now the walkthrough's step is done. Then
+// stop the sandbox from the palette.
+import type { Page } from 'playwright-core';
 import type { Scenario } from '../harness/scenario';
-import { TIMEOUT } from '../harness/workbench';
+import { TIMEOUT, type Workbench } from '../harness/workbench';
 
 const STAGES = ['dns', 'tcp', 'tls', 'http', 'auth', 'accounts', 'signout'];
 
+/** Opens the ecmkit walkthrough (Welcome: Open Walkthrough…) and returns its "Test the Vault connection" step. */
+async function openWalkthrough(ui: Workbench, page: Page) {
+  await ui.runCommand('Welcome: Open Walkthrough...');
+  const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Set up a PA ↔ ECM ↔ Vault integration' }).first();
+  await pick.waitFor({ timeout: TIMEOUT });
+  await pick.click();
+  const step = page.locator('button.getting-started-step', { hasText: 'Test the Vault connection' });
+  await step.waitFor({ timeout: TIMEOUT });
+  return step;
+}
+
 export default {
-  title: 'Test Vault Connectivity against the sandbox shows every stage passing',
+  title: 'Test Vault Connectivity: the sandbox offered first, every stage passing; the walkthrough step done only then',
   async run({ ui, page, record, screenshot }) {
     await ui.waitForEcmkit();
 
+    if (!(await ui.paletteHas('ecmkit: Start Sandbox Vault'))) throw new Error('no Start Sandbox Vault in the palette while none runs');
+    if (await ui.paletteHas('ecmkit: Stop Sandbox Vault')) throw new Error('Stop Sandbox Vault in the palette while none runs');
     await ui.runCommand('ecmkit: Start Sandbox Vault');
     // A fresh profile has no stored key: the sandbox asks for it by name and offers to generate one.
     const dialog = ui.dialog();
@@ -21,16 +38,34 @@ export default {
     await ui.notification(/sandbox Vault running at https:\/\/127\.0\.0\.1:\d+/).waitFor({ timeout: TIMEOUT });
     const status = page.locator('.statusbar-item', { hasText: /Sandbox Vault :\d+/ });
     await status.waitFor({ timeout: TIMEOUT });
+    if (await ui.paletteHas('ecmkit: Start Sandbox Vault')) throw new Error('Start Sandbox Vault still in the palette while the sandbox runs');
+    if (!(await ui.paletteHas('ecmkit: Stop Sandbox Vault'))) throw new Error('no Stop Sandbox Vault in the palette while the sandbox runs');
 
     await ui.openFile('prod.ecm.yaml');
-    // The code lens above vault.hostname offers the test (and the sandbox, now that it runs).
-    await page.locator('.codelens-decoration', { hasText: 'Test connectivity' }).first().waitFor({ timeout: TIMEOUT });
+    // The code lens above vault.hostname tests the Vault the file names, which does not exist here: it fails.
+    const lens = page.locator('.codelens-decoration a', { hasText: 'Test connectivity' }).first();
+    await lens.waitFor({ timeout: TIMEOUT });
+    await lens.click();
+    await ui.notification(/Vault connectivity failed at \w+/).waitFor({ timeout: TIMEOUT });
+    let step = await openWalkthrough(ui, page);
+    if ((await step.getAttribute('aria-checked')) !== 'false') throw new Error('the walkthrough marked the Vault step done after a failed test');
+    // Step texts: code rendered as code, no backtick left over.
+    const texts = await page.locator('.step-description-container').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    const ticked = texts.filter((t) => t.includes('`'));
+    if (ticked.length) throw new Error(`literal backticks in the walkthrough:\n${ticked.join('\n')}`);
+    await page.locator('button.getting-started-step', { hasText: 'Open or create the four files' }).click();
+    const code = await page.locator('.step-description-container[x-step-description-for$="files"] code').allInnerTexts();
+    if (!code.includes('NAME.ecm.yaml')) throw new Error(`the files step's code pieces: ${code.join(', ')}`);
+    await screenshot('walkthrough-after-failure');
 
+    await ui.openFile('prod.ecm.yaml');
     const started = Date.now();
     await ui.runCommand('ecmkit: Test Vault Connectivity');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'The sandbox Vault' });
-    await row.waitFor({ timeout: TIMEOUT });
-    await row.click();
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ timeout: TIMEOUT });
+    const order = await rows.allInnerTexts();
+    if (!/The sandbox Vault/.test(order[0] ?? '') || !/The Vault in vault\.hostname/.test(order[1] ?? '')) throw new Error(`the sandbox is not offered first: ${order.join(' | ')}`);
+    await page.keyboard.press('Enter'); // the first row: what a user in a hurry takes
     await ui.notification(/Vault connectivity OK — all 7 stages passed in \d+ ms/).waitFor({ timeout: TIMEOUT });
     const wall = Date.now() - started;
 
@@ -48,6 +83,11 @@ export default {
     }
     record('vault-test-sandbox', { stagesMs: stages, commandToNotificationMs: wall });
     await screenshot('report');
+
+    // A passing test completes the walkthrough's step.
+    step = await openWalkthrough(ui, page);
+    await ui.poll(async () => ((await step.getAttribute('aria-checked')) === 'true' ? true : undefined), 'the walkthrough step done after a passing test');
+    await screenshot('walkthrough-done');
 
     await ui.runCommand('ecmkit: Stop Sandbox Vault');
     await status.waitFor({ state: 'hidden', timeout: TIMEOUT });
