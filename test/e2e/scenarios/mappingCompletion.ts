@@ -19,6 +19,7 @@ export default {
     await page.keyboard.press('Shift+Home'); // the line's text, its indentation kept
     await page.keyboard.press('Backspace');
     await ui.waitForProblem('mapping/unmapped-domain');
+    await ui.focusEditor(); // back from the Problems panel, the cursor where it was
 
     await page.keyboard.press('Control+Space');
     const widget = page.locator('.suggest-widget');
