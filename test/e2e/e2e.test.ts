@@ -19,7 +19,10 @@ if (scenarios.length === 0) throw new Error(`no scenario matches ECMKIT_E2E_ONLY
 
 const session = new Session();
 const started = Date.now();
-before(() => session.prepare([...new Set(scenarios.map((s) => s.scenario.trust ?? 'trusted'))]));
+before(() => session.prepare(
+  [...new Set(scenarios.map((s) => s.scenario.trust ?? 'trusted'))],
+  [...new Set(scenarios.flatMap((s) => s.scenario.services ?? []))],
+));
 after(async () => {
   await session.close();
   console.log(`[e2e] wall time ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-results/e2e/`);

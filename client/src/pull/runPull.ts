@@ -80,6 +80,7 @@ export async function runPull(ctx: vscode.ExtensionContext, log: vscode.LogOutpu
       await exited;
       return { kind: 'declined' };
     }
+    if (!child.connected) return failure(await exited); // it ended during the review: nothing was written
     child.send({ ecmkit: 'pull-write', sha256: read.sha256 });
     const code = await exited;
     return result?.written ? { kind: 'written', file: read.file, counts: read.counts } : failure(code);

@@ -1,5 +1,6 @@
 // What a scenario file under test/e2e/scenarios/ exports (as `default`).
 import type { Page } from 'playwright-core';
+import type { StartHook } from '../../../scripts/e2e/startHooks';
 import type { Workbench } from './workbench';
 
 export interface ScenarioContext {
@@ -22,6 +23,11 @@ export interface Scenario {
    * 'untrusted': code-server runs with workspace trust on, and the scenario declines to trust the folder.
    */
   trust?: 'trusted' | 'untrusted';
+  /**
+   * Services started once for the run before code-server, served from examples/, whose environment the
+   * editor gets — as `npm start` does (scripts/e2e/startHooks.ts), e.g. the PA sandbox.
+   */
+  services?: StartHook[];
   /** Drives the editor; throws on what a user would see as wrong. The harness screenshots the end state. */
   run(ctx: ScenarioContext): Promise<void>;
 }

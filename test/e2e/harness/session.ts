@@ -11,6 +11,7 @@ import { packageVsix, type Vsix } from '../../../scripts/e2e/vsix';
 import { installExtension, makeProfile, QUIET_SETTINGS, startCodeServer, type CodeServer } from '../../../scripts/e2e/codeServer';
 import { launchChromium, requireChromium, type RunningBrowser } from '../../../scripts/e2e/browser';
 import { EXAMPLES, RESULTS } from '../../../scripts/e2e/paths';
+import type { StartedService, StartHook } from '../../../scripts/e2e/startHooks';
 import type { Scenario, ScenarioContext } from './scenario';
 import { Workbench } from './workbench';
 
@@ -40,6 +41,9 @@ export class Session {
   private servers = new Map<Mode, Promise<CodeServer>>();
   /** One browser context per code-server: its HTTP cache makes every window after the first load faster. */
   private contexts = new Map<Mode, Promise<BrowserContext>>();
+  /** Services the scenarios asked for (started before code-server) and the environment they give it. */
+  private services: StartedService[] = [];
+  private serviceEnv: Record<string, string> = {};
 
   constructor(
     private readonly say: (m: string) => void = (m) => console.log(`[e2e] ${m}`),
@@ -52,9 +56,15 @@ export class Session {
     mkdirSync(this.logs, { recursive: true });
   }
 
-  /** Installs (once), packages the VSIX, starts Chromium and the code-servers for `modes` side by side. */
-  async prepare(modes: Mode[] = ['trusted']): Promise<void> {
+  /** Installs (once), packages the VSIX, starts `services`, then Chromium and the code-servers for `modes` side by side. */
+  async prepare(modes: Mode[] = ['trusted'], services: StartHook[] = []): Promise<void> {
     requireChromium(); // before the long install, not after it
+    for (const hook of services) {
+      const s = await hook.start({ workspace: EXAMPLES, logDir: this.logs });
+      this.services.push(s);
+      Object.assign(this.serviceEnv, s.env);
+      this.say(`started ${hook.name}`);
+    }
     let t = Date.now();
     await ensureCodeServer(this.say);
     this.say(`code-server ready (${Date.now() - t} ms)`);
@@ -80,7 +90,7 @@ export class Session {
         }
         const server = await startCodeServer({
           profile,
-          env: this.extra.env?.(mode),
+          env: { ...this.serviceEnv, ...this.extra.env?.(mode) },
           workspaceTrust: mode === 'untrusted' ? 'enabled' : 'disabled',
           logFile: join(this.logs, `code-server-${mode}.log`),
         });
@@ -138,6 +148,7 @@ export class Session {
       const logs = join(server.profile.userDataDir, 'logs');
       if (existsSync(logs)) cpSync(logs, join(this.logs, `vscode-${mode}`), { recursive: true });
     }
+    for (const s of this.services.reverse()) await s.stop().catch((e) => this.say(`could not stop a service: ${e}`));
     rmSync(this.work, { recursive: true, force: true });
   }
 }
