@@ -4,45 +4,38 @@
 // in SecretStorage per site and account. The PA sandbox `npm start` runs is offered as it is.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { requireTrust } from '../trust';
-import { caFileSetting, httpsProblem, originOf, pickInventoryFile, remember, saveIfDirty, secretFor } from '../pull/inputs';
-import { runPull, tellEnd, type PullJob } from '../pull/runPull';
+import { registerPullCommand } from '../pull/command';
+import { caFileSetting, httpsProblem, originOf, remember, secretFor } from '../pull/inputs';
 import { PULL_SECRET } from '../../../protocol/ipc';
 
 export const COMMAND = 'ecmkit.pullPa';
-const TITLE = 'Pull PA Site Inventory';
 /** What `npm start` passes for its PA sandbox (scripts/e2e/paSandboxHook.ts). */
 const SANDBOX_ENV = { url: 'ECMKIT_PA_SANDBOX_URL', clientId: 'ECMKIT_PA_CLIENT_ID', ca: 'ECMKIT_PA_SANDBOX_CA', secret: 'ECMKIT_PA_CLIENT_SECRET' } as const;
 
 interface Site { origin: string; clientId: string; ca?: string; sandbox: boolean }
 
 export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, log: vscode.LogOutputChannel): void {
-  ctx.subscriptions.push(vscode.commands.registerCommand(COMMAND, async (uri?: unknown): Promise<void> => {
-    if (!requireTrust(TITLE, 'reads a secret from SecretStorage and connects to the PA site')) return;
-    const dest = await pickInventoryFile('pa', uri);
-    if (!dest) return;
-    const site = await pickSite(dest.folder);
-    if (!site) return;
-    const secret = await secretFor(ctx, `${PULL_SECRET.pa}/${site.origin}/${site.clientId}`, {
+  registerPullCommand<Site>(ctx, log, {
+    id: COMMAND,
+    kind: 'pa',
+    title: 'Pull PA Site Inventory',
+    trustWhy: 'reads a secret from SecretStorage and connects to the PA site',
+    caSetting: 'ecmkit.pa.caFile',
+    pickSource: pickSite,
+    secret: (site) => secretFor(ctx, `${PULL_SECRET.pa}/${site.origin}/${site.clientId}`, {
       fromEnvironment: site.sandbox ? process.env[SANDBOX_ENV.secret] : undefined,
       title: `ecmkit: client secret of API account ${site.clientId}`,
       prompt: `The OAuth client secret of the API account ${site.clientId} on ${site.origin} (with Configuration API permission).`,
-    });
-    if (!secret) return;
-    if (!(await saveIfDirty(dest))) return;
-    const job: PullJob = {
-      title: TITLE,
+    }),
+    job: (site, dest) => ({
       source: site.sandbox ? 'the PA sandbox' : `the PA site ${new URL(site.origin).host}`,
       sourceLabel: site.sandbox ? 'PA sandbox' : 'PA site',
       args: ['pull', 'pa', '--site', site.origin, '--client-id', site.clientId, ...(site.ca ? ['--ca', site.ca] : []), ...(dest.file ? ['--out', dest.file] : [])],
-      cwd: dest.folder,
       secretName: PULL_SECRET.pa,
-      secret: secret.value,
       omitEnv: [SANDBOX_ENV.secret, 'ECMKIT_VAULT_KEY'],
-    };
-    log.info(`pull pa from ${site.origin} (client id ${site.clientId}) into ${dest.file ? vscode.workspace.asRelativePath(dest.file) : `a new file in ${dest.folder}`}`);
-    await tellEnd(ctx, log, job, secret, await runPull(ctx, log, job), 'ecmkit.pa.caFile');
-  }));
+    }),
+    describe: (site) => `${site.origin} (client id ${site.clientId})`,
+  });
 }
 
 /** The remembered site, the PA sandbox of `npm start`, or another one the user types. */

@@ -5,14 +5,12 @@
 // `npm start`) runs is offered as it is: its API key is the integration's shared key.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { requireTrust } from '../trust';
 import { runningSandbox } from '../state/sandboxState';
-import { caFileSetting, httpsProblem, originOf, pickInventoryFile, remember, saveIfDirty, secretFor } from '../pull/inputs';
-import { runPull, tellEnd, type PullJob } from '../pull/runPull';
+import { registerPullCommand } from '../pull/command';
+import { caFileSetting, httpsProblem, originOf, remember, secretFor } from '../pull/inputs';
 import { PULL_SECRET, secretEnvName } from '../../../protocol/ipc';
 
 export const COMMAND = 'ecmkit.pullVault';
-const TITLE = 'Pull Vault Inventory';
 /** The secret the sandbox Vault takes as its API key (`npm start` passes it in the environment, scripts/e2e/sandboxHook.ts). */
 const SANDBOX_KEY = 'vault.sharedKey';
 const RUN_AS = /^[^\\\s][^\\]*\\[^\\]*[^\\\s]$/;
@@ -20,33 +18,31 @@ const RUN_AS = /^[^\\\s][^\\]*\\[^\\]*[^\\\s]$/;
 interface Vault { origin: string; runAs: string; ca?: string; sandbox: boolean }
 
 export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, log: vscode.LogOutputChannel): void {
-  ctx.subscriptions.push(vscode.commands.registerCommand(COMMAND, async (uri?: unknown): Promise<void> => {
-    if (!requireTrust(TITLE, 'reads a secret from SecretStorage and connects to the Vault')) return;
-    const dest = await pickInventoryFile('vault', uri);
-    if (!dest) return;
-    const vault = await pickVault(dest.folder);
-    if (!vault) return;
-    const secret = await secretFor(ctx, `${PULL_SECRET.vault}/${vault.origin}`, {
+  registerPullCommand<Vault>(ctx, log, {
+    id: COMMAND,
+    kind: 'vault',
+    title: 'Pull Vault Inventory',
+    trustWhy: 'reads a secret from SecretStorage and connects to the Vault',
+    caSetting: 'ecmkit.vault.caFile',
+    pickSource: pickVault,
+    secret: async (vault) => secretFor(ctx, `${PULL_SECRET.vault}/${vault.origin}`, {
       fromEnvironment: vault.sandbox ? (await ctx.secrets.get(SANDBOX_KEY)) ?? process.env[secretEnvName(SANDBOX_KEY)] : undefined,
       title: `ecmkit: API key of the Vault ${new URL(vault.origin).host}`,
       prompt: `The API key of an API registration on ${vault.origin} that ${vault.runAs} may use.`,
-    });
-    if (!secret) return;
-    if (!(await saveIfDirty(dest))) return;
-    const grants = vscode.workspace.getConfiguration('ecmkit.vault').get<string>('pullGrants', 'none') === 'per-user' ? 'per-user' : 'none';
-    const job: PullJob = {
-      title: TITLE,
+    }),
+    job: (vault, dest) => ({
       source: vault.sandbox ? 'the sandbox Vault' : `the Vault ${new URL(vault.origin).host}`,
       sourceLabel: vault.sandbox ? 'sandbox Vault' : 'Vault',
-      args: ['pull', 'vault', '--vault', vault.origin, '--user', vault.runAs, '--grants', grants, ...(vault.ca ? ['--ca', vault.ca] : []), ...(dest.file ? ['--out', dest.file] : [])],
-      cwd: dest.folder,
+      args: ['pull', 'vault', '--vault', vault.origin, '--user', vault.runAs, '--grants', grantsSetting(), ...(vault.ca ? ['--ca', vault.ca] : []), ...(dest.file ? ['--out', dest.file] : [])],
       secretName: PULL_SECRET.vault,
-      secret: secret.value,
       omitEnv: ['ECMKIT_VAULT_KEY', 'ECMKIT_PA_CLIENT_SECRET'],
-    };
-    log.info(`pull vault from ${vault.origin} as ${vault.runAs} into ${dest.file ? vscode.workspace.asRelativePath(dest.file) : `a new file in ${dest.folder}`}`);
-    await tellEnd(ctx, log, job, secret, await runPull(ctx, log, job), 'ecmkit.vault.caFile');
-  }));
+    }),
+    describe: (vault) => `${vault.origin} as ${vault.runAs}`,
+  });
+}
+
+function grantsSetting(): 'none' | 'per-user' {
+  return vscode.workspace.getConfiguration('ecmkit.vault').get<string>('pullGrants', 'none') === 'per-user' ? 'per-user' : 'none';
 }
 
 /** The remembered Vault, the running sandbox Vault, or another one the user types. */
