@@ -100,8 +100,13 @@ export interface Route {
 
 /** The route of a jump client's requests; undefined when the files do not say (then every ECM of the site may serve). */
 export function routeOf(pa: Entry<'pa'> | undefined, jumpClient: PaJumpClient | undefined): Route | undefined {
-  if (!jumpClient || !routesByGroup(pa)) return undefined;
-  const jumpGroup = jumpGroupNamed(pa, jumpClient.jumpGroup);
+  return jumpClient ? routeOfJumpGroup(pa, jumpClient.jumpGroup) : undefined;
+}
+
+/** Where the requests of a jump group's jump clients go; undefined when the files do not say. */
+export function routeOfJumpGroup(pa: Entry<'pa'> | undefined, name: unknown): Route | undefined {
+  if (!routesByGroup(pa)) return undefined;
+  const jumpGroup = jumpGroupNamed(pa, name);
   return jumpGroup && { group: ecmGroupKey(jumpGroup.group.ecmGroup), jumpGroup };
 }
 
