@@ -1,5 +1,5 @@
 /**
- * One PA site as the broker sees it: its ECM set (every ECM file naming the site, at most five serve),
+ * One PA site as the broker sees it: its ECM set (every ECM file naming the site, at most five per ECM group serve),
  * the Vault inventory and integration the ECMs sign in to, and the PA inventory of the site. Pure and
  * cached per workspace generation, so the broker, the code lens and the simulate command share one view.
  */
