@@ -1,0 +1,48 @@
+// The snippets (snippets/ecmkit-yaml.json), typed with their default values, are files the checks accept:
+// the file skeletons as whole files, the list-item snippets under their list.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { checkFile } from '../../server/src/engine/check';
+import { parse } from '../support/fixtures';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+interface Snippet { prefix: string; include: string[]; isFileTemplate?: boolean; body: string[] }
+const SNIPPETS = JSON.parse(readFileSync(path.join(ROOT, 'snippets', 'ecmkit-yaml.json'), 'utf8')) as Record<string, Snippet>;
+
+/** The text VS Code inserts when every placeholder keeps its default (a mirror takes its first default, a choice its first option). */
+function expand(body: string[]): string {
+  const defaults = new Map<string, string>();
+  const text = body.join('\n');
+  return text
+    .replace(/\\\$/g, '\0')
+    .replace(/\$\{(\d+):([^}]*)\}|\$\{(\d+)\|([^|]*)\|\}|\$\{(\d+)\}|\$(\d+)/g, (_m, n1, d1, n2, c2, n3, n4) => {
+      if (n1) { defaults.set(n1, d1); return d1; }
+      if (n2) { const v = c2.split(',')[0]; defaults.set(n2, v); return v; }
+      return defaults.get(n3 ?? n4) ?? '';
+    })
+    .replace(/\0/g, '$');
+}
+
+/** The list a list-item snippet belongs under, by its prefix. */
+const LIST_OF: Record<string, string> = { 'ecmkit-jump-group': 'jumpGroups', 'ecmkit-api-account': 'apiAccounts' };
+
+describe('snippets', () => {
+  for (const [title, s] of Object.entries(SNIPPETS)) {
+    it(`${title}: no finding of its own file`, () => {
+      const kind = /\*\*\/\*\.(\w+)\.yaml/.exec(s.include[0])![1];
+      let text = expand(s.body);
+      if (!s.isFileTemplate) {
+        assert.ok(LIST_OF[s.prefix], `a list for ${s.prefix}`);
+        text = `${LIST_OF[s.prefix]}:\n${text.split('\n').map((l) => `  ${l}`).join('\n')}\n`;
+      }
+      const file = parse(`a.${kind}.yaml`, text);
+      assert.deepEqual(checkFile(file).map((f) => `${f.code}: ${f.message}`), []);
+    });
+  }
+  it('a jump group and an API account have one each, offered in PA files', () => {
+    for (const prefix of Object.keys(LIST_OF)) assert.deepEqual(Object.values(SNIPPETS).find((s) => s.prefix === prefix)?.include, ['**/*.pa.yaml', '**/*.pa.yml']);
+  });
+});
