@@ -17,10 +17,21 @@ export interface HealthAnswer {
 
 export interface EcmsAnswer {
   site: string;
+  /** The ECM a request with no ECM group to go to is sent to: the one connected the longest. */
   active: string | null;
-  /** Connected ECMs first, in routing order (longest connected first), then disconnected ones. */
-  ecms: { name: string; file: string; host?: string; order: number | null; connected: boolean; connectedSince: string | null; active: boolean }[];
-  /** ECM files of this site beyond the fifth: the appliance never routes to them. */
+  /**
+   * Connected ECMs first, in routing order (longest connected first), then disconnected ones. `group`: the
+   * ECM group its PA API account puts it in (null when the PA file does not say); `active`: it serves its
+   * group's requests (without groups: the site's).
+   */
+  ecms: { name: string; file: string; host?: string; group: string | null; order: number | null; connected: boolean; connectedSince: string | null; active: boolean }[];
+  /**
+   * The ECM groups in routing order (by their first ECM in `ecms`): which ECM serves each, its ECMs in
+   * routing order, and the jump groups whose requests it gets. One group `null` when the PA file does not
+   * say the groups.
+   */
+  groups: { group: string | null; active: string | null; ecms: string[]; jumpGroups: string[] }[];
+  /** ECM files of this site (of one ECM group) beyond the fifth: the appliance never routes to them. */
   ignored: string[];
   max: number;
 }

@@ -13,9 +13,11 @@ import * as sandbox from './features/sandbox';
 import * as broker from './features/broker';
 import * as simulate from './features/simulate';
 import * as debug from './features/debug';
+import * as pullPa from './features/pullPa';
+import * as pullVault from './features/pullVault';
 
 type Unit = { register(ctx: vscode.ExtensionContext, client: LanguageClient, log: vscode.LogOutputChannel): void };
-const UNITS: Unit[] = [serverStatus, showLog, restartServer, storeSecret, newFile, vaultTest, sandbox, broker, simulate, debug];
+const UNITS: Unit[] = [serverStatus, showLog, restartServer, storeSecret, newFile, vaultTest, sandbox, broker, simulate, debug, pullPa, pullVault];
 
 /** What activate() returns: used by the test-electron suite to wait for the server. */
 export interface EcmkitApi { client: LanguageClient; ready: Promise<void> }

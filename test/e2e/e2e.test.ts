@@ -19,7 +19,10 @@ if (scenarios.length === 0) throw new Error(`no scenario matches ECMKIT_E2E_ONLY
 
 const session = new Session();
 const started = Date.now();
-before(() => session.prepare([...new Set(scenarios.map((s) => modeOf(s.scenario)))]));
+before(() => session.prepare(
+  [...new Set(scenarios.map((s) => modeOf(s.scenario)))],
+  [...new Set(scenarios.flatMap((s) => s.scenario.services ?? []))],
+));
 after(async () => {
   await session.close();
   console.log(`[e2e] wall time ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-results/e2e/`);
@@ -28,7 +31,7 @@ after(async () => {
 test('package: the VSIX holds only what runs, and everything package.json points at', () => {
   const files = execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dependencies'], { cwd: ROOT, env: cleanEnv() })
     .toString().split('\n').map((l) => l.trim()).filter(Boolean);
-  const runtime = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/[^/]+\.js|schemas\/[^/]+\.schema\.json|snippets\/[^/]+\.json|walkthrough\/.+|media\/.+)$/;
+  const runtime = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/[^/]+\.js|schemas\/[^/]+\.schema\.json|snippets\/[^/]+\.json|walkthrough\/.+|media\/.+|images\/[^/]+\.png)$/;
   assert.deepStrictEqual(files.filter((f) => !runtime.test(f)), [], 'files in the VSIX that do not run');
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const referenced = new Set<string>([pkg.main.replace(/^\.\//, '')]);

@@ -93,13 +93,13 @@ describe('ecm/dynamic-host', () => {
 
 describe('ecm/too-many', () => {
   const ecm = (i: number) => BASE['prod.ecm.yaml'].replace('name: ecm-01', `name: ecm-1${i}`);
-  it('fires on every ECM of a site with six', () => {
+  it('fires on every ECM of an ECM group with six (the examples\' PA file says the groups)', () => {
     const edits: Edit = {};
     for (let i = 0; i < 4; i++) edits[`extra${i}.ecm.yaml`] = ecm(i);
     const r = only(edits, 'ecm/too-many');
     assert.equal(r.length, 6);
     assert.ok(r.every((s) => s.text === 'support.example.com' || s.text === '"support.example.com"'));
-    assert.match(r[0].message, /6 ECMs name site support\.example\.com.*remove 1/);
+    assert.match(r[0].message, /6 ECMs are in ECM group 1 of site support\.example\.com .*remove 1/);
   });
   it('allows five, and counts sites apart (case and URL form do not make a new site)', () => {
     const edits: Edit = {};

@@ -59,6 +59,20 @@ describe('completion', () => {
     assert.equal((await skeleton('x.ecm.json', '‸')).length, 0);
   });
 
+  it('a list-item snippet only on a new line of its list', async () => {
+    const jg = (t: string[]) => t.filter((x) => x.startsWith('- { name: ${1:Servers}')).length;
+    const api = (t: string[]) => t.filter((x) => x.startsWith('- { name: ${1:ECM prod}')).length;
+    const pa = 'site: s\njumpGroups:\n  - { name: A, ecmGroup: "1" }\n';
+    assert.equal(jg(await at('a.pa.yaml', pa + '  ‸\n')), 1);
+    assert.equal(jg(await at('a.pa.yaml', pa + '\n  # more\n  ecmkit-j‸\n')), 1);
+    assert.equal(jg(await at('a.pa.yaml', 'site: s\njumpGroups:\n- { name: A }\n‸\n')), 1, 'items at the key\'s column');
+    assert.equal(api(await at('a.pa.yaml', pa + 'apiAccounts:\n  ‸\n')), 1);
+    assert.equal(jg(await at('a.pa.yaml', pa + 'apiAccounts:\n  ‸\n')), 0);
+    assert.equal(jg(await at('a.pa.yaml', pa + '‸\n')), 0, 'column 0 after items at 2 is a new top-level key');
+    assert.equal(jg(await at('a.pa.yaml', 'site: s\nusers:\n  ‸\n')) + api(await at('a.pa.yaml', 'site: s\nusers:\n  ‸\n')), 0);
+    assert.equal(jg(await at('a.vault.yaml', 'roles:\n  ‸\n')), 0, 'PA files only');
+  });
+
   it('a mapping line without "=" yet offers each unmapped PA domain with its Vault provider', async () => {
     const ecm = 'name: e\nsite: support.example.com\nvault:\n  securityProviderMappings: |\n    corp.example.com=CORP\n    em‸\n';
     assert.deepEqual(await at('a.ecm.yaml', ecm), ['emea.corp.example.com=EMEA']);

@@ -215,6 +215,6 @@ function describeFind(a: FindAnswer): string {
   return [head, ...a.trace.map((s) => `  ${formatStep(s)}`)].join('\n');
 }
 
-function describeEcms(v: { active: string | null; ecms: { name: string; order: number | null; connected: boolean; active: boolean }[] }): string {
-  return [`active: ${v.active ?? 'none'}`, ...v.ecms.map((e) => `  ${e.connected ? `${e.order}.` : '–'} ${e.name}${e.active ? ' (active)' : e.connected ? ' (standby)' : ' (disconnected)'}`)].join('\n');
+function describeEcms(v: { active: string | null; ecms: { name: string; order: number | null; connected: boolean; active: boolean; group?: string | null }[] }): string {
+  return [`active: ${v.active ?? 'none'}`, ...v.ecms.map((e) => `  ${e.connected ? `${e.order}.` : '–'} ${e.name}${e.group ? ` [ECM group ${e.group}]` : ''}${e.active ? ' (active)' : e.connected ? ' (standby)' : ' (disconnected)'}`)].join('\n');
 }

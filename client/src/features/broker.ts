@@ -200,11 +200,11 @@ export function register(ctx: vscode.ExtensionContext, _client: LanguageClient, 
     const rb = current;
     if (!rb) { void vscode.window.showInformationMessage('ecmkit: start the broker first ("ecmkit: Start Broker").'); return; }
     const got = await rb.api.ecms().catch((e: Error) => ({ status: 0, body: { error: { message: e.message } } }));
-    const v = got.body as { ecms?: { name: string; connected: boolean; active: boolean; order: number | null; host?: string }[]; error?: { message?: string } };
+    const v = got.body as { ecms?: { name: string; connected: boolean; active: boolean; order: number | null; host?: string; group?: string | null }[]; error?: { message?: string } };
     if (!v?.ecms) { void vscode.window.showErrorMessage(`ecmkit: the broker did not list its ECMs: ${v?.error?.message ?? `HTTP ${got.status}`}`, 'Show Log').then((c) => { if (c) out!.show(true); }); return; }
     const choices = v.ecms.filter((e) => e.connected !== connected).map((e) => ({
       label: e.name,
-      description: e.active ? 'active: serves every request' : e.connected ? `standby #${e.order}` : 'disconnected',
+      description: `${e.active ? `active: serves ${e.group ? `ECM group ${e.group}` : 'every request'}` : e.connected ? `standby #${e.order}` : 'disconnected'}${e.group && !e.active ? ` (ECM group ${e.group})` : ''}`,
       detail: e.host,
     }));
     if (!choices.length) { void vscode.window.showInformationMessage(`ecmkit: every ECM is already ${connected ? 'connected' : 'disconnected'}.`); return; }

@@ -12,11 +12,14 @@ export { pipeLines };
 export type { ChildMessage, SecretRequest };
 export type { StageResult, VaultTestReport as Report } from '../../../protocol/vaultReport';
 
-export function forkCli(ctx: vscode.ExtensionContext, args: string[], cwd?: string): ChildProcess {
+/** `omitEnv`: variables the child must not inherit (a secret `npm start` put in the editor's environment). */
+export function forkCli(ctx: vscode.ExtensionContext, args: string[], cwd?: string, omitEnv: readonly string[] = []): ChildProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+  for (const name of omitEnv) delete env[name];
   return fork(ctx.asAbsolutePath('dist/cli.js'), [...args, '--ipc'], {
     cwd,
     // In VS Code's Electron host, run the child as plain Node (code-server's host already is Node).
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    env,
     execArgv: [],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

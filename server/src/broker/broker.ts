@@ -86,7 +86,7 @@ export class Broker {
 
   async find(body: unknown): Promise<FindAnswer & { ecm: string }> {
     const req = findBody(body);
-    const member = this.serving();
+    const member = this.serving(req.endpoint);
     const { binding, credentials: fileCredentials } = this.files.ecm(member);
     const fromFiles = this.files.resolve(member, req, { leases: this.leases });
     const refusal = refusalByFiles(fromFiles, 'find');
@@ -125,7 +125,7 @@ export class Broker {
 
   async checkout(body: unknown): Promise<CheckoutAnswer & { trace: TraceStep[]; lease: Lease }> {
     const req = checkoutBody(body);
-    const member = this.serving();
+    const member = this.serving(req.endpoint);
     const { binding } = this.files.ecm(member);
     // The files' answer without live holders (so it stays cached across check-outs); the broker's own
     // leases and the Vault's 409 decide availability below.
@@ -206,9 +206,10 @@ export class Broker {
     await this.vaults.close();
   }
 
-  private serving(): EcmMember {
+  /** The ECM the appliance sends this jump client's request to (its jump group's ECM group). */
+  private serving(jumpClient: string): EcmMember {
     if (this.closing) throw new BrokerError(503, 'shutting-down', 'The broker is shutting down.');
-    return servingEcm(this.ecmSet);
+    return servingEcm(this.ecmSet, jumpClient);
   }
 
   /** How long a check-out lasts: the override, else the integration's checkoutRequestTime (1–24 h, default 1). */

@@ -37,16 +37,22 @@ export function closingIpc(runCommand: (argv: string[]) => Promise<number>): (ar
 }
 
 /** Asks the editor for these secrets; resolves with a lookup that falls back to the environment. */
-export function askSecrets(requests: SecretRequest[], timeoutMs = 10 * 60_000): Promise<SecretLookup> {
-  if (!ipcOn() || requests.length === 0) return Promise.resolve(envSecrets);
+export async function askSecrets(requests: SecretRequest[], timeoutMs = 10 * 60_000): Promise<SecretLookup> {
+  if (!ipcOn() || requests.length === 0) return envSecrets;
+  const values = await askEditor(requests, timeoutMs);
+  return (name) => values.get(name) ?? envSecrets(name);
+}
+
+/** The editor's answer to `secrets?` (non-empty values only): nothing from the environment. Empty without IPC. */
+export function askEditor(requests: SecretRequest[], timeoutMs = 10 * 60_000): Promise<Map<string, string>> {
+  if (!ipcOn() || requests.length === 0) return Promise.resolve(new Map());
   return new Promise((resolve) => {
-    const timer = setTimeout(() => { process.off('message', onMessage); resolve(envSecrets); }, timeoutMs);
+    const timer = setTimeout(() => { process.off('message', onMessage); resolve(new Map()); }, timeoutMs);
     const onMessage = (m: ParentMessage): void => {
       if (m?.ecmkit !== 'secrets') return;
       clearTimeout(timer);
       process.off('message', onMessage);
-      const values = new Map(Object.entries(m.values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
-      resolve((name) => values.get(name) ?? envSecrets(name));
+      resolve(new Map(Object.entries(m.values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')));
     };
     process.on('message', onMessage);
     void sendToParent({ ecmkit: 'secrets?', requests });

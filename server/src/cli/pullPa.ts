@@ -3,7 +3,8 @@
  * (FORMATS.md §6). The OAuth client secret comes from env ECMKIT_PA_CLIENT_SECRET only (never a flag,
  * which other users could read in the process list) and is never printed. Exit 0: written (or nothing
  * differs under --check); 1: differences under --check; 2: usage, connection, TLS, sign-in or API failure,
- * and then no file was touched.
+ * and then no file was touched. With --ipc (the editor) the secret comes over the channel instead, and the
+ * new text is proposed to the editor and written only when it says so (pullReview.ts).
  */
 import * as path from 'node:path';
 import { PaClient } from '../pa/client';
@@ -15,10 +16,15 @@ import { PA_SPEC } from '../pull/paSpec';
 import { FileShapeError, LISTED_NEW, openInventoryFile, type PullTarget } from '../pull/updateFile';
 import { flag, parseArgs, UsageError } from './args';
 import { readCaPem } from './inputFiles';
+import { closingIpc, ipcOn } from './ipc';
 import { printChanges } from './pullChanges';
+import { progressToEditor, reviewInEditor, secretFromEditor } from './pullReview';
+import { PULL_SECRET } from '../../../protocol/ipc';
 
-export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['site', 'client-id', 'ca', 'out', 'timeout'], booleans: ['check'] });
+export const run = closingIpc(runCommand);
+
+async function runCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['site', 'client-id', 'ca', 'out', 'timeout'], booleans: ['check', 'ipc'] });
   if (args.positionals.length) throw new UsageError(`Unexpected argument ${args.positionals[0]}.`);
   const siteArg = flag(args, 'site');
   const clientId = flag(args, 'client-id');
@@ -27,8 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   const timeoutText = flag(args, 'timeout');
   const timeoutMs = timeoutText === undefined ? undefined : Number(timeoutText);
   if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 100)) throw new UsageError('--timeout is each request\'s time limit in milliseconds (at least 100).');
-  const secret = process.env[PA_SECRET_ENV];
-  if (!secret) throw new UsageError(`Set ${PA_SECRET_ENV} to the API account's OAuth client secret (it is never taken from the command line).`);
+  const ipc = args.flags.has('ipc') && ipcOn();
   const ca = flag(args, 'ca') && readCaPem(flag(args, 'ca')!);
   const check = args.flags.has('check');
 
@@ -46,6 +51,9 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
   const shown = path.relative(process.cwd(), file) || file;
+  const secret = ipc ? await secretFromEditor(PULL_SECRET.pa, `the OAuth client secret of API account ${clientId} on ${site.host}`) : process.env[PA_SECRET_ENV];
+  if (!secret) throw new UsageError(ipc ? 'The editor gave no client secret.' : `Set ${PA_SECRET_ENV} to the API account's OAuth client secret (it is never taken from the command line).`);
+  const propose = ipc && !check;
 
   const client = new PaClient({ site: siteArg, clientId, clientSecret: secret, ca: ca || undefined, timeoutMs });
   let target: PullTarget | undefined;
@@ -59,9 +67,10 @@ export async function run(argv: string[]): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    target = await openInventoryFile(file, PA_SPEC, { check });
+    target = await openInventoryFile(file, PA_SPEC, { check, propose });
     const read = await pullPa(client, target, (p) => {
       if (p.done) process.stderr.write(`pull: ${p.section}: ${p.count}\n`);
+      if (ipc) progressToEditor(p);
     });
     const result = await target.finish();
     const { changes, counts, written } = result;
@@ -73,6 +82,14 @@ export async function run(argv: string[]): Promise<number> {
       return changes.length ? 1 : 0;
     }
     const total = Object.values(read).reduce((a, b) => a + b, 0);
+    if (propose) {
+      await client.close(); // the editor's review may take a while: no connection is held meanwhile
+      const outcome = await reviewInEditor(result, file, read, (l) => process.stderr.write(`ecmkit pull pa: ${l}\n`));
+      if (outcome.upToDate) process.stdout.write(`${shown}: up to date (${total} items)\n`);
+      else if (outcome.written) printChanges(result, { file: `wrote ${shown}`, list: counts.added + counts.removed + counts.changed <= LISTED_NEW, write: (t) => process.stdout.write(t) });
+      else process.stdout.write(`${shown}: not written (declined in the editor)\n`);
+      return 0;
+    }
     if (!written) process.stdout.write(`${shown}: up to date (${total} items)\n`);
     else printChanges(result, { file: `wrote ${shown}`, list: counts.added + counts.removed + counts.changed <= LISTED_NEW, write: (t) => process.stdout.write(t) });
     return 0;

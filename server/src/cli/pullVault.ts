@@ -3,6 +3,8 @@
  * (FORMATS.md §6): reads the Vault's inventory through the Password Safe API v3 and writes it into the Vault
  * file. The API key comes from env ECMKIT_VAULT_KEY only. Exit 0: written (or, under --check, nothing
  * differs); 1: differences under --check; 2: usage, connection, TLS, sign-in or API failure, file untouched.
+ * With --ipc (the editor) the key comes over the channel instead, and the new text is proposed to the editor
+ * and written only when it says so (pullReview.ts).
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -17,7 +19,10 @@ import { apiBaseUrl } from '../vault/client';
 import { VaultError } from '../vault/errors';
 import { flag, parseArgs, UsageError } from './args';
 import { readCaPem } from './inputFiles';
+import { closingIpc, ipcOn } from './ipc';
 import { printChanges } from './pullChanges';
+import { progressToEditor, reviewInEditor, secretFromEditor } from './pullReview';
+import { PULL_SECRET } from '../../../protocol/ipc';
 
 export const KEY_ENV = 'ECMKIT_VAULT_KEY';
 
@@ -35,10 +40,10 @@ const processIo: PullIo = {
   stderr: (t) => void process.stderr.write(t),
 };
 
-export const run = (argv: string[]): Promise<number> => runPullVault(argv);
+export const run = closingIpc((argv: string[]): Promise<number> => runPullVault(argv));
 
 export async function runPullVault(argv: string[], io: PullIo = processIo): Promise<number> {
-  const args = parseArgs(argv, { values: ['vault', 'user', 'ca', 'out', 'grants', 'timeout'], booleans: ['check'] });
+  const args = parseArgs(argv, { values: ['vault', 'user', 'ca', 'out', 'grants', 'timeout'], booleans: ['check', 'ipc'] });
   if (args.positionals.length) throw new UsageError(`Unexpected argument ${args.positionals[0]}; see ecmkit pull vault --help.`);
   const vault = flag(args, 'vault')?.trim();
   const runAs = flag(args, 'user')?.trim();
@@ -52,8 +57,7 @@ export async function runPullVault(argv: string[], io: PullIo = processIo): Prom
   if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) throw new UsageError('--timeout is a positive number of milliseconds.');
   const caFile = flag(args, 'ca');
   const ca = caFile ? readCaPem(caFile) : undefined;
-  const key = io.env[KEY_ENV];
-  if (!key) throw new UsageError(`Set the Vault API key in the environment variable ${KEY_ENV} (it is never taken on the command line).`);
+  const ipc = args.flags.has('ipc') && ipcOn();
   let host: string;
   try {
     host = apiBaseUrl(vault).host;
@@ -68,11 +72,14 @@ export async function runPullVault(argv: string[], io: PullIo = processIo): Prom
     throw e;
   }
   const check = args.flags.has('check');
+  const propose = ipc && !check;
   const current = readCurrent(file);
+  const key = ipc ? await secretFromEditor(PULL_SECRET.vault, `the API key of the Vault ${host}, used as ${runAs}`) : io.env[KEY_ENV];
+  if (!key) throw new UsageError(ipc ? 'The editor gave no API key.' : `Set the Vault API key in the environment variable ${KEY_ENV} (it is never taken on the command line).`);
 
   let read;
   try {
-    read = await pullVault({ vault, runAs, key, ca, grants, current, timeoutMs });
+    read = await pullVault({ vault, runAs, key, ca, grants, current, timeoutMs, onProgress: ipc ? (section, count) => progressToEditor({ section, count, done: false }) : undefined });
   } catch (e) {
     if (!(e instanceof VaultError)) throw e;
     io.stderr(`ecmkit pull vault: ${e.message}${e.hint ? `\n  ${e.hint}` : ''}\nNo file was written.\n`);
@@ -85,7 +92,7 @@ export async function runPullVault(argv: string[], io: PullIo = processIo): Prom
   const spec = vaultSpec(grants);
   let target;
   try {
-    target = await openInventoryFile(file, spec, { check });
+    target = await openInventoryFile(file, spec, { check, propose });
   } catch (e) {
     if (e instanceof FileShapeError) throw new UsageError(e.message);
     throw e;
@@ -100,6 +107,22 @@ export async function runPullVault(argv: string[], io: PullIo = processIo): Prom
   }
   const result = await target.finish();
   const shown = path.relative(io.cwd, file) || file;
+  if (propose) {
+    const items: Record<string, number> = {};
+    for (const s of spec.sections) items[s.name] = count(s.name as keyof VaultInventory);
+    let outcome;
+    try {
+      outcome = await reviewInEditor(result, file, items, (l) => io.stderr(`ecmkit pull vault: ${l}\n`));
+    } catch (e) {
+      if (!(e instanceof FileShapeError)) throw e;
+      io.stderr(`ecmkit pull vault: ${e.message}\nNo file was written.\n`);
+      return 2;
+    }
+    if (outcome.upToDate) io.stdout(`${shown}: up to date\n`);
+    else if (outcome.written) printChanges(result, { file: `wrote ${shown}`, list: result.changes.length <= LISTED_NEW, write: io.stdout });
+    else io.stdout(`${shown}: not written (declined in the editor)\n`);
+    return 0;
+  }
   if (check) {
     printChanges(result, { file: shown, list: true, write: io.stdout });
     return result.changes.length ? 1 : 0;

@@ -294,7 +294,7 @@ export class CrossIndex {
     switch (kind) {
       case 'ecm': return this.ecms.map((e) => e.file);
       case 'integration': return this.integrations.map((e) => e.file);
-      case 'paProvider': return this.pas.map((e) => e.file);
+      case 'paProvider': case 'jumpGroup': case 'apiAccount': return this.pas.map((e) => e.file);
       case 'endpoint': return this.endpointVaults.map((e) => e.file);
       default: return this.vaults.map((e) => e.file);
     }

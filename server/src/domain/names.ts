@@ -10,7 +10,7 @@ import { mappingLines } from './mappingLines';
 
 export type NameKind =
   | 'endpoint' | 'endpointGroup' | 'user' | 'policy' | 'group' | 'role'
-  | 'vaultProvider' | 'paProvider' | 'integration' | 'ecm' | 'credential';
+  | 'vaultProvider' | 'paProvider' | 'integration' | 'ecm' | 'credential' | 'jumpGroup' | 'apiAccount';
 
 export const KIND_LABEL: Record<NameKind, string> = {
   endpoint: 'endpoint',
@@ -24,6 +24,8 @@ export const KIND_LABEL: Record<NameKind, string> = {
   integration: 'integration',
   ecm: 'ECM',
   credential: 'credential',
+  jumpGroup: 'jump group',
+  apiAccount: 'PA API account',
 };
 
 /** Where each kind is declared, for "add it under …" hints. */
@@ -39,6 +41,8 @@ export const DECLARED_IN: Record<NameKind, string> = {
   integration: 'an `*.integration.yaml` file',
   ecm: 'an `*.ecm.yaml` file',
   credential: '`credentials` of the Vault inventory',
+  jumpGroup: '`jumpGroups` of the PA inventory',
+  apiAccount: '`apiAccounts` of the PA inventory',
 };
 
 /**
@@ -111,9 +115,14 @@ export const SITES: Record<FileKind, Site[]> = {
     r('paProvider', 'whole', 'users', '*', 'securityProvider'),
     // A jump client's name is the endpoint name the ECM asks Vault for: the same thing, seen from PA.
     r('endpoint', 'whole', 'jumpClients', '*', 'name'),
+    d('jumpGroup', 'jumpGroups', '*', 'name'),
+    r('jumpGroup', 'whole', 'jumpClients', '*', 'jumpGroup'),
+    // An API account is known by its client id: that is what the ECM names it by.
+    d('apiAccount', 'apiAccounts', '*', 'clientId'),
   ],
   ecm: [
     d('ecm', 'name'),
+    r('apiAccount', 'whole', 'clientId'),
     r('integration', 'whole', 'vault', 'integration'),
     r('vaultProvider', 'whole', 'vault', 'defaultSecurityProvider'),
   ],

@@ -1,21 +1,22 @@
 /**
- * One PA site as the broker sees it: its ECM set (every ECM file naming the site, at most five serve),
+ * One PA site as the broker sees it: its ECM set (every ECM file naming the site, at most five per ECM group serve),
  * the Vault inventory and integration the ECMs sign in to, and the PA inventory of the site. Pure and
  * cached per workspace generation, so the broker, the code lens and the simulate command share one view.
  */
 import type { ParsedFile } from '../model/document';
 import type { EcmConfig, Integration, PaInventory, VaultInventory } from '../model/inventory';
 import type { Entry, Workspace } from '../model/workspace';
+import { ecmGroupOfEcm, ecmGroups } from './routing';
 
-/** At most five ECMs serve one site (the appliance ignores a sixth). */
+/** At most five ECMs serve one site, or one ECM group of it (the appliance ignores a sixth). */
 export const MAX_ECMS = 5;
 
 export interface Site {
   /** The PA site hostname the ECMs name (lower-cased, without scheme or path). */
   site: string;
-  /** The site's ECMs in connect order (workspace order: file path), at most MAX_ECMS. */
+  /** The site's ECMs in connect order (workspace order: file path), at most MAX_ECMS per ECM group. */
   ecms: Entry<'ecm'>[];
-  /** ECM files of the site beyond the fifth: they never serve. */
+  /** ECM files of the site (or of its ECM group) beyond the fifth: they never serve. */
   extraEcms: Entry<'ecm'>[];
   pa?: Entry<'pa'>;
 }
@@ -58,18 +59,37 @@ export function sitesOf(ws: Workspace): Site[] {
     if (!s) bySite.set(key, (s = { site: key, ecms: [], extraEcms: [] }));
     return s;
   };
+  const all = new Map<Site, Entry<'ecm'>[]>();
   for (const e of ws.of('ecm')) {
     const s = get(siteKey(e.value.site));
-    (s.ecms.length < MAX_ECMS ? s.ecms : s.extraEcms).push(e);
+    const at = all.get(s);
+    if (at) at.push(e); else all.set(s, [e]);
   }
   const pas = ws.of('pa');
   for (const p of pas) {
     const s = bySite.get(siteKey(p.value.site)) ?? (pas.length === 1 && bySite.size === 1 ? [...bySite.values()][0] : get(siteKey(p.value.site)));
     s.pa ??= p;
   }
+  for (const [s, ecms] of all) {
+    for (const group of ecmsByGroup(s.pa, ecms).values()) {
+      group.forEach((e, i) => (i < MAX_ECMS ? s.ecms : s.extraEcms).push(e));
+    }
+    // Back in workspace order: the connect order.
+    const order = new Map(ecms.map((e, i) => [e, i]));
+    s.ecms.sort((a, b) => order.get(a)! - order.get(b)!);
+    s.extraEcms.sort((a, b) => order.get(a)! - order.get(b)!);
+  }
   const sites = [...bySite.values()];
   cache.set(ws, { generation: ws.generation, sites });
   return sites;
+}
+
+/**
+ * A site's ECMs by what the five-ECM limit counts: their ECM group when the PA file says the groups
+ * (domain/routing.ts; `''` for ECMs of no known group), else all of them together under `''`.
+ */
+export function ecmsByGroup(pa: Entry<'pa'> | undefined, ecms: Entry<'ecm'>[]): Map<string, Entry<'ecm'>[]> {
+  return ecmGroups(ecms, (e) => ecmGroupOfEcm(pa, e) ?? '');
 }
 
 /** The site an ECM (by name, or the first ECM of the workspace) belongs to. */

@@ -19,6 +19,7 @@ import {
 import { mapProvider, missingVaultProvider, type ProviderMapping } from '../domain/provider';
 import { ecmFilter, ecmFilterSettings } from '../domain/ecmFilter';
 import { bindEcm, siteOfEcm, sourceAt, type EcmBinding, type SourceRef } from '../domain/site';
+import { ecmGroupOfEcm, groupLabel, jumpClientNamed, routeOfName, servingOf, type Route } from '../domain/routing';
 
 export type { SourceRef } from '../../../protocol/trace';
 import type { Outcome, TraceStep } from '../../../protocol/trace';
@@ -113,13 +114,27 @@ export function resolveInjection(ws: Workspace, req: InjectionRequest, opts: Res
     return out;
   };
 
-  // The serving ECM and what it is bound to.
+  // The serving ECM and what it is bound to: the appliance sends the request to the jump client's ECM group
+  // (domain/routing.ts), where the ECM connected the longest — with the files alone, the first — serves.
   let b = opts.binding;
+  let route: Route | undefined;
   if (!b) {
     const site = siteOfEcm(ws, opts.ecm);
-    const ecm = site?.ecms.find((e) => opts.ecm === undefined || e.value.name === opts.ecm) ?? site?.extraEcms.find((e) => e.value.name === opts.ecm);
-    if (!ecm) return stop('no-ecm', 'ecm', opts.ecm ? `No ECM named ${opts.ecm} in the workspace.` : 'The workspace has no *.ecm.yaml file: there is no ECM to play.');
+    route = routeOfName(site?.pa, req.endpoint);
+    const groupOf = (e: Entry<'ecm'>) => ecmGroupOfEcm(site?.pa, e);
+    const ecm = opts.ecm === undefined
+      ? site && servingOf(site.ecms, route, groupOf)
+      : site?.ecms.find((e) => e.value.name === opts.ecm) ?? site?.extraEcms.find((e) => e.value.name === opts.ecm);
+    if (!ecm) {
+      if (route && site?.ecms.length) return stop('no-ecm', 'route', `${routeDetail(route, req.endpoint)}, but no ECM of site ${site.site} is in that group: the appliance has nowhere to send the request (jumpgroup/no-ecm).`, jumpGroupSource(site.pa, route));
+      return stop('no-ecm', 'ecm', opts.ecm ? `No ECM named ${opts.ecm} in the workspace.` : 'The workspace has no *.ecm.yaml file: there is no ECM to play.');
+    }
+    if (route && groupOf(ecm) !== route.group) {
+      return stop('no-ecm', 'route', `${routeDetail(route, req.endpoint)}; ECM ${ecm.value.name ?? '(unnamed)'} is in ${groupOf(ecm) === undefined ? 'no known ECM group' : groupLabel(groupOf(ecm)!)}, so the appliance never sends it this request.`, jumpGroupSource(site?.pa, route));
+    }
     b = bindEcm(ws, ecm, site);
+  } else {
+    route = routeOfName(b.pa, req.endpoint);
   }
   const ecm = b.ecm;
   const filter = ecmFilterSettings(ecm.value);
@@ -130,12 +145,13 @@ export function resolveInjection(ws: Workspace, req: InjectionRequest, opts: Res
     source: sourceAt(ecm.file, ['name']),
   });
   // Step 1: the jump client as PA shows it.
-  const jc = jumpClientOf(b.pa, req.endpoint);
+  const jc = jumpClientNamed(b.pa, req.endpoint);
   if (b.pa && jc) {
-    if (jc.value.credentialInjection === false) {
+    if (jc.jumpClient.credentialInjection === false) {
       return stop('injection-off', 'jump-client', `Jump client ${req.endpoint} has credential injection turned off in PA, so PA never asks the ECM.`, sourceAt(b.pa.file, ['jumpClients', jc.index, 'credentialInjection']));
     }
     trace.push({ step: 'jump-client', outcome: 'pass', detail: `PA jump client ${req.endpoint} has credential injection on.`, source: sourceAt(b.pa.file, ['jumpClients', jc.index, 'name']) });
+    if (route) trace.push({ step: 'route', outcome: 'pass', detail: `${routeDetail(route, req.endpoint)}, which ECM ${ecm.value.name ?? '(unnamed)'} is in: of that group's ECMs, the one connected the longest serves.`, source: jumpGroupSource(b.pa, route) });
   } else if (b.pa) {
     trace.push({ step: 'jump-client', outcome: 'pass', detail: `PA site ${b.pa.value.site ?? ''} lists no jump client named exactly ${req.endpoint}; the request is resolved for that name as given.`, source: sourceAt(b.pa.file, ['jumpClients'], 'key') });
   }
@@ -189,7 +205,7 @@ export function resolveInjection(ws: Workspace, req: InjectionRequest, opts: Res
     const groups = Array.isArray(ep.groups) && ep.groups.length ? ` (endpoint groups: ${ep.groups.join(', ')})` : '';
     trace.push({ step: 'endpoint', outcome: 'pass', detail: `Vault endpoint ${req.endpoint} matches the jump client's name exactly${groups}.`, source: sourceAt(vault.file, ['endpoints', epIndex, 'name']) });
   } else {
-    const near = nearEndpoints(inv.endpoints, req.endpoint, jc?.value.hostname);
+    const near = nearEndpoints(inv.endpoints, req.endpoint, jc?.jumpClient.hostname);
     if (!jc && near.length === 0 && b.pa) {
       return stop('endpoint-not-found', 'endpoint', `Neither PA nor Vault knows an endpoint named ${req.endpoint}.`, sourceAt(vault.file, ['endpoints'], 'key'));
     }
@@ -286,10 +302,14 @@ export function signInCheck(b: EcmBinding, runAs: string): { ok: boolean; detail
 
 // ——— helpers ———————————————————————————————————————————————————————————————————
 
-function jumpClientOf(pa: Entry<'pa'> | undefined, name: string): { value: PaJumpClient; index: number } | undefined {
-  const raw = pa?.value.jumpClients;
-  const index = rawIndex(raw, (j: PaJumpClient) => j.name === name);
-  return index >= 0 ? { value: (raw as PaJumpClient[])[index], index } : undefined;
+/** "Jump client X is in jump group G, whose credential requests go to ECM group 2". */
+function routeDetail(route: Route, jumpClient: string): string {
+  return `Jump client ${jumpClient} is in jump group ${route.jumpGroup.name}, whose credential requests go to ${groupLabel(route.group)}`;
+}
+
+function jumpGroupSource(pa: Entry<'pa'> | undefined, route: Route): SourceRef | undefined {
+  const at = ['jumpGroups', route.jumpGroup.index];
+  return sourceAt(pa?.file, typeof route.jumpGroup.group.ecmGroup === 'string' ? [...at, 'ecmGroup'] : [...at, 'name']);
 }
 
 /** Index in the raw list (the file's own numbering, which ranges need), or -1. */

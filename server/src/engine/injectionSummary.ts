@@ -1,18 +1,20 @@
 /**
  * "3 credentials · 4 users" for each PA jump client: how many distinct credentials the site's PA users
- * would get there, and how many of those users get at least one. Same decisions as resolveInjection
+ * would get there through the ECM its requests are routed to (domain/routing.ts), and how many of those
+ * users get at least one. Same decisions as resolveInjection
  * (provider mapping, Vault user, sign-in, endpoint assignment, policy, availability, domain matching),
  * but indexed so a whole PA file of jump clients costs about one pass over the credentials:
  * users are grouped by the set of policies that let them check out, and Shared credentials (the same on
  * every endpoint) are counted once per group, not once per jump client.
  */
 import { list, type PaJumpClient, type PaUser, type VaultCredential, type VaultEndpoint, type VaultPolicy } from '../model/inventory';
-import type { Workspace } from '../model/workspace';
+import type { Entry, Workspace } from '../model/workspace';
 import { checkoutGrant, findRunAsUser, isRestricted, isSameHolder, principalsOf, sameName, type RunAs } from '../domain/permissions';
 import { ecmFilter, ecmFilterSettings } from '../domain/ecmFilter';
 import { signInCheck } from './injection';
 import { mapProvider, missingVaultProvider } from '../domain/provider';
 import { bindEcm, sitesOf, type Site } from '../domain/site';
+import { ecmGroupOfEcm, groupLabel, routeOf, servingOf } from '../domain/routing';
 
 export interface JumpClientSummary {
   jumpClient: string;
@@ -25,7 +27,7 @@ export interface JumpClientSummary {
 }
 
 interface UserInfo { runAs: RunAs }
-/** Where a PA user landed in the index: their group, or why they get nothing anywhere. */
+/** Where a PA user landed in an index: their group, or why they get nothing anywhere. */
 type UserPlace = { group: Group; user: UserInfo } | { reason: string };
 interface Group { policies: Set<string>; users: UserInfo[]; globalBase: Set<number>; globalHeld: number[] }
 interface CredInfo {
@@ -45,12 +47,19 @@ interface SiteIndex {
   byGroup: Map<string, number[]>;
   endpoints: Map<string, VaultEndpoint>;
   globalUnion: Set<number>;
-  summaries: Map<string, JumpClientSummary>;
   /** Each PA user by `userKey`. */
   users: Map<string, UserPlace>;
 }
 
-const cache = new WeakMap<Workspace, { generation: number; bySite: Map<string, SiteIndex> }>();
+/** Per PA file: the index of each serving ECM (a jump client's requests go to its ECM group's ECM), and the summaries. */
+interface PaSummaries {
+  site: Site;
+  byEcm: Map<Entry<'ecm'> | undefined, SiteIndex>;
+  summaries: Map<string, JumpClientSummary>;
+  /** The index each jump client was summarized with (its serving ECM's), by name. */
+  indexOf: Map<string, SiteIndex>;
+}
+const cache = new WeakMap<Workspace, { generation: number; byPa: Map<string, PaSummaries> }>();
 
 /** Summary for one jump client of a PA file (by exact name); undefined if the file or name is unknown. */
 export function jumpClientSummary(ws: Workspace, paUri: string, jumpClient: string): JumpClientSummary | undefined {
@@ -59,25 +68,38 @@ export function jumpClientSummary(ws: Workspace, paUri: string, jumpClient: stri
 
 /** Summaries for every jump client of a PA file, keyed by name; cached until the workspace changes. */
 export function jumpClientSummaries(ws: Workspace, paUri: string): Map<string, JumpClientSummary> {
-  let c = cache.get(ws);
-  if (!c || c.generation !== ws.generation) cache.set(ws, (c = { generation: ws.generation, bySite: new Map() }));
-  let idx = c.bySite.get(paUri);
-  if (!idx) {
-    const site = sitesOf(ws).find((s) => s.pa?.file.uri === paUri);
-    if (!site) return new Map();
-    c.bySite.set(paUri, (idx = buildIndex(ws, site)));
-  }
-  const pa = ws.get(paUri);
-  for (const jc of list<PaJumpClient>((pa?.value as { jumpClients?: unknown } | undefined)?.jumpClients)) {
-    if (typeof jc.name !== 'string' || idx.summaries.has(jc.name)) continue;
-    idx.summaries.set(jc.name, summarize(idx, jc));
-  }
-  return idx.summaries;
+  return paSummaries(ws, paUri)?.summaries ?? new Map();
 }
 
-function buildIndex(ws: Workspace, site: Site): SiteIndex {
-  const idx: SiteIndex = { groups: [], creds: [], global: [], direct: new Map(), byGroup: new Map(), endpoints: new Map(), globalUnion: new Set(), summaries: new Map(), users: new Map() };
-  const ecm = site.ecms[0];
+function paSummaries(ws: Workspace, paUri: string): PaSummaries | undefined {
+  let c = cache.get(ws);
+  if (!c || c.generation !== ws.generation) cache.set(ws, (c = { generation: ws.generation, byPa: new Map() }));
+  let per = c.byPa.get(paUri);
+  if (!per) {
+    const site = sitesOf(ws).find((s) => s.pa?.file.uri === paUri);
+    if (!site) return undefined;
+    c.byPa.set(paUri, (per = { site, byEcm: new Map(), summaries: new Map(), indexOf: new Map() }));
+  }
+  const { site, byEcm, summaries, indexOf } = per;
+  for (const jc of list<PaJumpClient>(site.pa!.value.jumpClients)) {
+    if (typeof jc.name !== 'string' || summaries.has(jc.name)) continue;
+    // The ECM the appliance sends this jump client's requests to (domain/routing.ts), first in connect order.
+    const route = routeOf(site.pa, jc);
+    const ecm = servingOf(site.ecms, route, (e) => ecmGroupOfEcm(site.pa, e));
+    if (route && !ecm && site.ecms.length && jc.credentialInjection !== false) {
+      summaries.set(jc.name, { jumpClient: jc.name, credentials: 0, users: 0, reason: `no ECM is in ${groupLabel(route.group)}, where jump group ${route.jumpGroup.name} sends its requests` });
+      continue;
+    }
+    let idx = byEcm.get(ecm);
+    if (!idx) byEcm.set(ecm, (idx = buildIndex(ws, site, ecm)));
+    indexOf.set(jc.name, idx);
+    summaries.set(jc.name, summarize(idx, jc));
+  }
+  return per;
+}
+
+function buildIndex(ws: Workspace, site: Site, ecm: Entry<'ecm'> | undefined): SiteIndex {
+  const idx: SiteIndex = { groups: [], creds: [], global: [], direct: new Map(), byGroup: new Map(), endpoints: new Map(), globalUnion: new Set(), users: new Map() };
   if (!ecm) return { ...idx, reason: `no ECM serves site ${site.site}` };
   const b = bindEcm(ws, ecm, site);
   if (!b.vault) return { ...idx, reason: 'no Vault inventory in the workspace' };
@@ -165,16 +187,17 @@ function localCredentials(idx: SiteIndex, name: string): number[] {
 
 /**
  * How many credentials one PA user would get on each jump client of a PA file (the Simulate picker for
- * that user), by jump client name, with why it is 0 when one reason says it. Same index as the summaries.
+ * that user), through each jump client's serving ECM, by name, with why it is 0 when one reason says it.
  */
 export function jumpClientCountsFor(ws: Workspace, paUri: string, username: string, securityProvider: string): Map<string, { credentials: number; reason?: string }> {
   const out = new Map<string, { credentials: number; reason?: string }>();
-  const summaries = jumpClientSummaries(ws, paUri); // builds the index
-  const idx = cache.get(ws)?.bySite.get(paUri);
-  if (!idx) return out;
-  const place = idx.users.get(userKey(username, securityProvider));
-  for (const [name, sum] of summaries) {
-    if (sum.reason) out.set(name, { credentials: 0, reason: sum.reason });
+  const per = paSummaries(ws, paUri);
+  if (!per) return out;
+  const key = userKey(username, securityProvider);
+  for (const [name, sum] of per.summaries) {
+    const idx = per.indexOf.get(name);
+    const place = idx?.users.get(key);
+    if (sum.reason || !idx) out.set(name, { credentials: 0, reason: sum.reason });
     else if (!place) out.set(name, { credentials: 0, reason: `${username} is not a PA user of this site under ${securityProvider}` });
     else if ('reason' in place) out.set(name, { credentials: 0, reason: place.reason });
     else {

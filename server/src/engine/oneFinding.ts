@@ -27,6 +27,7 @@ const SPECIFICITY: readonly RuleCode[] = [
   'integration/auth-type', 'integration/inactive', 'vault/https-required', 'secret/plaintext',
   'ecm/shared-key-mismatch', 'ecm/unknown-integration', 'ecm/vault-hostname-mismatch', 'ecm/too-many', 'ecm/dynamic-host',
   'integration/ip-not-allowed',
+  'ecm/api-account-unknown', 'ecm/api-account-no-ecm', 'ecm/api-account-ip', 'jumpgroup/no-ecm',
   'mapping/unknown-provider', 'mapping/unmapped-domain',
   'endpoint/name-mismatch', 'endpoint/not-in-vault', 'ref/unknown',
   'user/not-in-vault', 'user/inactive', 'user/email-mismatch', 'user/no-checkout',

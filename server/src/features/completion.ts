@@ -4,7 +4,7 @@ import { schemaAt, type Schema } from '../model/schemas';
 import { valueAt } from '../model/tree';
 import type { Workspace } from '../model/workspace';
 import { blockScalarAt, locate, objectPathForNewKey } from './locate';
-import { skeletonItem } from './skeletons';
+import { snippetItems } from './skeletons';
 import { completeNames } from './nameCompletion';
 
 /** Completion of keys (those not yet present) and of enum values, both from the kind's JSON Schema. */
@@ -19,7 +19,8 @@ export function complete(file: ParsedFile, offset: number, ws?: Workspace): Comp
   if (file.syntax === 'json' && JSON_VALUE.test(lineBefore(file, offset))) return [];
   const path = objectPathForNewKey(file, offset);
   const schema = schemaAt(file.kind, path);
-  if (!schema?.properties) return [];
+  const snippetsHere = snippetItems(file, offset);
+  if (!schema?.properties) return snippetsHere;
   const present = new Set(Object.keys(objectValue(file.at(path).node ? valueAt(file.value, path) : {})));
   const required = new Set(schema.required ?? []);
   const here = locate(file, offset);
@@ -27,8 +28,7 @@ export function complete(file: ParsedFile, offset: number, ws?: Workspace): Comp
   const keys = Object.entries(schema.properties)
     .filter(([key]) => !present.has(key) || isCursorKey(file, offset, key))
     .map(([key, sub]) => keyItem(file, key, sub, required.has(key), flow));
-  const skeleton = skeletonItem(file, offset);
-  return skeleton ? [skeleton, ...keys] : keys;
+  return [...snippetsHere, ...keys];
 }
 
 function objectValue(v: unknown): Record<string, unknown> {

@@ -12,7 +12,16 @@ import { nameAt } from './navigation';
 export function hover(file: ParsedFile, offset: number, ws?: Workspace): Hover | null {
   if (inComment(file, offset)) return null;
   const named = ws && nameHover(ws, file, offset);
-  if (named) return named;
+  if (named && !named.undeclared) return named.hover;
+  const field = fieldHover(file, offset);
+  if (!named) return field;
+  // A name declared nowhere: say so, above what the field is for.
+  const value = `${named.undeclared}${field && typeof field.contents === 'object' && 'value' in field.contents ? `\n\n${field.contents.value}` : ''}`;
+  return { contents: { kind: 'markdown', value }, range: named.hover.range };
+}
+
+/** The field's documentation from the kind's JSON Schema. */
+function fieldHover(file: ParsedFile, offset: number): Hover | null {
   const loc = locate(file, offset);
   if (!loc || loc.path.length === 0) return null;
   // An item of a list of plain values (`allowedIps: [10.0.0.1]`, `roles: [Rep]`) has the list's documentation.
@@ -48,13 +57,15 @@ function inComment(file: ParsedFile, offset: number): boolean {
  * Hover on a name that refers to something declared elsewhere (a credential's endpoint, a policy, a
  * jump client's Vault endpoint, a PA user's Vault user…): what it names, where, and its fields.
  */
-function nameHover(ws: Workspace, file: ParsedFile, offset: number): Hover | null {
+function nameHover(ws: Workspace, file: ParsedFile, offset: number): { hover: Hover; undeclared?: string } | null {
   const o = nameAt(file, offset);
-  if (!o || o.role === 'decl' && o.file.kind !== 'pa') return null;
-  const decls = crossIndex(ws).declsOf(o.kind, o.name).filter((d) => d.file !== file || d.offset !== o.offset);
+  // A declaration is documented by its field.
+  if (!o || o.role === 'decl') return null;
+  const decls = crossIndex(ws).declsOf(o.kind, o.name);
   const range = file.range(o.offset, o.length);
   if (!decls.length) {
-    return { contents: { kind: 'markdown', value: `**${KIND_LABEL[o.kind]} \`${o.name}\`** — not declared in the workspace.` }, range };
+    const undeclared = `**${KIND_LABEL[o.kind]} \`${o.name}\`** — not declared in the workspace.`;
+    return { hover: { contents: { kind: 'markdown', value: undeclared }, range }, undeclared };
   }
   const d = decls[0];
   const where = `${d.file.uri.slice(d.file.uri.lastIndexOf('/') + 1)} line ${d.file.range(d.offset, 0).start.line + 1}`;
@@ -69,5 +80,5 @@ function nameHover(ws: Workspace, file: ParsedFile, offset: number): Hover | nul
       .slice(0, 8)
     : [];
   const more = decls.length > 1 ? `\n\nAlso declared in ${decls.length - 1} more place${decls.length > 2 ? 's' : ''}.` : '';
-  return { contents: { kind: 'markdown', value: `**${KIND_LABEL[o.kind]} \`${o.name}\`** — ${where}${fields.length ? `\n\n${fields.join(' · ')}` : ''}${more}` }, range };
+  return { hover: { contents: { kind: 'markdown', value: `**${KIND_LABEL[o.kind]} \`${o.name}\`** — ${where}${fields.length ? `\n\n${fields.join(' · ')}` : ''}${more}` }, range } };
 }

@@ -1,7 +1,8 @@
 /**
  * Completion of names where a reference is expected: a credential's policy and endpoints, a user's
  * groups, roles and provider, a policy principal, an ECM's integration, default provider and mapping
- * lines, a PA user's provider, a jump client's name (from the Vault endpoints)…
+ * lines and client id (the PA API accounts), a PA user's provider, a jump client's name (from the Vault
+ * endpoints) and jump group…
  */
 import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver-types';
 import { crossIndex } from '../domain/crossIndex';
@@ -11,7 +12,7 @@ import type { JsonPath, Node } from '../model/tree';
 import type { Workspace } from '../model/workspace';
 import { mappingLines } from '../domain/mappingLines';
 import { netbiosFor } from '../rules/mappingProviders';
-import { list, type PaSecurityProvider } from '../model/inventory';
+import { list, type PaApiAccount, type PaSecurityProvider } from '../model/inventory';
 import { scalar } from './edits';
 import { blockScalarAt, locate } from './locate';
 
@@ -31,10 +32,10 @@ export function completeNames(ws: Workspace, file: ParsedFile, offset: number): 
   const index = crossIndex(ws);
   const items: CompletionItem[] = [];
   const seen = new Set<string>();
-  const add = (name: string, kind: NameKind, label = name): void => {
+  const add = (name: string, kind: NameKind, label = name, detail = KIND_LABEL[kind]): void => {
     if (seen.has(label)) return;
     seen.add(label);
-    const item: CompletionItem = { label, kind: CompletionItemKind.Reference, detail: KIND_LABEL[kind], sortText: label.toLowerCase() };
+    const item: CompletionItem = { label, kind: CompletionItemKind.Reference, detail, sortText: label.toLowerCase() };
     if (exp.span) item.textEdit = { range: file.range(exp.span.offset, exp.span.length), newText: label };
     else if (exp.node && isScalar(exp.node) && exp.node.length > 0) {
       const raw = file.text.slice(exp.node.offset, exp.node.offset + exp.node.length);
@@ -77,9 +78,17 @@ export function completeNames(ws: Workspace, file: ParsedFile, offset: number): 
     for (const v of index.vaults) for (const e of Array.isArray(v.value.endpoints) ? v.value.endpoints : []) if (typeof e?.name === 'string') add(e.name, 'endpoint');
   } else if (exp.kind === 'user' && file.kind === 'pa') {
     for (const n of declNames('user')) add(n, 'user');
-  } else if (exp.kind === 'paProvider' && file.kind === 'pa') {
-    for (const p of Array.isArray((file.value as { securityProviders?: unknown })?.securityProviders) ? (file.value as { securityProviders: { name?: unknown }[] }).securityProviders : []) {
-      if (typeof p?.name === 'string') add(p.name, 'paProvider');
+  } else if ((exp.kind === 'paProvider' || exp.kind === 'jumpGroup') && file.kind === 'pa') {
+    // A PA file's own providers and jump groups: its references resolve there.
+    const own = (file.value as Record<string, unknown> | null)?.[exp.kind === 'paProvider' ? 'securityProviders' : 'jumpGroups'];
+    for (const p of list<{ name?: unknown }>(own)) if (typeof p.name === 'string') add(p.name, exp.kind);
+  } else if (exp.kind === 'apiAccount') {
+    // An ECM names its API account by client id: each offered with the account's name.
+    for (const pa of index.pas) {
+      for (const a of list<PaApiAccount>(pa.value.apiAccounts)) {
+        if (typeof a.clientId !== 'string' || !a.clientId.trim()) continue;
+        add(a.clientId.trim(), 'apiAccount', a.clientId.trim(), `${KIND_LABEL.apiAccount}${typeof a.name === 'string' ? ` ${a.name}` : ''}${a.ecmAccess === true ? '' : ' (no ECM access)'}`);
+      }
     }
   } else {
     for (const n of declNames(exp.kind)) add(n, exp.kind);

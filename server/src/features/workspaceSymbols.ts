@@ -16,9 +16,11 @@ const SYMBOL_KIND: Record<NameKind, SymbolKind> = {
   integration: SymbolKind.Interface,
   ecm: SymbolKind.Module,
   credential: SymbolKind.Key,
+  jumpGroup: SymbolKind.Struct,
+  apiAccount: SymbolKind.Constant,
 };
 
-const ALL: NameKind[] = ['ecm', 'integration', 'vaultProvider', 'paProvider', 'role', 'group', 'user', 'endpointGroup', 'endpoint', 'policy', 'credential'];
+const ALL: NameKind[] = ['ecm', 'integration', 'vaultProvider', 'paProvider', 'role', 'group', 'user', 'endpointGroup', 'endpoint', 'policy', 'credential', 'jumpGroup', 'apiAccount'];
 
 /** Enough to pick from; a large inventory is narrowed by typing more. */
 export const MAX_SYMBOLS = 500;

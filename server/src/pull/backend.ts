@@ -49,9 +49,25 @@ export interface PullResult {
   /** How many items of each kind differ (all of them). */
   counts: Record<Change['kind'], number>;
   written: boolean;
+  /** Opened with `propose`: what would be written, held until the caller says (undefined: nothing differs). */
+  proposal?: Proposal;
+}
+
+/** The file's new text, not written yet: `write()` writes exactly it, whole, or refuses when the file changed meanwhile. */
+export interface Proposal {
+  text: string;
+  /** False: the file does not exist yet. */
+  exists: boolean;
+  write(): Promise<void>;
 }
 
 export const LISTED_NEW = 50;
+
+/**
+ * What a pull does with the file once it knows the differences: `write` it (the CLI), only report them
+ * (`--check`), or `propose` the new text and write it when the caller says (the editor, after its review).
+ */
+export type Mode = 'write' | 'check' | 'propose';
 
 /** Where a pull puts what it reads: an existing file updated in place, or a new one (updateFile.ts). */
 export interface PullTarget {

@@ -26,15 +26,8 @@ export interface InventorySpec {
   sections: readonly SectionSpec[];
 }
 
-export interface Change {
-  kind: 'added' | 'removed' | 'changed';
-  /** The list (or `top` for a top-level field). */
-  section: string;
-  /** The item's name (or the top-level field's). */
-  name: string;
-  /** For `changed`: the fields that differ. */
-  fields?: string[];
-}
+/** One difference between the file and the live system (the editor gets the same shape over IPC). */
+export type { PullChange as Change } from '../../../protocol/ipc';
 
 /** Deep equality of plain JSON-like values (what a parsed file and an API answer hold). */
 export function sameData(a: unknown, b: unknown): boolean {

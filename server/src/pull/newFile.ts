@@ -2,13 +2,14 @@
  * A pull into a file that does not exist yet: items are written to a temporary file as they arrive (one
  * line per item in YAML, as the examples are written), and the file appears by rename once the pull is
  * complete. Memory holds one item at a time, whatever the size of the site. Sections must come in the
- * spec's order (the caller fetches in that order).
+ * spec's order (the caller fetches in that order). A proposal (the editor's review) holds the text
+ * instead: it is sent whole to the editor anyway, and written, if at all, only when the editor says.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { stringify } from 'yaml';
 import type { Change, InventorySpec, Item } from './inventorySpec';
-import { LISTED_NEW, type PullResult, type PullTarget } from './backend';
-import { tempName } from './writeWhole';
+import { LISTED_NEW, type Mode, type PullResult, type PullTarget } from './backend';
+import { tempName, writeWhole } from './writeWhole';
 
 const FLUSH_BYTES = 64 * 1024;
 
@@ -28,11 +29,15 @@ export class NewFileWriter implements PullTarget {
   /** Top-level entries written so far (a separator goes before the next). */
   private members = 0;
 
-  private constructor(private readonly file: string, private readonly spec: InventorySpec, private readonly json: boolean, private readonly check: boolean) {}
+  private readonly check: boolean;
 
-  static async open(file: string, spec: InventorySpec, json: boolean, check: boolean): Promise<NewFileWriter> {
-    const w = new NewFileWriter(file, spec, json, check);
-    if (!check) {
+  private constructor(private readonly file: string, private readonly spec: InventorySpec, private readonly json: boolean, private readonly mode: Mode) {
+    this.check = mode === 'check';
+  }
+
+  static async open(file: string, spec: InventorySpec, json: boolean, mode: Mode): Promise<NewFileWriter> {
+    const w = new NewFileWriter(file, spec, json, mode);
+    if (mode === 'write') {
       w.tmp = tempName(file);
       w.fd = openSync(w.tmp, 'wx', 0o644);
     }
@@ -74,6 +79,12 @@ export class NewFileWriter implements PullTarget {
     this.begin();
     this.closeSection();
     this.write(this.json ? '\n}\n' : '');
+    if (this.mode === 'propose') {
+      const text = this.buffer.join('');
+      this.buffer = [];
+      // The file must still not exist when it is written (null): one made meanwhile is not overwritten.
+      return { changes: this.changes, counts, written: false, proposal: { text, exists: false, write: () => writeWhole(this.file, text, null) } };
+    }
     this.flush();
     fsyncSync(this.fd!);
     closeSync(this.fd!);
@@ -114,7 +125,7 @@ export class NewFileWriter implements PullTarget {
   private write(s: string): void {
     this.buffer.push(s);
     this.buffered += s.length;
-    if (this.buffered >= FLUSH_BYTES) this.flush();
+    if (this.buffered >= FLUSH_BYTES && this.mode === 'write') this.flush();
   }
 
   private flush(): void {

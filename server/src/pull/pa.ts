@@ -11,12 +11,15 @@ export interface PaProgress { section: string; count: number; done: boolean }
 
 type Raw = Record<string, unknown>;
 
+/** Progress is told once per page's worth of items (the API's pages hold 100). */
+const PAGE = 100;
+
 export async function pullPa(client: PaClient, target: PullTarget, onProgress?: (p: PaProgress) => void): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   const put = (section: string, item: Item): void => {
     target.put(section, compact(item));
     counts[section] = (counts[section] ?? 0) + 1;
-    if (counts[section] % 1000 === 0) onProgress?.({ section, count: counts[section], done: false });
+    if (counts[section] % PAGE === 0) onProgress?.({ section, count: counts[section], done: false });
   };
   const done = (section: string): void => onProgress?.({ section, count: counts[section] ?? 0, done: true });
 

@@ -11,20 +11,22 @@
  *   const { changes } = await target.finish();   // or target.abort() when the pull failed
  */
 import { promises as fs } from 'node:fs';
-import type { InventoryBackend, PullResult, PullTarget } from './backend';
+import type { InventoryBackend, Mode, PullResult, PullTarget } from './backend';
 import { sameData, type Change, type InventorySpec, type Item, type SectionSpec } from './inventorySpec';
 import { JsonBackend } from './jsonEdit';
 import { NewFileWriter } from './newFile';
 import { writeWhole } from './writeWhole';
 import { YamlBackend } from './yamlEdit';
 
-export { FileShapeError, LISTED_NEW, type PullResult, type PullTarget } from './backend';
+export { FileShapeError, LISTED_NEW, type Proposal, type PullResult, type PullTarget } from './backend';
 export { writeWhole } from './writeWhole';
 export type { Change, InventorySpec, Item, SectionSpec } from './inventorySpec';
 
 export interface OpenOptions {
   /** Only find the differences; write nothing. */
   check?: boolean;
+  /** Write nothing yet: finish() returns the new text as a proposal, written only by its write() (the editor's review). */
+  propose?: boolean;
 }
 
 export async function openInventoryFile(file: string, spec: InventorySpec, opts: OpenOptions = {}): Promise<PullTarget> {
@@ -35,10 +37,11 @@ export async function openInventoryFile(file: string, spec: InventorySpec, opts:
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   const json = /\.json$/i.test(file);
-  if (source === undefined) return NewFileWriter.open(file, spec, json, !!opts.check);
+  const mode: Mode = opts.check ? 'check' : opts.propose ? 'propose' : 'write';
+  if (source === undefined) return NewFileWriter.open(file, spec, json, mode);
   const order = [...spec.top, ...spec.sections.map((s) => s.name)];
   const backend = json ? new JsonBackend(source, file, order) : new YamlBackend(source, file, order);
-  return new InPlaceUpdate(file, source, backend, spec, !!opts.check);
+  return new InPlaceUpdate(file, source, backend, spec, mode);
 }
 
 interface SectionState {
@@ -56,7 +59,7 @@ class InPlaceUpdate implements PullTarget {
   private readonly sections = new Map<string, SectionState>();
   private readonly changes: Change[] = [];
 
-  constructor(private readonly file: string, private readonly source: string, private readonly backend: InventoryBackend, private readonly spec: InventorySpec, private readonly check: boolean) {}
+  constructor(private readonly file: string, private readonly source: string, private readonly backend: InventoryBackend, private readonly spec: InventorySpec, private readonly mode: Mode) {}
 
   setTop(field: string, value: unknown): void {
     if (value === undefined || sameData(this.backend.top(field), value)) return;
@@ -77,8 +80,11 @@ class InPlaceUpdate implements PullTarget {
     for (const s of this.spec.sections) this.settle(this.state(s.name));
     const counts = { added: 0, removed: 0, changed: 0 };
     for (const c of this.changes) counts[c.kind]++;
-    if (this.check || this.changes.length === 0) return { changes: this.changes, counts, written: false };
+    if (this.mode === 'check' || this.changes.length === 0) return { changes: this.changes, counts, written: false };
     const text = this.backend.text();
+    if (this.mode === 'propose') {
+      return { changes: this.changes, counts, written: false, proposal: { text, exists: true, write: () => writeWhole(this.file, text, this.source) } };
+    }
     await writeWhole(this.file, text, this.source);
     return { changes: this.changes, counts, written: true };
   }

@@ -6,10 +6,10 @@ import { FileShapeError } from './backend';
 
 /**
  * Replaces `file` with `text` atomically: a temporary file in the same folder (same mode as the file),
- * flushed, then renamed over it. Refused when the file changed since it was read (`expected`), so an edit
- * saved meanwhile is not lost.
+ * flushed, then renamed over it. Refused when the file changed since it was read (`expected`; `null`: it
+ * did not exist and must not now), so an edit saved meanwhile is not lost.
  */
-export async function writeWhole(file: string, text: string, expected?: string): Promise<void> {
+export async function writeWhole(file: string, text: string, expected?: string | null): Promise<void> {
   const tmp = tempName(file);
   let mode = 0o644;
   try { mode = (await fs.stat(file)).mode & 0o777; } catch { /* a new file */ }
@@ -24,12 +24,22 @@ export async function writeWhole(file: string, text: string, expected?: string):
   }
   await h.close();
   try {
-    if (expected !== undefined && (await fs.readFile(file, 'utf8')) !== expected) {
-      throw new FileShapeError(`${file} changed while the pull ran; it was left as it is. Pull again.`);
+    if (expected !== undefined && (await current(file)) !== expected) {
+      throw new FileShapeError(`${file} ${expected === null ? 'was created' : 'changed'} while the pull ran; it was left as it is. Pull again.`);
     }
     await fs.rename(tmp, file);
   } catch (e) {
     await fs.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** The file's text, or null when it does not exist. */
+async function current(file: string): Promise<string | null> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
 }

@@ -12,3 +12,9 @@ export const unknownVaultProvider = (name: string): string => `vault-provider:${
 
 /** Domain Matching of the ECMs serving one Vault inventory. */
 export const domainMatching = (vaultUri: string): string => `domain-matching:${vaultUri}`;
+
+/** An ECM whose client id is no API account of its site: it serves nothing. */
+export const apiAccountUnknown = (ecmUri: string): string => `api-account-unknown:${ecmUri}`;
+
+/** A jump group whose ECM group no ECM of the site is in. */
+export const jumpGroupUnserved = (paUri: string, jumpGroup: string): string => `jump-group-unserved:${paUri}:${nameKey('jumpGroup', jumpGroup)}`;

@@ -1,13 +1,13 @@
 import { closest } from '../domain/closest';
-import { crossIndex, siteKey } from '../domain/crossIndex';
+import { crossIndex } from '../domain/crossIndex';
+import { groupLabel, routesByGroup } from '../domain/routing';
+import { ecmsByGroup, MAX_ECMS, sitesOf } from '../domain/site';
 import { parseSecretRef } from '../model/secrets';
 import type { Entry } from '../model/workspace';
 import { isIpLiteral } from '../domain/ipAllow';
 import { groupBy, has, MAX_RELATED, names, plural, relatedAt, str } from './crossHelpers';
 import type { WorkspaceRule } from './types';
 
-/** At most five ECMs serve one site; the appliance routes to the one connected longest. */
-const MAX_ECMS = 5;
 
 const ecmName = (e: Entry<'ecm'>): string => str(e.value.name) ?? 'This ECM';
 
@@ -32,21 +32,28 @@ export const ecmHostRule: WorkspaceRule = {
   },
 };
 
-/** `ecm/too-many`: a sixth ECM for a site never serves. */
+/** `ecm/too-many`: a sixth ECM for a site, or for one ECM group of it when the PA file says the groups, never serves. */
 export const ecmCountRule: WorkspaceRule = {
   codes: ['ecm/too-many'],
   reads: ['ecm', 'pa'],
   check(ws, report) {
-    for (const [site, ecms] of groupBy(crossIndex(ws).ecms, (ecm) => siteKey(ecm.value.site))) {
-      if (ecms.length <= MAX_ECMS) continue;
-      for (const ecm of ecms) {
-        report({
-          uri: ecm.file.uri,
-          code: 'ecm/too-many',
-          range: ecm.file.rangeAt(['site']),
-          message: `${plural(ecms.length, 'ECM')} name site ${site}, but at most ${MAX_ECMS} may serve one site: remove ${ecms.length - MAX_ECMS}.`,
-          related: ecms.filter((o) => o !== ecm).slice(0, MAX_RELATED).map((o) => relatedAt(o.file, ['site'], `${ecmName(o)} also serves ${site}`)),
-        });
+    for (const site of sitesOf(ws)) {
+      const grouped = routesByGroup(site.pa);
+      for (const [group, ecms] of ecmsByGroup(site.pa, [...site.ecms, ...site.extraEcms])) {
+        // ECMs of no known group are ecm/api-account-unknown's: they never connect.
+        if (ecms.length <= MAX_ECMS || (grouped && group === '')) continue;
+        const where = grouped ? `${groupLabel(group)} of site ${site.site}` : `site ${site.site}`;
+        for (const ecm of ecms) {
+          report({
+            uri: ecm.file.uri,
+            code: 'ecm/too-many',
+            range: ecm.file.rangeAt(['site']),
+            message: grouped
+              ? `${plural(ecms.length, 'ECM')} are in ${where} (by their API accounts), but at most ${MAX_ECMS} may serve one ECM group: remove ${ecms.length - MAX_ECMS}, or sign some in with an API account of another ECM group.`
+              : `${plural(ecms.length, 'ECM')} name site ${site.site}, but at most ${MAX_ECMS} may serve one site: remove ${ecms.length - MAX_ECMS}.`,
+            related: ecms.filter((o) => o !== ecm).slice(0, MAX_RELATED).map((o) => relatedAt(o.file, ['site'], `${ecmName(o)} also serves ${where}`)),
+          });
+        }
       }
     }
   },

@@ -4,6 +4,7 @@ import { endpointRule } from './endpoint';
 import { integrationIpRule, integrationRule } from './integration';
 import { mappingProviderRule, unmappedDomainRule } from './mappingProviders';
 import { mappingsRule } from './mappings';
+import { apiAccountRule, jumpGroupRule } from './paRouting';
 import { refsRule } from './refs';
 import { userRule } from './user';
 import { schemaRule } from './schema';
@@ -19,6 +20,7 @@ export const FILE_RULES: FileRule[] = [syntaxRule, schemaRule, secretsRule, vaul
 export const WORKSPACE_RULES: WorkspaceRule[] = [
   integrationRule, integrationIpRule,
   ecmHostRule, ecmCountRule, ecmNameRule, ecmVaultRule,
+  apiAccountRule, jumpGroupRule,
   mappingProviderRule, unmappedDomainRule,
   endpointRule, userRule,
   credentialEndpointRule, credentialDomainRule,

@@ -14,7 +14,12 @@ import type { Report, WorkspaceRule } from './types';
 const DECL_LIST: Partial<Record<NameKind, string>> = {
   endpoint: 'endpoints', endpointGroup: 'endpointGroups', user: 'users', policy: 'credentialPolicies',
   group: 'groups', role: 'roles', vaultProvider: 'securityProviders', paProvider: 'securityProviders',
+  jumpGroup: 'jumpGroups',
 };
+
+/** Names a PA file declares for itself: its references resolve in that file alone, checked when it has the list. */
+const PA_OWN: [NameKind, 'securityProviders' | 'jumpGroups'][] = [['paProvider', 'securityProviders'], ['jumpGroup', 'jumpGroups']];
+const paOwn = (kind: NameKind): boolean => PA_OWN.some(([k]) => k === kind);
 
 /** Closest-name suggestions compare against every candidate: past this many, only case variants are offered. */
 const MAX_FUZZY = 2000;
@@ -22,7 +27,7 @@ const MAX_FUZZY = 2000;
 /**
  * `ref/unknown`: a name that refers to a policy, endpoint, endpoint group, user group, role or provider
  * that is declared nowhere. Vault names resolve across every Vault file (an inventory may be split);
- * a PA user's provider resolves in its own PA file. Names are checked on the files' values (150,000
+ * a PA user's provider and a jump client's jump group resolve in their own PA file. Names are checked on the files' values (150,000
  * references of a large inventory on every edit); the tree is read only for what is reported.
  */
 export const refsRule: WorkspaceRule = {
@@ -63,12 +68,14 @@ export const refsRule: WorkspaceRule = {
       if (count + jumpClients > 1) renamedDeclaration(index, key, kind, name, report);
     }
     for (const pa of index.pas) {
-      if (!Array.isArray(pa.value.securityProviders)) continue; // no providers listed: nothing to check against
-      const declared = new Map<string, string>();
-      forEachNameValue('pa', pa.value, (_k, name) => declared.set(nameKey('paProvider', name), name), { kind: 'paProvider', role: 'decl' });
-      forEachNameValue('pa', pa.value, (_k, name, _r, path) => {
-        if (!declared.has(nameKey('paProvider', name))) unknown(index, pa.file, path(), report, () => [...declared.values()]);
-      }, { kind: 'paProvider', role: 'ref' });
+      for (const [kind, listKey] of PA_OWN) {
+        if (!Array.isArray(pa.value[listKey])) continue; // nothing listed: nothing to check against
+        const declared = new Map<string, string>();
+        forEachNameValue('pa', pa.value, (_k, name) => declared.set(nameKey(kind, name), name), { kind, role: 'decl' });
+        forEachNameValue('pa', pa.value, (_k, name, _r, path) => {
+          if (!declared.has(nameKey(kind, name))) unknown(index, pa.file, path(), report, () => [...declared.values()]);
+        }, { kind, role: 'ref' });
+      }
     }
   },
   // The reverse indexes an edit that renames a declaration consults: over 50,000 credentials ~160 ms that
@@ -307,12 +314,13 @@ function referenced(index: CrossIndex, kind: NameKind, name: string): boolean {
 function unknown(index: CrossIndex, file: ParsedFile, path: JsonPath, report: Report, candidatesOf: (k: NameKind) => string[]): void {
   const o = occurrenceAtPath(file, path);
   if (!o) return;
-  const suggestion = o.kind === 'paProvider' ? closest(o.name, candidatesOf(o.kind)) : index.nearName(o.kind, o.name);
+  const own = paOwn(o.kind);
+  const suggestion = own ? closest(o.name, candidatesOf(o.kind)) : index.nearName(o.kind, o.name);
   const item = (file.value as Record<string, unknown[]>)[String(path[0])]?.[Number(path[1])] as { name?: unknown; username?: unknown } | undefined;
   const itemName = typeof item?.username === 'string' ? item.username : typeof item?.name === 'string' ? item.name : `${String(path[0])} item ${Number(path[1]) + 1}`;
   const label = KIND_LABEL[o.kind];
   const listKey = DECL_LIST[o.kind];
-  const home = o.kind === 'paProvider' ? o.file : index.vaults[0]?.file ?? o.file;
+  const home = own ? o.file : index.vaults[0]?.file ?? o.file;
   report({
     uri: o.file.uri,
     code: 'ref/unknown',
@@ -320,7 +328,7 @@ function unknown(index: CrossIndex, file: ParsedFile, path: JsonPath, report: Re
     message: suggestion
       ? `No ${label} is named \`${o.name}\`: did you mean \`${suggestion}\`?`
       : `No ${label} is named \`${o.name}\`: add it to ${DECLARED_IN[o.kind]}, or correct the name.`,
-    related: listKey && has(home, [listKey]) ? [relatedAt(home, [listKey], `${listKey} of the ${o.kind === 'paProvider' ? 'PA' : 'Vault'} inventory`, 'key')] : undefined,
+    related: listKey && has(home, [listKey]) ? [relatedAt(home, [listKey], `${listKey} of the ${own ? 'PA' : 'Vault'} inventory`, 'key')] : undefined,
     data: suggestion ? { replaceWith: suggestion } : undefined,
     cause: { key: unknownName(o.kind, o.name), noun: 'reference', subject: `\`${itemName}\`` },
   });

@@ -1,5 +1,6 @@
 // What a scenario file under test/e2e/scenarios/ exports (as `default`).
 import type { Page } from 'playwright-core';
+import type { StartHook } from '../../../scripts/e2e/startHooks';
 import type { Workbench } from './workbench';
 
 export interface ScenarioContext {
@@ -13,7 +14,7 @@ export interface ScenarioContext {
   /** Saves measurements as test-results/e2e/<name>.json. */
   record(name: string, data: unknown): void;
   /** What the editor's environment got from the services `npm start` runs beside it (editor: 'npm start'); else empty. */
-  services: Record<string, string>;
+  editorEnv: Record<string, string>;
 }
 
 export interface Scenario {
@@ -25,8 +26,13 @@ export interface Scenario {
    */
   trust?: 'trusted' | 'untrusted';
   /**
-   * 'npm start': the editor as `npm start` runs it, with its services beside it (scripts/e2e/startHooks.ts:
-   * the sandbox Vault, the PA sandbox) serving the folder the window opens (shared by such scenarios).
+   * Services started once for the run before code-server, served from examples/, whose environment the
+   * editor gets — as `npm start` does (scripts/e2e/startHooks.ts), e.g. the PA sandbox.
+   */
+  services?: StartHook[];
+  /**
+   * 'npm start': an editor of its own, as `npm start` runs it: every service npm start runs (START_HOOKS:
+   * the sandbox Vault, the PA sandbox) started beside it for it alone, serving the folder its window opens.
    */
   editor?: 'npm start';
   /** Drives the editor; throws on what a user would see as wrong. The harness screenshots the end state. */

@@ -11,7 +11,7 @@ import { packageVsix, type Vsix } from '../../../scripts/e2e/vsix';
 import { installExtension, makeProfile, QUIET_SETTINGS, startCodeServer, type CodeServer } from '../../../scripts/e2e/codeServer';
 import { launchChromium, requireChromium, type RunningBrowser } from '../../../scripts/e2e/browser';
 import { EXAMPLES, RESULTS } from '../../../scripts/e2e/paths';
-import { START_HOOKS, type StartedService } from '../../../scripts/e2e/startHooks';
+import { START_HOOKS, type StartedService, type StartHook } from '../../../scripts/e2e/startHooks';
 import type { Scenario, ScenarioContext } from './scenario';
 import { Workbench } from './workbench';
 
@@ -46,9 +46,12 @@ export class Session {
   private servers = new Map<Mode, Promise<CodeServer>>();
   /** One browser context per code-server: its HTTP cache makes every window after the first load faster. */
   private contexts = new Map<Mode, Promise<BrowserContext>>();
-  /** npm start's services (mode 'npm start'), their environment for the editor, and the folder they serve. */
+  /** Services the scenarios asked for (started before code-server) and the environment they give it. */
   private services: StartedService[] = [];
-  private servicesEnv: Record<string, string> = {};
+  private serviceEnv: Record<string, string> = {};
+  /** npm start's services for the 'npm start' editor alone, their environment, and the folder they serve. */
+  private npmStartServices: StartedService[] = [];
+  private npmStartEnv: Record<string, string> = {};
   private readonly npmStartWorkspace = join(this.work, 'workspaces', 'npm-start');
 
   constructor(
@@ -62,9 +65,15 @@ export class Session {
     mkdirSync(this.logs, { recursive: true });
   }
 
-  /** Installs (once), packages the VSIX, starts Chromium and the code-servers for `modes` side by side. */
-  async prepare(modes: Mode[] = ['trusted']): Promise<void> {
+  /** Installs (once), packages the VSIX, starts `services`, then Chromium and the code-servers for `modes` side by side. */
+  async prepare(modes: Mode[] = ['trusted'], services: StartHook[] = []): Promise<void> {
     requireChromium(); // before the long install, not after it
+    for (const hook of services) {
+      const s = await hook.start({ workspace: EXAMPLES, logDir: this.logs });
+      this.services.push(s);
+      Object.assign(this.serviceEnv, s.env);
+      this.say(`started ${hook.name}`);
+    }
     let t = Date.now();
     await ensureCodeServer(this.say);
     this.say(`code-server ready (${Date.now() - t} ms)`);
@@ -89,10 +98,10 @@ export class Session {
         for (const vsix of [this.vsix!.path, ...(this.extra.vsix ?? [])]) {
           await installExtension(profile, vsix, join(this.logs, `install-extension-${name}.log`));
         }
-        if (mode === 'npm start') await this.startServices();
+        if (mode === 'npm start') await this.startNpmStartServices();
         const server = await startCodeServer({
           profile,
-          env: { ...this.extra.env?.(mode), ...(mode === 'npm start' ? this.servicesEnv : {}) },
+          env: { ...this.serviceEnv, ...this.extra.env?.(mode), ...(mode === 'npm start' ? this.npmStartEnv : {}) },
           workspaceTrust: mode === 'untrusted' ? 'enabled' : 'disabled',
           logFile: join(this.logs, `code-server-${name}.log`),
         });
@@ -105,12 +114,12 @@ export class Session {
   }
 
   /** What `npm start` runs beside the editor (its START_HOOKS), on a copy of examples/ as it serves examples/. */
-  private async startServices(): Promise<void> {
+  private async startNpmStartServices(): Promise<void> {
     cpSync(EXAMPLES, this.npmStartWorkspace, { recursive: true });
     for (const hook of START_HOOKS) {
       const s = await hook.start({ workspace: this.npmStartWorkspace, logDir: this.logs });
-      this.services.push(s);
-      Object.assign(this.servicesEnv, s.env);
+      this.npmStartServices.push(s);
+      Object.assign(this.npmStartEnv, s.env);
       this.say(`npm start's ${hook.name} is up`);
     }
   }
@@ -134,7 +143,7 @@ export class Session {
       log: (m) => this.say(`${id}: ${m}`),
       screenshot: async (label) => { await page.screenshot({ path: join(this.results, `${id}.${label}.png`) }); },
       record: (name, data) => this.record(name, data),
-      services: mode === 'npm start' ? { ...this.servicesEnv } : {},
+      editorEnv: mode === 'npm start' ? { ...this.npmStartEnv } : {},
     };
     try {
       await page.goto(server.folderUrl(workspace));
@@ -163,7 +172,7 @@ export class Session {
       const logs = join(server.profile.userDataDir, 'logs');
       if (existsSync(logs)) cpSync(logs, join(this.logs, `vscode-${mode.replace(/\s+/g, '-')}`), { recursive: true });
     }
-    for (const s of this.services.reverse()) await s.stop().catch((e) => this.say(`could not stop a service: ${e}`));
+    for (const s of [...this.services, ...this.npmStartServices].reverse()) await s.stop().catch((e) => this.say(`could not stop a service: ${e}`));
     rmSync(this.work, { recursive: true, force: true });
   }
 }

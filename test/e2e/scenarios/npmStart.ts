@@ -8,8 +8,8 @@ import { TIMEOUT } from '../harness/workbench';
 export default {
   title: "with npm start's sandbox running, Start Broker and the Vault test use it; the palette offers only Stop Sandbox",
   editor: 'npm start',
-  async run({ ui, page, services, screenshot }) {
-    const url = services.ECMKIT_SANDBOX_URL;
+  async run({ ui, page, editorEnv, screenshot }) {
+    const url = editorEnv.ECMKIT_SANDBOX_URL;
     if (!url) throw new Error('npm start\'s sandbox did not say where it listens');
     await ui.waitForEcmkit();
     await page.locator('.statusbar-item', { hasText: `Sandbox Vault :${new URL(url).port}` }).waitFor({ timeout: TIMEOUT });

@@ -1,5 +1,5 @@
 // (e) Workspace trust: in Restricted Mode diagnostics still work, and "ecmkit: Store Secret…" says why it
-// is disabled instead of touching secrets.
+// is disabled instead of touching secrets; the pulls are not offered.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../harness/scenario';
@@ -27,6 +27,10 @@ export default {
     // No prompt for a name or value may follow.
     if (await page.locator('.quick-input-widget input[type=password]').isVisible()) {
       throw new Error('Store Secret asked for a value in an untrusted workspace');
+    }
+    // The pulls read secrets and connect to live systems: not offered at all here.
+    for (const title of ['ecmkit: Pull PA Site Inventory…', 'ecmkit: Pull Vault Inventory…']) {
+      if (await ui.paletteHas(title)) throw new Error(`${title} is offered in Restricted Mode`);
     }
   },
 } satisfies Scenario;
