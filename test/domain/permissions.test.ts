@@ -37,7 +37,10 @@ describe('permissions', () => {
   it('counts group roles among a user\'s principals and grants check-out by user, group or role', async () => {
     const inv = await inventory();
     const asmith = inv.users!.find((u) => u.username === 'asmith')!;
-    assert.deepEqual([...principalsOf(inv, asmith)].sort(), ['group:database team', 'role:dba', 'role:rep', 'user:asmith']);
+    // Keyed lower-cased for matching, each shown as the Vault file spells it.
+    const principals = principalsOf(inv, asmith);
+    assert.deepEqual([...principals.keys()].sort(), ['group:database team', 'role:dba', 'role:rep', 'user:asmith']);
+    assert.deepEqual([...principals.values()].sort(), ['group:Database team', 'role:DBA', 'role:Rep', 'user:asmith']);
     assert.deepEqual(checkoutGrant(inv, asmith, cred(inv, 'db01-sa')), { policy: 'Databases', principal: 'role:DBA' });
     assert.deepEqual(checkoutGrant(inv, asmith, cred(inv, 'web01-admin')), { policy: 'Windows servers', principal: 'group:Database team' });
     const bwayne = inv.users!.find((u) => u.username === 'bwayne')!;
