@@ -71,6 +71,8 @@ describe('completion', () => {
     assert.equal(jg(await at('a.pa.yaml', pa + '‸\n')), 0, 'column 0 after items at 2 is a new top-level key');
     assert.equal(jg(await at('a.pa.yaml', 'site: s\nusers:\n  ‸\n')) + api(await at('a.pa.yaml', 'site: s\nusers:\n  ‸\n')), 0);
     assert.equal(jg(await at('a.vault.yaml', 'roles:\n  ‸\n')), 0, 'PA files only');
+    // Texts opening with blank lines, the cursor at the very start or just after: no endless look upwards.
+    for (const t of ['\n‸', '‸\n\njumpGroups:\n', '\n\n  ‸', '\n#x\n- ‸']) assert.ok(Array.isArray(await at('a.pa.yaml', t)));
   });
 
   it('a mapping line without "=" yet offers each unmapped PA domain with its Vault provider', async () => {

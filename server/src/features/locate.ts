@@ -1,4 +1,5 @@
 import type { ParsedFile } from '../model/document';
+import { lineStartAt } from '../model/text/lines';
 import type { JsonPath, Node, PropertyNode, ScalarNode } from '../model/tree';
 
 export interface Location {
@@ -120,12 +121,12 @@ export function blockScalarAt(file: ParsedFile, offset: number): { node: ScalarN
     }
   }
   if (node?.type !== 'string' || (file.text[node.offset] !== '|' && file.text[node.offset] !== '>')) return undefined;
-  const indicatorLineStart = file.text.lastIndexOf('\n', node.offset - 1) + 1;
+  const indicatorLineStart = lineStartAt(file.text, node.offset);
   const indicatorLineEnd = file.text.indexOf('\n', node.offset);
   if (indicatorLineEnd < 0 || offset <= indicatorLineEnd) return undefined;
   // Every line from the one after the indicator to the cursor's is blank or indented past the key's line.
   const keyIndent = leadingSpaces(file.text.slice(indicatorLineStart, indicatorLineEnd));
-  const cursorLineStart = file.text.lastIndexOf('\n', offset - 1) + 1;
+  const cursorLineStart = lineStartAt(file.text, offset);
   for (let at = indicatorLineEnd + 1; at <= cursorLineStart;) {
     const end = file.text.indexOf('\n', at);
     const line = file.text.slice(at, end < 0 ? file.text.length : end);

@@ -8,6 +8,7 @@ import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscod
 import { crossIndex } from '../domain/crossIndex';
 import { KIND_LABEL, siteAt, type NameKind } from '../domain/names';
 import type { ParsedFile } from '../model/document';
+import { lineStartAt } from '../model/text/lines';
 import type { JsonPath, Node } from '../model/tree';
 import type { Workspace } from '../model/workspace';
 import { mappingLines } from '../domain/mappingLines';
@@ -150,7 +151,7 @@ function expected(file: ParsedFile, offset: number): Expected | undefined {
 
 /** The whole line the offset is on. */
 function lineAround(file: ParsedFile, offset: number): string {
-  const start = file.text.lastIndexOf('\n', offset - 1) + 1;
+  const start = lineStartAt(file.text, offset);
   const end = file.text.indexOf('\n', offset);
   return file.text.slice(start, end < 0 ? file.text.length : end);
 }

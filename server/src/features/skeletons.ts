@@ -8,6 +8,7 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver-types';
 import snippets from '../../../snippets/ecmkit-yaml.json';
 import type { ParsedFile } from '../model/document';
+import { lineStartAt } from '../model/text/lines';
 
 interface Snippet { prefix: string; description?: string; include: string[]; isFileTemplate?: boolean; list?: string; body: string | string[] }
 
@@ -16,7 +17,7 @@ const ALL = Object.values(snippets) as Snippet[];
 /** The snippets that fit at the cursor: the kind's skeleton in an empty file, or an item of the list the line is in. */
 export function snippetItems(file: ParsedFile, offset: number): CompletionItem[] {
   if (file.syntax !== 'yaml') return [];
-  const lineStart = file.text.lastIndexOf('\n', offset - 1) + 1;
+  const lineStart = lineStartAt(file.text, offset);
   const nl = file.text.indexOf('\n', offset);
   const lineEnd = nl < 0 ? file.text.length : nl;
   const line = file.text.slice(lineStart, lineEnd);
@@ -57,7 +58,7 @@ function preview(body: string): string {
 function listAbove(text: string, lineStart: number, indent: number): string | undefined {
   let sibling = false;
   for (let end = lineStart - 1; end >= 0;) {
-    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const start = lineStartAt(text, end);
     const l = text.slice(start, end);
     end = start - 1;
     const body = l.trimStart();

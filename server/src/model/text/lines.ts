@@ -170,3 +170,11 @@ export function upperBound(a: ArrayLike<number>, x: number): number {
   }
   return lo;
 }
+
+/**
+ * Where the line holding `offset` starts. (`lastIndexOf('\n', offset - 1) + 1` is wrong at offset 0: a
+ * negative start reads as 0, so a text opening with a newline gives 1.)
+ */
+export function lineStartAt(text: string, offset: number): number {
+  return offset <= 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
+}
