@@ -19,9 +19,8 @@ export default {
     // The Vault test: the sandbox first, and it passes with the key npm start gave the editor.
     await ui.openFile('prod.ecm.yaml');
     await ui.runCommand('ecmkit: Test Vault Connectivity');
-    const first = page.locator('.quick-input-list .monaco-list-row').first();
-    await first.waitFor({ timeout: TIMEOUT });
-    const firstText = await first.innerText();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'The sandbox Vault' }).waitFor({ timeout: TIMEOUT });
+    const firstText = await page.locator('.quick-input-list .monaco-list-row').first().innerText();
     if (!firstText.includes('The sandbox Vault') || !firstText.includes(url)) throw new Error(`first choice: ${firstText}`);
     await page.keyboard.press('Enter');
     await ui.notification(/Vault connectivity OK — all 7 stages passed/).waitFor({ timeout: TIMEOUT });
