@@ -152,7 +152,9 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ timeout: TIMEOUT });
     await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: TIMEOUT });
+    // Enter runs the focused row: wait until the list has settled on the command (on a loaded machine the
+    // list may still show an earlier filter's first row when the wanted one appears).
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor({ timeout: TIMEOUT });
     await this.page.keyboard.press('Enter');
   }
 
