@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { formatEvent } from '../../../protocol/broker';
+import { secretEnvName } from '../../../protocol/ipc';
 import { BrokerApi } from '../broker/api';
 import { BrokerProcess, type BrokerLaunch, type SecretRequest, type Stamped } from '../broker/process';
 import type { BrokerLaunchArgs } from '../broker/debugSession';
@@ -64,7 +65,8 @@ export function brokerLaunch(ctx: vscode.ExtensionContext, a: BrokerLaunchArgs):
 
 async function secretFor(ctx: vscode.ExtensionContext, r: SecretRequest): Promise<string | undefined> {
   const v = await ctx.secrets.get(r.name);
-  if (v === undefined && r.required) {
+  // The broker falls back to env ECMKIT_SECRET_<NAME> (set e.g. by `npm start` for its sandbox): no warning then.
+  if (v === undefined && r.required && !process.env[secretEnvName(r.name)]) {
     const store = 'Store Secret…';
     void vscode.window.showWarningMessage(`ecmkit broker: the secret "${r.name}" (${r.purpose}) is not stored, so the Vault will refuse the sign-in.`, store)
       .then((c) => { if (c === store) void vscode.commands.executeCommand('ecmkit.storeSecret'); });

@@ -1,7 +1,7 @@
 // "With npm start's sandbox running, the editor uses it", as a user of `npm start` meets it: the sandbox
 // npm start runs is the window's sandbox (status item; the palette offers Stop Sandbox, not Start); Test
-// Vault Connectivity offers it first and passes against it; Start Broker signs in to it rather than
-// starting a second sandbox beside it.
+// Vault Connectivity offers it first and passes against it; Start Broker signs in to it (with the key npm
+// start gave the editor, no missing-secret warning) rather than starting a second sandbox beside it.
 import type { Scenario } from '../harness/scenario';
 import { TIMEOUT } from '../harness/workbench';
 
@@ -37,6 +37,15 @@ export default {
     }, 'the broker log');
     if (!text.includes(`(sandbox Vault at ${url};`)) throw new Error(`the broker does not use npm start's sandbox:\n${text}`);
     if (/sandbox Vault at https:\/\/127\.0\.0\.1:\d+ \(CA /.test(text)) throw new Error(`the broker started a sandbox of its own:\n${text}`);
+    // It signs in with the key npm start gave the editor: no warning that it is not stored, and an answer.
+    if (await ui.notification(/is not stored/).count()) throw new Error(`a missing-secret warning: ${await ui.notification(/is not stored/).first().innerText()}`);
+    await ui.runCommand('ecmkit: Simulate Credential Request…');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'jdoe' }).first().click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: /web01\.corp\.example\.com/ }).first().click();
+    const view = page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+    await view.locator('table.creds td.name', { hasText: 'web01-admin' }).waitFor({ timeout: TIMEOUT });
+    const sub = await view.locator('p.sub').first().innerText();
+    if (!sub.includes(`(sandbox Vault at ${url})`)) throw new Error(`the answer did not come through npm start's sandbox: ${sub}`);
     await screenshot('broker-log');
     await ui.runCommand('ecmkit: Stop Broker');
     await status.waitFor({ state: 'hidden', timeout: TIMEOUT });
