@@ -30,6 +30,18 @@ export class Workbench {
     await this.focusEditor();
   }
 
+  /**
+   * Opens a workspace file by clicking it in the Explorer, as a user does when a view beside has the keyboard
+   * (Quick Open's keys would go to it) or the file is new (Quick Open's file list may not have it yet).
+   */
+  async openFromExplorer(name: string): Promise<void> {
+    const row = this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+    await row.waitFor({ timeout: TIMEOUT });
+    await row.click();
+    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: TIMEOUT });
+    await this.focusEditor();
+  }
+
   async focusEditor(): Promise<void> {
     await this.page.keyboard.press('Control+1');
     await this.page.locator('.part.editor .monaco-editor.focused').waitFor({ timeout: TIMEOUT });

@@ -34,7 +34,7 @@ export default {
 
     // A new, empty ECM file: the skeleton is there to start from.
     writeFileSync(join(workspace, 'lab.ecm.yaml'), '');
-    await ui.openFile('lab.ecm.yaml');
+    await ui.openFromExplorer('lab.ecm.yaml');
     await page.keyboard.type('ecm');
     await page.keyboard.press('Control+Space');
     await widget.locator('.monaco-list-row', { hasText: 'ecmkit-ecm' }).first().waitFor({ timeout: TIMEOUT });

@@ -86,10 +86,7 @@ export default {
     has(await stepsOf(view), /credential db01-sa .*grants check-out only to role:DBA; CORP\\jdoe acts as user:jdoe, role:Rep, group:Support\./);
 
     // An unsaved edit: the mapping line now names a provider the Vault lacks (the editor flags it at once).
-    // (From the Explorer: the view beside has the keyboard, so Quick Open's Ctrl+P would go to it.)
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'prod.ecm.yaml' }).click();
-    await page.locator('.tabs-container .tab.active', { hasText: 'prod.ecm.yaml' }).waitFor({ timeout: TIMEOUT });
-    await ui.focusEditor();
+    await ui.openFromExplorer('prod.ecm.yaml'); // the view beside has the keyboard
     await ui.retypeLine(17, 'corp.example.com=CORPX');
     await ui.waitForProblem('mapping/unknown-provider');
     await simulate(ui, page, 'jdoe', /web01\.corp\.example\.com/);

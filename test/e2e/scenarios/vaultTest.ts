@@ -60,11 +60,11 @@ export default {
     if (ticked.length) throw new Error(`literal backticks in the walkthrough:\n${ticked.join('\n')}`);
     await screenshot('walkthrough-after-failure');
 
-    await ui.openFile('prod.ecm.yaml');
+    await ui.openFromExplorer('prod.ecm.yaml'); // the walkthrough has the keyboard
     const started = Date.now();
     await ui.runCommand('ecmkit: Test Vault Connectivity');
     const rows = page.locator('.quick-input-list .monaco-list-row');
-    await rows.first().waitFor({ timeout: TIMEOUT });
+    await rows.filter({ hasText: 'The sandbox Vault' }).waitFor({ timeout: TIMEOUT }); // the palette's rows gone
     const order = await rows.allInnerTexts();
     if (!/The sandbox Vault/.test(order[0] ?? '') || !/The Vault in vault\.hostname/.test(order[1] ?? '')) throw new Error(`the sandbox is not offered first: ${order.join(' | ')}`);
     await page.keyboard.press('Enter'); // the first row: what a user in a hurry takes
