@@ -24,20 +24,25 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // Settled once; events after that are ignored (the request object and its listeners go with the
+    // request, so removing them one by one would only cost time).
+    let settled = false;
     const done = (e?: Error): void => {
-      req.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
+      if (settled) return;
+      settled = true;
       if (e) reject(e);
       else resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     };
-    const onData = (c: Buffer): void => {
+    req.on('data', (c: Buffer) => {
+      if (settled) return;
       size += c.length;
       if (size > max) { req.pause(); done(new BrokerError(413, 'too-large', `The body is over ${Math.round(max / 1024)} KB.`)); return; }
       chunks.push(c);
-    };
-    const onEnd = (): void => done();
+    });
+    req.on('end', () => done());
+    req.on('error', done);
     // The caller went away before the body was complete (for await would reject with a premature close).
-    const onClose = (): void => { if (!req.complete) done(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })); };
-    req.on('data', onData).on('end', onEnd).on('error', done).on('close', onClose);
+    req.on('close', () => { if (!req.complete) done(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })); });
   });
 }
 

@@ -9,6 +9,7 @@ import { stableId } from '../domain/ids';
 import { list, type VaultCredential } from '../model/inventory';
 import type { Workspace } from '../model/workspace';
 import type { EcmMember } from './ecmSet';
+import { reusedSteps } from './json';
 import type { Leases } from './leases';
 
 export interface BoundEcm {
@@ -74,6 +75,7 @@ export class FilesCache {
     const resolution = resolveInjection(this.workspace, req, { binding: this.ecm(member).binding, liveHolder: (n) => vault?.get(n) ?? leases?.holderOf(n) });
     if (!hit && this.answers.size >= MAX_ANSWERS) this.answers.clear();
     this.answers.set(key, { leaseVersion, resolution });
+    reusedSteps(resolution.trace);
     return resolution;
   }
 }
