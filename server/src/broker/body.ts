@@ -7,11 +7,13 @@ import { BrokerError } from './errors';
 
 /** Bodies are JSON (the ECM's), or text a plain fetch labels text/plain; forms, files and compressed bodies are refused. */
 function checkBodyHeaders(req: IncomingMessage, max: number): void {
-  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const given = req.headers['content-type'];
+  const type = given === 'application/json' ? given : (given ?? '').split(';')[0].trim().toLowerCase();
   if (type && type !== 'application/json' && !type.endsWith('+json') && type !== 'text/plain') {
     throw new BrokerError(415, 'bad-request', `Content-Type ${type.slice(0, 60)} is not accepted; send application/json.`);
   }
-  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const coding = req.headers['content-encoding'];
+  const encoding = coding === undefined ? 'identity' : coding.trim().toLowerCase();
   if (encoding !== 'identity') throw new BrokerError(415, 'bad-request', `Content-Encoding ${encoding.slice(0, 30)} is not accepted; send the JSON as is.`);
   const length = Number(req.headers['content-length'] ?? 0);
   if (length > max) throw new BrokerError(413, 'too-large', `The body is over ${Math.round(max / 1024)} KB.`);

@@ -9,7 +9,7 @@ import type { Broker } from './broker';
 import { BrokerError } from './errors';
 import { RawJson } from './json';
 import type { BrokerLog } from './log';
-import { findRoute, type Answer } from './routes';
+import { describe, endpointOf, findRoute, type Answer } from './routes';
 
 const MAX_BODY = 64 * 1024;
 
@@ -57,14 +57,14 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
     const id = ++seq;
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0];
-    let summary: string | undefined;
-    let endpoint = '';
+    let body: unknown;
     const logged = (code?: string): void => {
-      log.emit({ type: 'request', id, method: req.method ?? 'GET', path: path.length > 300 ? path.slice(0, 299) + '…' : path, status: res.statusCode, ms: performance.now() - started, code, summary });
+      if (!log.enabled) return;
+      log.emit({ type: 'request', id, method: req.method ?? 'GET', path: path.length > 300 ? path.slice(0, 299) + '…' : path, status: res.statusCode, ms: performance.now() - started, code, summary: body === undefined ? undefined : describe(body) });
     };
     const failed = (e: unknown): void => {
       const be = e instanceof BrokerError ? e : new BrokerError(500, 'internal', `The broker failed on this request: ${(e as Error)?.message ?? e}`);
-      if (be.trace) log.emit({ type: 'trace', id, endpoint, steps: be.trace });
+      if (be.trace) log.emit({ type: 'trace', id, endpoint: endpointOf(body), steps: be.trace });
       // The rest of an oversized or refused body is not read: the connection ends with the answer.
       if (be.status === 413 || be.status === 415 || !req.complete) res.setHeader('connection', 'close');
       send(res, be.status, be.body());
@@ -75,7 +75,7 @@ export function createBrokerServer(broker: Broker, token: string, log: BrokerLog
       checkHost(req, isLoopback);
       checkToken(req, isToken);
       const { route, params } = findRoute(req.method ?? 'GET', path);
-      answer = route.handle({ broker, log, maxBodyBytes: lim.maxBodyBytes, req, res, id, setSummary: (s, e) => { summary = s; endpoint = e; } }, params);
+      answer = route.handle({ broker, log, maxBodyBytes: lim.maxBodyBytes, req, res, id, setBody: (b) => { body = b; } }, params);
     } catch (e) {
       // Answered a turn later, as a route's failure is: by then a body-less request is complete, so
       // its connection stays open for the next one.
