@@ -179,13 +179,15 @@ async function measure(n: number, seconds: number, op: (i: number) => Promise<vo
   return { ops: lat.length, seconds: (performance.now() - t0) / 1000, lat };
 }
 
-/** direct, bare proxy, broker; `slow-`: the same against the Vault that answers SLOW_MS late. */
-type Via = 'direct' | 'proxy' | 'broker' | 'slow-direct' | 'slow-proxy' | 'slow-broker';
+/** direct, bare proxy, broker; `slow-`: the same against the Vault that answers SLOW_MS late; minimal: the minimal broker (find only). */
+type Via = 'direct' | 'proxy' | 'broker' | 'slow-direct' | 'slow-proxy' | 'slow-broker' | 'minimal';
 const VIAS: Via[] = ['direct', 'proxy', 'broker', 'slow-direct', 'slow-proxy', 'slow-broker'];
+const viasOf = (c: Case): Via[] => (c.op === 'find' ? [...VIAS, 'minimal'] : VIAS);
 type OpFn = (i: number) => Promise<void>;
 /** HTTP requests per operation through a forwarding process: the bare proxy forwards each Vault call, the broker takes check-out and check-in. */
 const HOPS: Record<'proxy' | 'broker', Record<Op, number>> = { proxy: { find: 1, cycle: 3 }, broker: { find: 1, cycle: 2 } };
 const hopsOf = (via: Via, op: Op) => HOPS[via.endsWith('proxy') ? 'proxy' : 'broker'][op];
+const unsupported: OpFn = () => Promise.reject(new Error('the minimal broker only finds'));
 
 /** One Vault session per client (as the broker keeps one per user), on one shared connection pool. */
 async function vaultClients(w: Workload, hostname: string, dispatcher: Dispatcher): Promise<VaultClient[]> {
@@ -210,26 +212,32 @@ function vaultOps(w: Workload, cs: VaultClient[], ids: { systemId: number; accou
   };
 }
 
-/** The broker's API: POST find; POST checkout + POST checkin. Checks first that every answer is the expected one. */
-async function brokerOps(w: Workload, url: string, token: string, agent: Agent): Promise<Record<Op, OpFn>> {
+/**
+ * The broker's API: POST find; POST checkout + POST checkin, each answer read and parsed as a caller
+ * would. Sent through the Agent's own request(), as VaultClient sends the direct calls. Checks first that
+ * every answer is the expected one.
+ */
+interface FindAnswer { credentials: { id: string; name: string }[]; trace: { step: string; outcome: string }[]; ecm: string; runAs: string }
+
+async function brokerOps(w: Workload, url: string, token: string, agent: Agent): Promise<Record<Op, OpFn> & { answers: FindAnswer[] }> {
+  const origin = new URL(url).origin;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const call = async (route: string, body?: unknown): Promise<any> => {
-    const r = await request(url + route, {
-      method: 'POST', dispatcher: agent,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const r = await agent.request({ origin, path: route, method: 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await r.body.text();
     if (r.statusCode >= 300) throw new Error(`${route} → ${r.statusCode} ${text.slice(0, 300)}`);
     return text ? JSON.parse(text) : undefined;
   };
   const asks = Array.from({ length: CLIENTS }, (_, i) => { const { user, securityProvider, endpoint } = w.client(i); return { user, securityProvider, endpoint }; });
   const ids: string[] = [];
+  const answers: FindAnswer[] = [];
   for (let i = 0; i < CLIENTS; i++) {
     const f = await call('/v1/credentials/find', asks[i]);
     if (f.trace.find((t: { step: string }) => t.step === 'cross-check')?.outcome !== 'pass') throw new Error(`the files and the sandbox disagree: ${JSON.stringify(f).slice(0, 300)}`);
     const mine = f.credentials.find((c: { name: string }) => c.name === w.client(i).credential);
     if (!mine) throw new Error(`the find answer for ${asks[i].user} lacks ${w.client(i).credential}: ${JSON.stringify(f).slice(0, 300)}`);
     ids.push(mine.id);
+    answers.push(f);
   }
   return {
     find: async (i) => { await call('/v1/credentials/find', asks[i]); },
@@ -237,7 +245,54 @@ async function brokerOps(w: Workload, url: string, token: string, agent: Agent):
       const co = await call('/v1/credentials/checkout', { ...asks[i], credentialId: ids[i] });
       await call(`/v1/leases/${co.leaseId}/checkin`);
     },
+    answers,
   };
+}
+
+/** What the minimal broker answers client i: the broker's own trace, as text. */
+interface MinimalAnswer { user: string; endpoint: string; runAs: string; ecm: string; trace: string }
+
+/**
+ * The minimal broker: what any broker giving this API's find answer must do, and nothing else. It takes
+ * the JSON request, makes the one Vault call (ManagedAccounts, on a session it signed in at start, over
+ * the broker's kind of connection), parses the rows and answers the credentials with the trace the real
+ * broker gave that client (captured at start, so the answer has the same size). No checks, no
+ * resolution, no logs: against the bare proxy it measures what the answer itself costs.
+ */
+function minimalBroker(upstream: string, caPath: string, keyFile: string, answersFile: string): void {
+  const agent = createVaultAgent({ ca: readFileSync(caPath, 'utf8') });
+  const key = readFileSync(keyFile, 'utf8');
+  const { origin } = new URL(upstream);
+  const api = '/BeyondTrust/api/public/v3/';
+  const answers = new Map<string, MinimalAnswer & { cookie: string }>();
+  void (async () => {
+    for (const a of JSON.parse(readFileSync(answersFile, 'utf8')) as MinimalAnswer[]) {
+      const r = await agent.request({ origin, path: `${api}Auth/SignAppin`, method: 'POST', headers: { authorization: `PS-Auth key=${key}; runas=${a.runAs};` } });
+      await r.body.dump();
+      const cookie = String(r.headers['set-cookie']).split(';')[0];
+      answers.set(`${a.user}\n${a.endpoint}`, { ...a, cookie });
+    }
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const ask = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        const a = answers.get(`${ask.user}\n${ask.endpoint}`)!;
+        agent.request({ origin, path: `${api}ManagedAccounts?systemName=${encodeURIComponent(ask.endpoint)}`, method: 'GET', headers: { accept: 'application/json', cookie: a.cookie } })
+          .then(async (up) => {
+            const rows = JSON.parse(await up.body.text()) as { SystemId: number; AccountId: number; AccountName: string; CredentialName?: string; CredentialType?: string; IsAvailable?: boolean }[];
+            const credentials = rows.map((r) => ({ id: `${r.SystemId}-${r.AccountId}`, name: r.CredentialName || r.AccountName, username: r.AccountName, type: r.CredentialType ?? '', available: r.IsAvailable !== false }));
+            const out = Buffer.from(`{"credentials":${JSON.stringify(credentials)},"trace":${a.trace},"ecm":${JSON.stringify(a.ecm)},"runAs":${JSON.stringify(a.runAs)}}`);
+            res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': out.length, 'cache-control': 'no-store' });
+            res.end(out);
+          })
+          .catch(() => { res.writeHead(502); res.end(); });
+      });
+    });
+    server.keepAliveTimeout = 30_000;
+    server.listen(0, '127.0.0.1', () => process.stdout.write(`minimal broker listening on http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
+  })();
+  process.on('SIGTERM', () => process.exit(0));
 }
 
 /**
@@ -294,7 +349,7 @@ function plainAgentTo(port: number): Agent {
 }
 
 /** Pooled slices of one case, path and level. */
-interface Pool { ops: number; seconds: number; lat: number[]; hopCpu: number; allCpu: number }
+interface Pool { ops: number; seconds: number; lat: number[]; hopCpu: number; allCpu: number; clientCpu: number }
 
 /**
  * One workload: its sandbox, slow Vault, two bare proxies and two brokers as separate processes; each of
@@ -332,27 +387,33 @@ async function runWorkload(name: keyof typeof WORKLOADS, cases: Case[], scratch:
     }
     const brokerAgent = () => agent(new Agent({ keepAliveTimeout: 30_000, connections: CLIENTS }));
     const tokenOf = (m: RegExpExecArray) => readFileSync(m[2], 'utf8').trim();
+    const brokerPath = await brokerOps(w, br.m[1], tokenOf(br.m), brokerAgent());
+    // The minimal broker answers finds with the traces the broker just gave.
+    const answersFile = path.join(scratch, `${name}.answers.json`);
+    writeFileSync(answersFile, JSON.stringify(brokerPath.answers.map((f, i): MinimalAnswer => ({ user: w.client(i).user, endpoint: w.client(i).endpoint, runAs: f.runAs, ecm: f.ecm, trace: JSON.stringify(f.trace) }))));
+    const minimal = cases.some((c) => c.op === 'find') ? await up([...self, '--minimal-broker', vaultUrl, caPath, keyFile, answersFile], /minimal broker listening on (\S+)/) : undefined;
     const ops: Record<Via, Record<Op, OpFn>> = {
       direct: vaultOps(w, direct, ids),
       proxy: vaultOps(w, await signedIn(vaultUrl, agent(plainAgentTo(Number(proxy.m[1])))), ids),
-      broker: await brokerOps(w, br.m[1], tokenOf(br.m), brokerAgent()),
+      broker: brokerPath,
       'slow-direct': vaultOps(w, await signedIn(slowUrl, agent(createVaultAgent({ ca }))), ids),
       'slow-proxy': vaultOps(w, await signedIn(slowUrl, agent(plainAgentTo(Number(slowProxy.m[1])))), ids),
       'slow-broker': await brokerOps(w, slowBr.m[1], tokenOf(slowBr.m), brokerAgent()),
+      minimal: { find: minimal ? (await brokerOps(w, minimal.m[1], 'none', brokerAgent())).find : unsupported, cycle: unsupported },
     };
-    const forwarder: Partial<Record<Via, ChildProcess>> = { proxy: proxy.child, broker: br.child, 'slow-proxy': slowProxy.child, 'slow-broker': slowBr.child };
+    const forwarder: Partial<Record<Via, ChildProcess>> = { proxy: proxy.child, broker: br.child, 'slow-proxy': slowProxy.child, 'slow-broker': slowBr.child, minimal: minimal?.child };
 
     // Warm-up: TLS sessions, connection pools and above all the JIT, on every path and at full load: the
     // broker has the most code to compile, and at a slow Vault's pace that would otherwise be spread over
     // the measured slices (a few ms of compiler time per request at one client).
-    for (const c of cases) for (const via of VIAS) await measure(CLIENTS, 2, ops[via][c.op]);
+    for (const c of cases) for (const via of viasOf(c)) await measure(CLIENTS, 2, ops[via][c.op]);
 
     // Throughput is total ops over total time, latency percentiles over every op of every slice.
     const rotate = <T>(a: T[], k: number): T[] => a.map((_, i) => a[(i + k) % a.length]);
     for (let rep = 0; rep < REPS; rep++) {
       for (const n of LEVELS) {
         for (const c of cases) {
-          for (const via of rotate(VIAS, rep)) {
+          for (const via of rotate(viasOf(c), rep)) {
             const c0 = children.map((ch) => cpuMs(ch.pid));
             const h0 = cpuMs(forwarder[via]?.pid);
             const u0 = process.cpuUsage();
@@ -360,7 +421,8 @@ async function runWorkload(name: keyof typeof WORKLOADS, cases: Case[], scratch:
             const u1 = process.cpuUsage(u0);
             const h1 = cpuMs(forwarder[via]?.pid);
             const c1 = children.map((ch) => cpuMs(ch.pid));
-            const acc = (pooled[`${c.id}/${via}@${n}`] ??= { ops: 0, seconds: 0, lat: [], hopCpu: 0, allCpu: 0 });
+            const acc = (pooled[`${c.id}/${via}@${n}`] ??= { ops: 0, seconds: 0, lat: [], hopCpu: 0, allCpu: 0, clientCpu: 0 });
+            acc.clientCpu += (u1.user + u1.system) / 1000;
             acc.ops += r.ops;
             acc.seconds += r.seconds;
             for (const x of r.lat) acc.lat.push(x);
@@ -447,7 +509,7 @@ function reportOf(pooled: Record<string, Pool>, f: RunFacts): string {
     const a = pooled[`${c.id}/${via}@${n}`];
     a.lat.sort((x, y) => x - y);
     const q = (p: number) => a.lat[Math.min(a.lat.length - 1, Math.floor(p * a.lat.length))];
-    return { tput: a.ops / a.seconds, p50: q(0.5), p99: q(0.99), hopCpu: a.hopCpu / a.ops / hopsOf(via, c.op), allCpu: a.allCpu / a.ops };
+    return { tput: a.ops / a.seconds, p50: q(0.5), p99: q(0.99), hopCpu: a.hopCpu / a.ops / hopsOf(via, c.op), allCpu: a.allCpu / a.ops, clientCpu: a.clientCpu / a.ops };
   };
   const fmt = (x: number, d = 2) => x.toFixed(d);
   const pct = (x: number) => `${fmt(x * 100, 0)}%`;
@@ -458,8 +520,8 @@ function reportOf(pooled: Record<string, Pool>, f: RunFacts): string {
   };
 
   const bare = [
-    `| case | clients | direct ops/s | bare proxy ops/s (of direct) | broker ops/s (of direct) | broker / bare proxy (≥ ${pct(TARGET_OF_PROXY)}) | p50 ms: direct / bare proxy / broker | added p50 ms per broker request, 1 client: over direct (< ${TARGET_ADDED_MS} ms) / over bare proxy | p99 ms: direct / bare proxy / broker | CPU ms per forwarded request: bare proxy / broker | CPU ms per op, all processes: direct / bare proxy / broker |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| case | clients | direct ops/s | bare proxy ops/s (of direct) | broker ops/s (of direct) | broker / bare proxy (≥ ${pct(TARGET_OF_PROXY)}) | minimal broker / bare proxy | p50 ms: direct / bare proxy / broker | added p50 ms per broker request, 1 client: over direct (< ${TARGET_ADDED_MS} ms) / over bare proxy | p99 ms: direct / bare proxy / broker | CPU ms per forwarded request: bare proxy / broker / minimal | client CPU ms per op: direct / bare proxy / broker | CPU ms per op, all processes: direct / bare proxy / broker |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const slow = [
     `| case | clients | direct ops/s | bare proxy ops/s (of direct) | broker ops/s: of direct (≥ ${pct(TARGET_SLOW)}) | broker / bare proxy | p50 ms: direct / bare proxy / broker | added p50 ms per broker request, 1 client: over direct / over bare proxy | p99 ms: direct / bare proxy / broker | CPU ms per forwarded request: bare proxy / broker |`,
@@ -474,7 +536,8 @@ function reportOf(pooled: Record<string, Pool>, f: RunFacts): string {
       const addedCell = n === 1
         ? `${judged(added < TARGET_ADDED_MS, fmt(added), `${c.label}: adds ${fmt(added)} ms per request at p50 over direct (< ${TARGET_ADDED_MS} ms)`, c.inTarget)} / ${fmt((b.p50 - p.p50) / perOp)}`
         : '—';
-      bare.push(`| ${c.label} | ${n} | ${fmt(d.tput, 0)} | ${fmt(p.tput, 0)} (${pct(p.tput / d.tput)}) | ${fmt(b.tput, 0)} (${pct(b.tput / d.tput)}) | ${judged(ofProxy >= TARGET_OF_PROXY, pct(ofProxy), `${c.label} @${n}: keeps ${pct(ofProxy)} of the bare proxy (≥ ${pct(TARGET_OF_PROXY)})`, c.inTarget)} | ${fmt(d.p50)} / ${fmt(p.p50)} / ${fmt(b.p50)} | ${addedCell} | ${fmt(d.p99)} / ${fmt(p.p99)} / ${fmt(b.p99)} | ${fmt(p.hopCpu, 3)} / ${fmt(b.hopCpu, 3)} | ${fmt(d.allCpu)} / ${fmt(p.allCpu)} / ${fmt(b.allCpu)} |`);
+      const m = c.op === 'find' ? stat(c, 'minimal', n) : undefined;
+      bare.push(`| ${c.label} | ${n} | ${fmt(d.tput, 0)} | ${fmt(p.tput, 0)} (${pct(p.tput / d.tput)}) | ${fmt(b.tput, 0)} (${pct(b.tput / d.tput)}) | ${judged(ofProxy >= TARGET_OF_PROXY, pct(ofProxy), `${c.label} @${n}: keeps ${pct(ofProxy)} of the bare proxy (≥ ${pct(TARGET_OF_PROXY)})`, c.inTarget)} | ${m ? pct(m.tput / p.tput) : '—'} | ${fmt(d.p50)} / ${fmt(p.p50)} / ${fmt(b.p50)} | ${addedCell} | ${fmt(d.p99)} / ${fmt(p.p99)} / ${fmt(b.p99)} | ${fmt(p.hopCpu, 3)} / ${fmt(b.hopCpu, 3)} / ${m ? fmt(m.hopCpu, 3) : '—'} | ${fmt(d.clientCpu, 3)} / ${fmt(p.clientCpu, 3)} / ${fmt(b.clientCpu, 3)} | ${fmt(d.allCpu)} / ${fmt(p.allCpu)} / ${fmt(b.allCpu)} |`);
 
       const [sd, sp, sb] = (['slow-direct', 'slow-proxy', 'slow-broker'] as Via[]).map((v) => stat(c, v, n));
       const ofDirect = sb.tput / sd.tput;
@@ -490,8 +553,8 @@ function reportOf(pooled: Record<string, Pool>, f: RunFacts): string {
     `### Broker overhead (\`npm run bench:broker\`) — ${f.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
     `Machine: ${machine}; 1-minute load average ${fmt(f.loadAtStart)} at the start, ${fmt(f.loadAtEnd)} at the end, ${fmt(f.loadMax)} at most (sampled every 5 s; this run's own processes included).`,
-    `Workloads: ${workloads.join('; ')}. Each workload has its own sandbox, slow Vault, two bare proxies and two brokers, as separate processes; ${REPS} rounds of ${SECONDS} s slices per path and level, the six paths alternating, after a warm-up.`,
-    `The bare proxy forwards all 3 Vault calls of a check-out + check-in, where the broker takes 2 requests (a pessimistic floor for that case). Added p50 = (broker p50 − other p50) / broker requests per operation (find 1, check-out + check-in 2). CPU: the processes' own (user + system, /proc); "per forwarded request" is the forwarding process alone, its Vault client included. The files-only resolution of the 66-credential workload, with its ${f.resolve.steps}-step trace, takes ${f.resolve.ms.toFixed(3)} ms uncached in this process (the broker caches it).`,
+    `Workloads: ${workloads.join('; ')}. Each workload has its own sandbox, slow Vault, two bare proxies, two brokers and a minimal broker, as separate processes; ${REPS} rounds of ${SECONDS} s slices per path and level, the paths alternating, after a warm-up.`,
+    `The bare proxy forwards all 3 Vault calls of a check-out + check-in, where the broker takes 2 requests (a pessimistic floor for that case). The minimal broker (find only) does what any broker giving this find answer must: parse the request, make the one Vault call, parse its rows and answer them with the trace the broker gave (captured at start, so the answer has the same size); no checks, resolution or logs. Added p50 = (broker p50 − other p50) / broker requests per operation (find 1, check-out + check-in 2). CPU: the processes' own (user + system, /proc); "per forwarded request" is the forwarding process alone, its Vault client included; "client" is this process (direct: VaultClient against the sandbox; bare proxy: the same over plain HTTP; broker: POST and parse the answer). The files-only resolution of the 66-credential workload, with its ${f.resolve.steps}-step trace, takes ${f.resolve.ms.toFixed(3)} ms uncached in this process (the broker caches it).`,
     '',
     '**Against the bare sandbox** (it answers from memory in a fraction of a millisecond):',
     '',
@@ -525,5 +588,6 @@ function addToBenchmarks(report: string): void {
 // The same script is the bare proxy and the slow Vault, each in its own process (see runWorkload).
 const at = (flag: string) => process.argv.slice(process.argv.indexOf(flag) + 1);
 if (process.argv.includes('--bare-proxy')) bareProxy(at('--bare-proxy')[0], at('--bare-proxy')[1]);
+else if (process.argv.includes('--minimal-broker')) minimalBroker(...(at('--minimal-broker').slice(0, 4) as [string, string, string, string]));
 else if (process.argv.includes('--slow-vault')) void slowVault(at('--slow-vault')[0], at('--slow-vault')[1], Number(at('--slow-vault')[2]));
 else main().catch((e) => { process.stderr.write(`bench:broker failed: ${e.stack ?? e}\n`); process.exitCode = 1; });
