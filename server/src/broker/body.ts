@@ -7,11 +7,13 @@ import { BrokerError } from './errors';
 
 /** Bodies are JSON (the ECM's), or text a plain fetch labels text/plain; forms, files and compressed bodies are refused. */
 function checkBodyHeaders(req: IncomingMessage, max: number): void {
-  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const given = req.headers['content-type'];
+  const type = given === 'application/json' ? given : (given ?? '').split(';')[0].trim().toLowerCase();
   if (type && type !== 'application/json' && !type.endsWith('+json') && type !== 'text/plain') {
     throw new BrokerError(415, 'bad-request', `Content-Type ${type.slice(0, 60)} is not accepted; send application/json.`);
   }
-  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const coding = req.headers['content-encoding'];
+  const encoding = coding === undefined ? 'identity' : coding.trim().toLowerCase();
   if (encoding !== 'identity') throw new BrokerError(415, 'bad-request', `Content-Encoding ${encoding.slice(0, 30)} is not accepted; send the JSON as is.`);
   const length = Number(req.headers['content-length'] ?? 0);
   if (length > max) throw new BrokerError(413, 'too-large', `The body is over ${Math.round(max / 1024)} KB.`);
@@ -24,20 +26,25 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // Settled once; events after that are ignored (the request object and its listeners go with the
+    // request, so removing them one by one would only cost time).
+    let settled = false;
     const done = (e?: Error): void => {
-      req.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
+      if (settled) return;
+      settled = true;
       if (e) reject(e);
       else resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     };
-    const onData = (c: Buffer): void => {
+    req.on('data', (c: Buffer) => {
+      if (settled) return;
       size += c.length;
       if (size > max) { req.pause(); done(new BrokerError(413, 'too-large', `The body is over ${Math.round(max / 1024)} KB.`)); return; }
       chunks.push(c);
-    };
-    const onEnd = (): void => done();
+    });
+    req.on('end', () => done());
+    req.on('error', done);
     // The caller went away before the body was complete (for await would reject with a premature close).
-    const onClose = (): void => { if (!req.complete) done(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })); };
-    req.on('data', onData).on('end', onEnd).on('error', done).on('close', onClose);
+    req.on('close', () => { if (!req.complete) done(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })); });
   });
 }
 

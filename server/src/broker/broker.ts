@@ -12,7 +12,7 @@
 import type { CheckoutAnswer, FindAnswer, HealthAnswer } from '../../../protocol/broker';
 import type { TraceStep } from '../../../protocol/trace';
 import { isSameHolder, type RunAs } from '../domain/permissions';
-import { siteOfEcm, sitesOf, sourceAt, type EcmBinding } from '../domain/site';
+import { siteOfEcm, sitesOf, type EcmBinding } from '../domain/site';
 import type { Workspace } from '../model/workspace';
 import type { ManagedAccount, VaultClient } from '../vault/client';
 import { VaultCheckouts, type CheckedOut } from './checkout';
@@ -87,7 +87,7 @@ export class Broker {
   async find(body: unknown): Promise<FindAnswer & { ecm: string }> {
     const req = findBody(body);
     const member = this.serving(req.endpoint);
-    const { binding, credentials: fileCredentials } = this.files.ecm(member);
+    const { binding, credentials: fileCredentials, hostnameSource } = this.files.ecm(member);
     const fromFiles = this.files.resolve(member, req, { leases: this.leases });
     const refusal = refusalByFiles(fromFiles, 'find');
     if (refusal) throw refusal;
@@ -102,7 +102,7 @@ export class Broker {
     try {
       const use = await this.sessions.use(target, runAs);
       client = use.client;
-      signIn = vaultSignInStep(target.hostname, runAs, use.signedIn, signInStarted, this.opts.vault.hostname ? undefined : sourceAt(binding.ecm.file, ['vault', 'hostname']));
+      signIn = vaultSignInStep(target.hostname, runAs, use.signedIn, signInStarted, this.opts.vault.hostname ? undefined : hostnameSource);
     } catch (e) {
       throw vaultFailure(e, fromFiles, 'vault-sign-in', `Sign-in to the Vault at ${target.hostname} as ${runAs} failed`);
     }

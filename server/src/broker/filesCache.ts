@@ -4,17 +4,20 @@
  * id the sandbox gives them, and the files' answers to requests. A re-read workspace gets a new cache.
  */
 import { resolveInjection, type InjectionRequest, type Resolution } from '../engine/injection';
-import { bindEcm, sitesOf, type EcmBinding } from '../domain/site';
+import { bindEcm, sitesOf, sourceAt, type EcmBinding, type SourceRef } from '../domain/site';
 import { stableId } from '../domain/ids';
 import { list, type VaultCredential } from '../model/inventory';
 import type { Workspace } from '../model/workspace';
 import type { EcmMember } from './ecmSet';
+import { reusedSteps } from './json';
 import type { Leases } from './leases';
 
 export interface BoundEcm {
   binding: EcmBinding;
   /** The credentials of the ECM's Vault file, by name. */
   credentials: Map<string | undefined, VaultCredential>;
+  /** Where the ECM file says vault.hostname (the Vault sign-in step links there). */
+  hostnameSource: SourceRef | undefined;
 }
 
 /** Who holds what right now, as far as a resolution should know. */
@@ -41,7 +44,11 @@ export class FilesCache {
     if (!b) {
       const site = sitesOf(this.workspace).find((s) => s.ecms.some((e) => e === member.entry));
       const binding = bindEcm(this.workspace, member.entry, site);
-      b = { binding, credentials: new Map(list<VaultCredential>(binding.vault?.value.credentials).map((c) => [c.name, c])) };
+      b = {
+        binding,
+        credentials: new Map(list<VaultCredential>(binding.vault?.value.credentials).map((c) => [c.name, c])),
+        hostnameSource: sourceAt(binding.ecm.file, ['vault', 'hostname']),
+      };
       this.bound.set(member.name, b);
     }
     return b;
@@ -74,6 +81,7 @@ export class FilesCache {
     const resolution = resolveInjection(this.workspace, req, { binding: this.ecm(member).binding, liveHolder: (n) => vault?.get(n) ?? leases?.holderOf(n) });
     if (!hit && this.answers.size >= MAX_ANSWERS) this.answers.clear();
     this.answers.set(key, { leaseVersion, resolution });
+    reusedSteps(resolution.trace);
     return resolution;
   }
 }

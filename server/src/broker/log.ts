@@ -15,6 +15,8 @@ export class BrokerLog {
     this.sinks.add(sink);
     return () => this.sinks.delete(sink);
   }
+  /** Whether anyone listens: a caller may skip building an event's text when not. */
+  get enabled(): boolean { return this.sinks.size > 0; }
   emit(e: BrokerEvent): void {
     if (this.sinks.size === 0) return;
     const stamped = { ...e, time: new Date().toISOString() };

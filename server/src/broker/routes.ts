@@ -21,8 +21,8 @@ export interface RouteCall {
   res: ServerResponse;
   /** The request's number in the log. */
   id: number;
-  /** What the request log says about the request (user, endpoint), never a secret. */
-  setSummary(summary: string, endpoint: string): void;
+  /** The request's body, for the request log (describe(), endpointOf()), which reads it only when someone listens. */
+  setBody(body: unknown): void;
 }
 
 interface Route {
@@ -86,18 +86,18 @@ export function findRoute(method: string, path: string): { route: Route; params:
   throw new BrokerError(404, 'not-found', `No route ${method} ${path}. Routes: ${ROUTE_LIST}.`);
 }
 
-async function find({ broker, log, maxBodyBytes, req, id, setSummary }: RouteCall): Promise<Answer> {
+async function find({ broker, log, maxBodyBytes, req, id, setBody }: RouteCall): Promise<Answer> {
   const body = await readJson(req, maxBodyBytes);
-  setSummary(describe(body), endpointOf(body));
+  setBody(body);
   const r = await broker.find(body);
-  log.emit({ type: 'trace', id, ecm: r.ecm, runAs: r.runAs, endpoint: endpointOf(body), steps: r.trace });
+  if (log.enabled) log.emit({ type: 'trace', id, ecm: r.ecm, runAs: r.runAs, endpoint: endpointOf(body), steps: r.trace });
   const json = withTrace(`{"credentials":${JSON.stringify(r.credentials)},"trace":`, r.trace, `,"ecm":${JSON.stringify(r.ecm)},"runAs":${JSON.stringify(r.runAs ?? null)}}`);
   return { status: 200, body: new RawJson(json) };
 }
 
-async function checkout({ broker, log, maxBodyBytes, req, res, id, setSummary }: RouteCall): Promise<Answer> {
+async function checkout({ broker, log, maxBodyBytes, req, res, id, setBody }: RouteCall): Promise<Answer> {
   const body = await readJson(req, maxBodyBytes);
-  setSummary(describe(body), endpointOf(body));
+  setBody(body);
   const r = await broker.checkout(body);
   log.emit({ type: 'trace', id, ecm: r.lease.ecm, runAs: r.lease.runAs, endpoint: r.lease.endpoint, steps: r.trace });
   // A caller that went away before the answer reached it never learns the lease: check it in at once
@@ -138,13 +138,13 @@ function pathId(raw: string, what: string): string {
 }
 
 /** `jdoe@corp.example.com → WEB01` for the request log (no secret is ever in these fields). */
-function describe(body: unknown): string {
+export function describe(body: unknown): string {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const s = (k: string) => (typeof b[k] === 'string' ? (b[k] as string).slice(0, 80) : '?');
   return `${s('user')}@${s('securityProvider')} → ${s('endpoint')}${typeof b.credentialId === 'string' ? ` [${s('credentialId')}]` : ''}`;
 }
 
-function endpointOf(body: unknown): string {
+export function endpointOf(body: unknown): string {
   const e = (body as { endpoint?: unknown } | null)?.endpoint;
   return typeof e === 'string' ? e.slice(0, 80) : '';
 }

@@ -28,7 +28,7 @@ export function vaultQueryStep(rows: ManagedAccount[], runAs: string, endpoint: 
 
 /** The files' steps up to the credentials, then the check-out that followed. */
 export function checkoutTrace(files: TraceStep[], credential: string, minutes: number, requestId: number, reason: string): TraceStep[] {
-  return [...withoutResult(files), {
+  return [...layoutOf(files).steps, {
     step: 'vault-checkout', outcome: 'pass',
     detail: `Checked out ${credential} for ${plural(minutes, 'minute')} (Vault request ${requestId}; reason "${reason}").`,
   }];
@@ -47,13 +47,18 @@ export function vaultFailedTrace(files: TraceStep[], passed: TraceStep[], step: 
   ];
 }
 
+/** What the cross-check compares on the files' side, made once per (cached) resolution. */
+const filesSide = new WeakMap<Resolution, { offers: Set<string>; returned: string }>();
+
 /** Compares what the Vault listed with what the files grant (before the ECM's own filters). */
 export function crossCheck(rows: ManagedAccount[], resolution: Resolution, returned: CredentialAnswer[]): TraceStep {
+  let side = filesSide.get(resolution);
+  if (!side) filesSide.set(resolution, (side = { offers: new Set(resolution.vaultOffers), returned: resolution.credentials.map((c) => c.name).sort().join(',') }));
   const vault = new Set(rows.map(rowName));
-  const files = new Set(resolution.vaultOffers);
+  const files = side.offers;
   const extra = [...vault].filter((n) => !files.has(n));
   const missing = [...files].filter((n) => !vault.has(n));
-  const ecmFiles = resolution.credentials.map((c) => c.name).sort().join(',');
+  const ecmFiles = side.returned;
   const ecmVault = returned.map((c) => c.name).sort().join(',');
   if (!extra.length && !missing.length && ecmFiles === ecmVault) {
     return { step: 'cross-check', outcome: 'pass', detail: `The Vault's answer matches the files (${vault.size} listed, ${returned.length} returned).` };
@@ -71,14 +76,10 @@ export function crossCheck(rows: ManagedAccount[], resolution: Resolution, retur
  * credentials, then the ECM filter's drops the files did not already explain, the cross-check, the result.
  */
 export function findTrace(files: TraceStep[], signIn: TraceStep, query: TraceStep, filterDrops: TraceStep[], check: TraceStep, returned: CredentialAnswer[]): TraceStep[] {
-  const out = withoutResult(files);
-  const at = (pred: (t: TraceStep) => boolean, fallback: number) => { const i = out.findIndex(pred); return i === -1 ? fallback : i; };
-  out.splice(at((t) => t.step === 'sign-in', out.length - 1) + 1, 0, signIn);
-  out.splice(at((t) => t.step === 'credential' || t.step === 'others', out.length), 0, query);
-  // A credential the files left out already has its reason; one only the Vault's answer left out (the
-  // Vault and the files disagree) gets the filter's.
-  const explained = new Set(files.filter((t) => t.outcome === 'drop' && t.credential).map((t) => t.credential));
-  out.push(...filterDrops.filter((d) => !explained.has(d.credential)), check);
+  const { template, explained } = layoutOf(files);
+  const out = template.map((t) => (t === SIGN_IN ? signIn : t === QUERY ? query : t));
+  for (const d of filterDrops) if (!explained.has(d.credential)) out.push(d);
+  out.push(check);
   const n = returned.length;
   out.push({
     step: 'result', outcome: n ? 'pass' : 'fail',
@@ -86,6 +87,35 @@ export function findTrace(files: TraceStep[], signIn: TraceStep, query: TraceSte
       : 'The ECM returns no credentials: the access console shows none. The steps above say why each was left out.',
   });
   return out;
+}
+
+/** The files' steps without their result, where a find's Vault steps go among them, and the credentials they explain; per (cached) files' trace. */
+interface FindLayout {
+  /** The files' steps up to the credentials (the result left out). */
+  steps: TraceStep[];
+  template: TraceStep[];
+  explained: Set<string | undefined>;
+}
+const layouts = new WeakMap<TraceStep[], FindLayout>();
+const SIGN_IN: TraceStep = { step: 'vault-sign-in', outcome: 'pass', detail: '' };
+const QUERY: TraceStep = { step: 'vault-query', outcome: 'pass', detail: '' };
+
+/**
+ * The files' steps with places for the Vault's: its sign-in after `sign-in`, its query before the
+ * credentials; and the credentials the files already give a reason for leaving out (one only the Vault's
+ * answer left out — the Vault and the files disagree — gets the filter's). Made once per files' trace.
+ */
+function layoutOf(files: TraceStep[]): FindLayout {
+  let layout = layouts.get(files);
+  if (layout) return layout;
+  const steps = withoutResult(files);
+  const template = [...steps];
+  const at = (pred: (t: TraceStep) => boolean, fallback: number) => { const i = template.findIndex(pred); return i === -1 ? fallback : i; };
+  template.splice(at((t) => t.step === 'sign-in', template.length - 1) + 1, 0, SIGN_IN);
+  template.splice(at((t) => t.step === 'credential' || t.step === 'others', template.length), 0, QUERY);
+  const explained = new Set(files.filter((t) => t.outcome === 'drop' && t.credential).map((t) => t.credential));
+  layouts.set(files, (layout = { steps, template, explained }));
+  return layout;
 }
 
 function withoutResult(trace: TraceStep[]): TraceStep[] {

@@ -61,6 +61,6 @@ export function sharedKeyProblem(key: string): string | undefined {
 /** Stand-in text used wherever a secret value could otherwise reach a log or a message. */
 export function redact(text: string, secrets: Iterable<string>): string {
   let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('«redacted»');
+  for (const s of secrets) if (s && s.length >= 4 && out.includes(s)) out = out.split(s).join('«redacted»');
   return out;
 }

@@ -5,9 +5,10 @@
  * No secret (key, password, cookie) ever reaches an error message or the `onCall` hook.
  */
 import { createHash } from 'node:crypto';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { redact } from '../model/secrets';
 import { secureContextFor } from '../net/tls';
+import { Deadline } from './deadline';
 import { VaultError, type VaultErrorKind } from './errors';
 import { diagnoseTlsError } from './tlsErrors';
 
@@ -109,6 +110,8 @@ export class VaultClient {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly cookies = new Map<string, string>();
+  /** `cookies` as a Cookie header; undefined when it must be built again. */
+  private cookieText: string | undefined;
   // Private fields: never enumerable, so they cannot leak through JSON.stringify or util.inspect.
   #creds: Credentials | undefined;
   #signInInfo: SignInInfo | undefined;
@@ -136,7 +139,7 @@ export class VaultClient {
     const id = createHash('sha256').update(`${key}\0${runAs}\0${password ?? ''}`).digest('hex');
     if (this.#signing?.id === id) return this.#signing.promise;
     const promise = (async () => {
-      this.cookies.clear();
+      this.clearCookies();
       this.#signInInfo = undefined;
       const pwd = password !== undefined ? ` pwd=[${password}];` : '';
       const res = await this.call('POST', 'Auth/SignAppin', { authorization: `PS-Auth key=${key}; runas=${runAs};${pwd}`, secrets: [key, password], expect: [200], o });
@@ -160,7 +163,7 @@ export class VaultClient {
     try {
       if (this.cookies.size) await this.call('POST', 'Auth/Signout', { expect: [200, 204], o, noReauth: true });
     } finally {
-      this.cookies.clear();
+      this.clearCookies();
       this.#creds = undefined;
       this.#signInInfo = undefined;
     }
@@ -263,7 +266,8 @@ export class VaultClient {
     const url = new URL(path, this.baseUrl);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (a.authorization) headers.authorization = a.authorization;
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const cookie = this.cookieHeader();
+    if (cookie) headers.cookie = cookie;
     let body: string | undefined;
     if (a.body !== undefined) {
       body = JSON.stringify(a.body);
@@ -272,28 +276,26 @@ export class VaultClient {
     const timeoutMs = a.o?.timeoutMs ?? this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // A deadline cleared as soon as the call is over (AbortSignal.timeout would keep the call's objects
     // reachable for the whole time limit, which under load adds up).
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException(`The call did not finish within ${timeoutMs} ms.`, 'TimeoutError')), Math.max(1, timeoutMs));
-    const timeout = deadline.signal;
-    const signal = a.o?.signal ? AbortSignal.any([timeout, a.o.signal]) : timeout;
+    const deadline = new Deadline(timeoutMs, a.o?.signal);
     const logPath = url.pathname.slice(this.baseUrl.pathname.length) + url.search;
     try {
-      const pending = request(url, { method: method as Dispatcher.HttpMethod, headers, body, signal, dispatcher: this.dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      // The dispatcher's own request(): undici's top-level request() would parse the URL a second time.
+      const pending = this.dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: method as Dispatcher.HttpMethod, headers, body, signal: deadline, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
       // undici only notices the abort once a pending connect settles (up to the connect timeout), so
       // the deadline is enforced here too; the late settlement is swallowed.
       pending.catch(() => undefined);
-      const res = await Promise.race([pending, aborted(signal)]);
+      const res = await Promise.race([pending, deadline.expired]);
       this.storeCookies(res.headers['set-cookie']);
       const text = await readCapped(res.body, this.opts.maxBodyBytes ?? MAX_BODY_BYTES, host(url));
       const reason = res.headers['x-ecmkit-reason'];
       this.opts.onCall?.({ method, path: logPath, status: res.statusCode, ms: performance.now() - started });
       return { status: res.statusCode, text: redact(text, [...(a.secrets ?? []), this.#creds?.key, this.#creds?.password].filter((s): s is string => !!s)), reason: typeof reason === 'string' ? reason : undefined };
     } catch (e) {
-      const err = this.transportError(e, timeoutMs, timeout.aborted);
+      const err = this.transportError(e, timeoutMs, deadline.timedOut);
       this.opts.onCall?.({ method, path: logPath, ms: performance.now() - started, error: err.kind });
       throw err;
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 
@@ -346,12 +348,24 @@ export class VaultClient {
   }
 
   private storeCookies(setCookie: string | string[] | undefined): void {
-    for (const c of typeof setCookie === 'string' ? [setCookie] : setCookie ?? []) {
+    if (setCookie === undefined) return;
+    for (const c of typeof setCookie === 'string' ? [setCookie] : setCookie) {
       const m = /^\s*([^=;\s]+)=([^;]*)/.exec(c);
       if (!m) continue;
       if (/;\s*(max-age=0|expires=thu, 01 jan 1970)/i.test(c) || m[2] === '') this.cookies.delete(m[1]);
       else this.cookies.set(m[1], m[2]);
     }
+    this.cookieText = undefined;
+  }
+
+  private clearCookies(): void {
+    this.cookies.clear();
+    this.cookieText = undefined;
+  }
+
+  /** The Cookie header of the next call (kept between calls: it changes only when the Vault sets a cookie). */
+  private cookieHeader(): string {
+    return (this.cookieText ??= [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
   }
 }
 
