@@ -5,11 +5,12 @@
 // direct. Prints every ratio with PASS or FAIL and appends the run to BENCHMARKS.md.
 //
 // Usage: npm run bench:broker [-- --seconds S] [--reps N] [--slow-ms MS] [--cases a,b] [--max-load L]
-//                               [--no-append] [--profile DIR]
+//                               [--levels 1,16,64] [--broker-log text|json|quiet] [--no-append] [--profile DIR]
 //   S s slices, N rounds (default 2 × 5); MS: the slow Vault's delay (default 5); --cases: some of
 //   examples, small, cycle, large (default: the first three, the target's; large is find with a
 //   66-credential trace); L: wait (checking each minute) until the 1-minute load average is under L before
-//   starting (default 1.5; 0: do not wait); --profile writes a V8 CPU profile of the broker to DIR.
+//   starting (default 1.5; 0: do not wait); --levels: some of the client counts (for a quick look: a run
+//   with fewer is not the target's); --broker-log: the brokers' request log, to a file (default quiet); --profile writes a V8 CPU profile of the broker to DIR.
 //
 // Paths, each a separate process chain, as an ECM, a broker and a Vault would be:
 //   direct      this client's own Vault calls to the sandbox (find: ManagedAccounts?systemName=EP; cycle:
@@ -20,7 +21,7 @@
 //   and the same three against the sandbox behind test/support/faultProxy.ts answering MS late.
 // All six alternate within each round (order rotated every round), so they share the machine's load.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createServer } from 'node:http';
@@ -39,8 +40,11 @@ const num = (name: string, def: number): number => Number(argOf(name) ?? def);
 const SECONDS = num('seconds', 2);
 const REPS = num('reps', 5);
 const MAX_LOAD = num('max-load', 1.5);
-const LEVELS = [1, 16, 64];
-const CLIENTS = Math.max(...LEVELS);
+/** The workloads have this many users, one per client at the highest level. */
+const CLIENTS = 64;
+const LEVELS = (argOf('levels') ?? '1,16,64').split(',').map(Number).filter((n) => n >= 1 && n <= CLIENTS);
+/** The brokers' --log: quiet by default (the target's), text or json to measure what the request log costs. */
+const BROKER_LOG = argOf('broker-log') ?? 'quiet';
 const PROFILE = argOf('profile') && path.resolve(argOf('profile')!);
 /**
  * The realistic Vault's delay per answer: a Password Safe call does a directory or database lookup and
@@ -136,12 +140,12 @@ function writeGenerated(dir: string, users: number, creds: number): void {
 // ——— processes and measurement ———
 
 /** Starts `node <argv>` and resolves with the regex match of its stdout once it appears. */
-function start(argv: string[], re: RegExp, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; m: RegExpExecArray }> {
+function start(argv: string[], re: RegExp, env: NodeJS.ProcessEnv, stderrFd?: number): Promise<{ child: ChildProcess; m: RegExpExecArray }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', stderrFd ?? 'pipe'] });
     let out = '';
-    let err = '';
-    child.stderr!.on('data', (d) => { err = (err + d).slice(-4000); });
+    let err = stderrFd === undefined ? '' : '(its log is in a file)';
+    child.stderr?.on('data', (d) => { err = (err + d).slice(-4000); });
     child.stdout!.on('data', (d) => {
       out += d;
       const m = re.exec(out);
@@ -365,15 +369,17 @@ async function runWorkload(name: keyof typeof WORKLOADS, cases: Case[], scratch:
   const agents: Agent[] = [];
   const clients: VaultClient[] = [];
   try {
-    const up = async (argv: string[], re: RegExp) => { const s = await start(argv, re, env); children.push(s.child); return s; };
+    const up = async (argv: string[], re: RegExp, stderrFd?: number) => { const s = await start(argv, re, env, stderrFd); children.push(s.child); return s; };
     const sb = await up([CLI, 'sandbox', '--workspace', ws, '--port', '0', '--key-file', keyFile, '--quiet'], /sandbox listening on (\S+) ca=(\S+)/);
     const [, vaultUrl, caPath] = sb.m;
     const slowUrl = (await up([...self, '--slow-vault', vaultUrl, caPath, String(SLOW_MS)], /slow vault listening on (\S+)/)).m[1];
     const proxy = await up([...self, '--bare-proxy', vaultUrl, caPath], /proxy listening on http:\/\/127\.0\.0\.1:(\d+)/);
     const slowProxy = await up([...self, '--bare-proxy', slowUrl, caPath], /proxy listening on http:\/\/127\.0\.0\.1:(\d+)/);
-    const brokerArgs = (vault: string) => [CLI, 'broker', '--workspace', ws, '--vault', vault, '--ca', caPath, '--key-file', keyFile, '--log', 'quiet'];
-    const br = await up([...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : []), ...brokerArgs(vaultUrl)], /broker listening on (\S+) token=(\S+)/);
-    const slowBr = await up(brokerArgs(slowUrl), /broker listening on (\S+) token=(\S+)/);
+    const brokerArgs = (vault: string) => [CLI, 'broker', '--workspace', ws, '--vault', vault, '--ca', caPath, '--key-file', keyFile, '--log', BROKER_LOG];
+    // A logging broker writes to a file, as an operator's would be redirected: a pipe read by this process would charge the client.
+    const logFd = BROKER_LOG === 'quiet' ? undefined : openSync(path.join(scratch, `${name}.broker.log`), 'w');
+    const br = await up([...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : []), ...brokerArgs(vaultUrl)], /broker listening on (\S+) token=(\S+)/, logFd);
+    const slowBr = await up(brokerArgs(slowUrl), /broker listening on (\S+) token=(\S+)/, logFd);
 
     const ca = readFileSync(caPath, 'utf8');
     const agent = (a: Agent) => { agents.push(a); return a; };
@@ -553,7 +559,7 @@ function reportOf(pooled: Record<string, Pool>, f: RunFacts): string {
     `### Broker overhead (\`npm run bench:broker\`) — ${f.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
     `Machine: ${machine}; 1-minute load average ${fmt(f.loadAtStart)} at the start, ${fmt(f.loadAtEnd)} at the end, ${fmt(f.loadMax)} at most (sampled every 5 s; this run's own processes included).`,
-    `Workloads: ${workloads.join('; ')}. Each workload has its own sandbox, slow Vault, two bare proxies, two brokers and a minimal broker, as separate processes; ${REPS} rounds of ${SECONDS} s slices per path and level, the paths alternating, after a warm-up.`,
+    `Workloads: ${workloads.join('; ')}. Each workload has its own sandbox, slow Vault, two bare proxies, two brokers and a minimal broker, as separate processes; ${REPS} rounds of ${SECONDS} s slices per path and level, the paths alternating, after a warm-up. The brokers run with \`--log ${BROKER_LOG}\`${BROKER_LOG === 'quiet' ? '' : ' (to a file)'}.`,
     `The bare proxy forwards all 3 Vault calls of a check-out + check-in, where the broker takes 2 requests (a pessimistic floor for that case). The minimal broker (find only) does what any broker giving this find answer must: parse the request, make the one Vault call, parse its rows and answer them with the trace the broker gave (captured at start, so the answer has the same size); no checks, resolution or logs. Added p50 = (broker p50 − other p50) / broker requests per operation (find 1, check-out + check-in 2). CPU: the processes' own (user + system, /proc); "per forwarded request" is the forwarding process alone, its Vault client included; "client" is this process (direct: VaultClient against the sandbox; bare proxy: the same over plain HTTP; broker: POST and parse the answer). The files-only resolution of the 66-credential workload, with its ${f.resolve.steps}-step trace, takes ${f.resolve.ms.toFixed(3)} ms uncached in this process (the broker caches it).`,
     '',
     '**Against the bare sandbox** (it answers from memory in a fraction of a millisecond):',

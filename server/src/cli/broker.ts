@@ -11,6 +11,7 @@ import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { startBroker } from '../broker/start';
 import { BrokerLog, formatEvent } from '../broker/log';
+import { BatchedLines } from './batchedLines';
 import { list, type VaultCredential } from '../model/inventory';
 import { envSecrets, parseSecretRef } from '../model/secrets';
 import { Workspace } from '../model/workspace';
@@ -65,8 +66,9 @@ async function runCommand(argv: string[]): Promise<number> {
   else requireUsableKeyFields(await keyFieldsOf(dir, { ecm: true, integration: args.flags.has('sandbox') }), secrets, ipc);
 
   const log = new BrokerLog();
+  const lines = new BatchedLines(process.stderr);
   if (format !== 'quiet') {
-    log.on((e) => process.stderr.write(format === 'json' ? JSON.stringify(e) + '\n' : formatEvent(e) + '\n'));
+    log.on((e) => lines.write(format === 'json' ? JSON.stringify(e) : formatEvent(e)));
   }
   let running;
   try {
@@ -85,6 +87,7 @@ async function runCommand(argv: string[]): Promise<number> {
       log,
     });
   } catch (e) {
+    lines.flush();
     if (e instanceof SandboxKeyError) {
       process.stderr.write(`ecmkit broker: ${e.message}\n`);
       return 2;
