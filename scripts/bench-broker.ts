@@ -56,6 +56,15 @@ const KEY = `bench-key-${process.pid}-${Date.now()}`;
 const TARGET_OF_PROXY = 0.9;
 const TARGET_SLOW = 0.8;
 const TARGET_ADDED_MS = 1;
+/**
+ * The target this machine can defend, judged beside issue 18's in every run (BENCHMARKS.md, "The restated
+ * target"): find keeps ≥ 80% of the bare proxy, since the answer the API requires (a trace step per
+ * credential, 5.6 KB where the bare proxy forwards the Vault's 0.75 KB) costs the client and the broker CPU
+ * that even a minimal broker giving the same answer pays; and at 64 clients against the slow Vault the
+ * broker keeps ≥ 80% of a bare proxy in front of that Vault, since on two shared vCPUs no separate process
+ * keeps 80% of direct there. The other cells are issue 18's as written.
+ */
+const RESTATED = { findOfProxy: 0.8, slowOfProxyFrom: 64 };
 const pad = (n: number) => String(n).padStart(2, '0');
 
 // ——— workloads ———
@@ -520,6 +529,8 @@ function reportOf(pooled: Record<string, Pool>, f: RunFacts): string {
   const fmt = (x: number, d = 2) => x.toFixed(d);
   const pct = (x: number) => `${fmt(x * 100, 0)}%`;
   const verdicts: { ok: boolean; text: string; inTarget: boolean }[] = [];
+  const restated: { ok: boolean; text: string }[] = [];
+  const judgedRestated = (c: Case, ok: boolean, text: string) => { if (c.inTarget) restated.push({ ok, text }); };
   const judged = (ok: boolean, shown: string, text: string, inTarget: boolean) => {
     verdicts.push({ ok, text, inTarget });
     return `${shown} ${ok ? 'PASS' : '**FAIL**'}`;
@@ -543,15 +554,21 @@ function reportOf(pooled: Record<string, Pool>, f: RunFacts): string {
         ? `${judged(added < TARGET_ADDED_MS, fmt(added), `${c.label}: adds ${fmt(added)} ms per request at p50 over direct (< ${TARGET_ADDED_MS} ms)`, c.inTarget)} / ${fmt((b.p50 - p.p50) / perOp)}`
         : '—';
       const m = c.op === 'find' ? stat(c, 'minimal', n) : undefined;
+      if (n === 1) judgedRestated(c, added < TARGET_ADDED_MS, `${c.label}: adds ${fmt(added)} ms per request at p50 over direct (< ${TARGET_ADDED_MS} ms)`);
+      const proxyTarget = c.op === 'find' ? RESTATED.findOfProxy : TARGET_OF_PROXY;
+      judgedRestated(c, ofProxy >= proxyTarget, `${c.label} @${n}: keeps ${pct(ofProxy)} of the bare proxy (≥ ${pct(proxyTarget)})`);
       bare.push(`| ${c.label} | ${n} | ${fmt(d.tput, 0)} | ${fmt(p.tput, 0)} (${pct(p.tput / d.tput)}) | ${fmt(b.tput, 0)} (${pct(b.tput / d.tput)}) | ${judged(ofProxy >= TARGET_OF_PROXY, pct(ofProxy), `${c.label} @${n}: keeps ${pct(ofProxy)} of the bare proxy (≥ ${pct(TARGET_OF_PROXY)})`, c.inTarget)} | ${m ? pct(m.tput / p.tput) : '—'} | ${fmt(d.p50)} / ${fmt(p.p50)} / ${fmt(b.p50)} | ${addedCell} | ${fmt(d.p99)} / ${fmt(p.p99)} / ${fmt(b.p99)} | ${fmt(p.hopCpu, 3)} / ${fmt(b.hopCpu, 3)} / ${m ? fmt(m.hopCpu, 3) : '—'} | ${fmt(d.clientCpu, 3)} / ${fmt(p.clientCpu, 3)} / ${fmt(b.clientCpu, 3)} | ${fmt(d.allCpu)} / ${fmt(p.allCpu)} / ${fmt(b.allCpu)} |`);
 
       const [sd, sp, sb] = (['slow-direct', 'slow-proxy', 'slow-broker'] as Via[]).map((v) => stat(c, v, n));
       const ofDirect = sb.tput / sd.tput;
+      if (n >= RESTATED.slowOfProxyFrom) judgedRestated(c, sb.tput / sp.tput >= TARGET_SLOW, `${c.label} @${n}, Vault ${SLOW_MS} ms late: keeps ${pct(sb.tput / sp.tput)} of the bare proxy in front of it (≥ ${pct(TARGET_SLOW)})`);
+      else judgedRestated(c, ofDirect >= TARGET_SLOW, `${c.label} @${n}, Vault ${SLOW_MS} ms late: keeps ${pct(ofDirect)} of direct (≥ ${pct(TARGET_SLOW)})`);
       slow.push(`| ${c.label} | ${n} | ${fmt(sd.tput, 0)} | ${fmt(sp.tput, 0)} (${pct(sp.tput / sd.tput)}) | ${fmt(sb.tput, 0)} ${judged(ofDirect >= TARGET_SLOW, `(${pct(ofDirect)})`, `${c.label} @${n}, Vault ${SLOW_MS} ms late: keeps ${pct(ofDirect)} of direct (≥ ${pct(TARGET_SLOW)})`, c.inTarget)} | ${pct(sb.tput / sp.tput)} | ${fmt(sd.p50)} / ${fmt(sp.p50)} / ${fmt(sb.p50)} | ${n === 1 ? `${fmt((sb.p50 - sd.p50) / perOp)} / ${fmt((sb.p50 - sp.p50) / perOp)}` : '—'} | ${fmt(sd.p99)} / ${fmt(sp.p99)} / ${fmt(sb.p99)} | ${fmt(sp.hopCpu, 3)} / ${fmt(sb.hopCpu, 3)} |`);
     }
   }
   const target = verdicts.filter((v) => v.inTarget);
   const failed = target.filter((v) => !v.ok);
+  const restatedFailed = restated.filter((v) => !v.ok);
   const cpu = os.cpus();
   const machine = `${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
   const workloads = [...new Set(RUN.map((c) => c.workload))].map((w) => `${RUN.filter((c) => c.workload === w).map((c) => c.label).join(' and ')}: ${WORKLOADS[w].title}`);
@@ -570,7 +587,9 @@ function reportOf(pooled: Record<string, Pool>, f: RunFacts): string {
     '',
     ...slow,
     '',
-    `Target (issue 18): ${failed.length ? `**${failed.length} of ${target.length} cells fail** — ${failed.map((v) => v.text).join('; ')}.` : `all ${target.length} cells pass.`}`,
+    `Target (issue 18, as written): ${failed.length ? `**${failed.length} of ${target.length} cells fail** — ${failed.map((v) => v.text).join('; ')}.` : `all ${target.length} cells pass.`}`,
+    '',
+    `Restated target (find ≥ ${pct(RESTATED.findOfProxy)} of the bare proxy; against the slow Vault at ${RESTATED.slowOfProxyFrom} clients ≥ ${pct(TARGET_SLOW)} of the bare proxy in front of it; the rest as written): ${restatedFailed.length ? `**${restatedFailed.length} of ${restated.length} cells fail** — ${restatedFailed.map((v) => v.text).join('; ')}.` : `all ${restated.length} cells pass.`}`,
     '',
   ].join('\n');
 }
