@@ -87,6 +87,33 @@ describe('ecmkit broker (process)', () => {
     assert.equal(await p.exit, 0);
   });
 
+  it('--log json writes one stamped event per line (what the editor reads); text writes the trace step by step', async () => {
+    for (const format of ['json', 'text']) {
+      const p = start(['--workspace', workspace(), '--sandbox', '--port', '0', '--log', format]);
+      const [, port, tokenPath] = /^broker listening on http:\/\/127\.0\.0\.1:(\d+) token=(\S+)\n$/.exec(await p.line)!;
+      const token = readFileSync(tokenPath, 'utf8').trim();
+      const r = await fetch(`http://127.0.0.1:${port}/v1/credentials/find`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ user: 'jdoe', securityProvider: 'corp.example.com', endpoint: 'WEB01' }) });
+      assert.equal(r.status, 200);
+      await r.arrayBuffer();
+      await until(() => /\/v1\/credentials\/find/.test(p.stderr()), 'the request logged');
+      p.child.kill('SIGTERM');
+      assert.equal(await p.exit, 0);
+      const lines = p.stderr().trimEnd().split('\n');
+      if (format === 'json') {
+        const events = lines.map((l) => JSON.parse(l) as { type: string; time: string; steps?: { step: string }[] });
+        for (const e of events) assert.match(e.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, `${e.type} is stamped`);
+        const trace = events.find((e) => e.type === 'trace')!;
+        assert.ok(trace.steps!.some((s) => s.step === 'vault-query'));
+        assert.equal(events.at(-1)!.type, 'info', 'the last event (broker stopped) is written before the process exits');
+      } else {
+        assert.ok(lines.some((l) => /^#\d+ trace: CORP\\jdoe on WEB01/.test(l)), 'the trace head');
+        assert.ok(lines.some((l) => /^ {4}\S+ vault-query: The Vault lists \d+ accounts CORP\\jdoe may check out for WEB01/.test(l)), 'a step per line, plain text');
+        assert.ok(!lines.some((l) => l.includes('`')), 'no backticks in the log');
+        assert.equal(lines.at(-1), 'broker stopped');
+      }
+    }
+  });
+
   it('exits 2 on usage errors and on a workspace without an ECM', async () => {
     const run = (args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
       const c = spawn(process.execPath, ['--import', 'tsx', MAIN, 'broker', ...args], { cwd: ROOT, env: ENV });

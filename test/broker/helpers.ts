@@ -46,7 +46,7 @@ export function workspace(edits: Edits = {}): string {
 }
 
 export interface TestBroker extends RunningBroker {
-  events: (BrokerEvent & { time: string })[];
+  events: BrokerEvent[];
   call(method: string, route: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string }>;
   find(user: string, securityProvider: string, endpoint: string): Promise<{ status: number; body: any }>;
   /** Every log line and response seen so far, to search for leaked secrets. */

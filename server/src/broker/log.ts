@@ -7,7 +7,8 @@ import type { BrokerEvent } from '../../../protocol/broker';
 
 export { formatEvent, type BrokerEvent } from '../../../protocol/broker';
 
-export type EventSink = (e: BrokerEvent & { time: string }) => void;
+/** `time` is when the event happened (ms since the epoch); a sink that shows it formats it (text lines do not). */
+export type EventSink = (e: BrokerEvent, time: number) => void;
 
 export class BrokerLog {
   private readonly sinks = new Set<EventSink>();
@@ -19,9 +20,14 @@ export class BrokerLog {
   get enabled(): boolean { return this.sinks.size > 0; }
   emit(e: BrokerEvent): void {
     if (this.sinks.size === 0) return;
-    const stamped = { ...e, time: new Date().toISOString() };
+    const time = Date.now();
     for (const s of this.sinks) {
-      try { s(stamped); } catch { /* a broken sink must not break a request */ }
+      try { s(e, time); } catch { /* a broken sink must not break a request */ }
     }
   }
+}
+
+/** An event as one JSON line's object, stamped (`--log json`, which the editor reads). */
+export function stamped(e: BrokerEvent, time: number): BrokerEvent & { time: string } {
+  return { ...e, time: new Date(time).toISOString() };
 }

@@ -10,7 +10,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { startBroker } from '../broker/start';
-import { BrokerLog, formatEvent } from '../broker/log';
+import { BrokerLog, formatEvent, stamped } from '../broker/log';
 import { BatchedLines } from './batchedLines';
 import { list, type VaultCredential } from '../model/inventory';
 import { envSecrets, parseSecretRef } from '../model/secrets';
@@ -68,7 +68,7 @@ async function runCommand(argv: string[]): Promise<number> {
   const log = new BrokerLog();
   const lines = new BatchedLines(process.stderr);
   if (format !== 'quiet') {
-    log.on((e) => lines.write(format === 'json' ? JSON.stringify(e) : formatEvent(e)));
+    log.on(format === 'json' ? (e, time) => lines.write(JSON.stringify(stamped(e, time))) : (e) => lines.write(formatEvent(e)));
   }
   let running;
   try {
