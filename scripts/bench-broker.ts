@@ -21,7 +21,7 @@
 //   and the same three against the sandbox behind test/support/faultProxy.ts answering MS late.
 // All six alternate within each round (order rotated every round), so they share the machine's load.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createServer } from 'node:http';
@@ -43,8 +43,11 @@ const MAX_LOAD = num('max-load', 1.5);
 /** The workloads have this many users, one per client at the highest level. */
 const CLIENTS = 64;
 const LEVELS = (argOf('levels') ?? '1,16,64').split(',').map(Number).filter((n) => n >= 1 && n <= CLIENTS);
+/** Fewer client counts than the target's: the verdicts say so and the run is not recorded. */
+const PARTIAL = ![1, 16, 64].every((n) => LEVELS.includes(n));
 /** The brokers' --log: quiet by default (the target's), text or json to measure what the request log costs. */
 const BROKER_LOG = argOf('broker-log') ?? 'quiet';
+if (!['text', 'json', 'quiet'].includes(BROKER_LOG)) throw new Error(`--broker-log is text, json or quiet, not "${BROKER_LOG}"`);
 const PROFILE = argOf('profile') && path.resolve(argOf('profile')!);
 /**
  * The realistic Vault's delay per answer: a Password Safe call does a directory or database lookup and
@@ -58,11 +61,13 @@ const TARGET_SLOW = 0.8;
 const TARGET_ADDED_MS = 1;
 /**
  * The target this machine can defend, judged beside issue 18's in every run (BENCHMARKS.md, "The restated
- * target"): find keeps ≥ 80% of the bare proxy, since the answer the API requires (a trace step per
- * credential, 5.6 KB where the bare proxy forwards the Vault's 0.75 KB) costs the client and the broker CPU
- * that even a minimal broker giving the same answer pays; and at 64 clients against the slow Vault the
- * broker keeps ≥ 80% of a bare proxy in front of that Vault, since on two shared vCPUs no separate process
- * keeps 80% of direct there. The other cells are issue 18's as written.
+ * target"): find keeps ≥ 80% of the bare proxy — at 16 and 64 clients because the answer the API requires
+ * (a trace step per credential, 5.6 KB where the bare proxy forwards the Vault's 0.75 KB) costs the client
+ * and the broker CPU that even a minimal broker giving the same answer pays; at one client, where throughput
+ * is latency, it is a relaxation, not a machine limit: the broker's own work adds 0.06–0.10 ms to the bare
+ * proxy's 0.48 ms, where 90% would allow 0.053 ms (the < 1 ms added-latency cell judges that work). At 64
+ * clients against the slow Vault the broker keeps ≥ 80% of a bare proxy in front of that Vault, since on two
+ * shared vCPUs no separate process keeps 80% of direct there. The other cells are issue 18's as written.
  */
 const RESTATED = { findOfProxy: 0.8, slowOfProxyFrom: 64 };
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -389,6 +394,7 @@ async function runWorkload(name: keyof typeof WORKLOADS, cases: Case[], scratch:
     const logFd = BROKER_LOG === 'quiet' ? undefined : openSync(path.join(scratch, `${name}.broker.log`), 'w');
     const br = await up([...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : []), ...brokerArgs(vaultUrl)], /broker listening on (\S+) token=(\S+)/, logFd);
     const slowBr = await up(brokerArgs(slowUrl), /broker listening on (\S+) token=(\S+)/, logFd);
+    if (logFd !== undefined) closeSync(logFd); // the brokers hold their own copies
 
     const ca = readFileSync(caPath, 'utf8');
     const agent = (a: Agent) => { agents.push(a); return a; };
@@ -493,7 +499,8 @@ async function main(): Promise<void> {
   const loadAtEnd = os.loadavg()[0];
   const report = reportOf(pooled, { startedAt, loadAtStart, loadAtEnd, loadMax: Math.max(loadMax, loadAtEnd), resolve: await resolveCost() });
   process.stdout.write(report + '\n');
-  if (!process.argv.includes('--no-append')) {
+  if (PARTIAL) process.stderr.write(`a partial run (--levels ${LEVELS.join(',')}): not added to BENCHMARKS.md\n`);
+  else if (!process.argv.includes('--no-append')) {
     addToBenchmarks(report);
     process.stderr.write('added to BENCHMARKS.md\n');
   }
@@ -587,6 +594,7 @@ function reportOf(pooled: Record<string, Pool>, f: RunFacts): string {
     '',
     ...slow,
     '',
+    ...(PARTIAL ? [`**A partial run** (clients: ${LEVELS.join(', ')}): the verdicts below cover these cells only.`, ''] : []),
     `Target (issue 18, as written): ${failed.length ? `**${failed.length} of ${target.length} cells fail** — ${failed.map((v) => v.text).join('; ')}.` : `all ${target.length} cells pass.`}`,
     '',
     `Restated target (find ≥ ${pct(RESTATED.findOfProxy)} of the bare proxy; against the slow Vault at ${RESTATED.slowOfProxyFrom} clients ≥ ${pct(TARGET_SLOW)} of the bare proxy in front of it; the rest as written): ${restatedFailed.length ? `**${restatedFailed.length} of ${restated.length} cells fail** — ${restatedFailed.map((v) => v.text).join('; ')}.` : `all ${restated.length} cells pass.`}`,

@@ -3,8 +3,10 @@
 /** Calls `line` for each line a child writes to `stream` (stderr, stdout), the last one even without a newline. */
 export function pipeLines(stream: NodeJS.ReadableStream | null, line: (s: string) => void): void {
   let buf = '';
-  stream?.on('data', (d: Buffer) => {
-    buf += d.toString('utf8');
+  // Decoded by the stream, so a character split between two reads (→, é) arrives whole.
+  stream?.setEncoding('utf8');
+  stream?.on('data', (d: string) => {
+    buf += d;
     let i;
     while ((i = buf.indexOf('\n')) >= 0) {
       line(buf.slice(0, i));

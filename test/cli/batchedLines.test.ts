@@ -50,4 +50,16 @@ describe('BatchedLines', () => {
     assert.equal(r.status, 3);
     assert.equal(r.stderr, 'last words\nreally last\n');
   });
+
+  it('writes what is pending before Node prints an uncaught exception', () => {
+    const code = `const { BatchedLines } = require(${JSON.stringify(path.join(ROOT, 'server/src/cli/batchedLines.ts'))});
+      const lines = new BatchedLines(process.stderr);
+      lines.write('the request before');
+      throw new Error('boom');`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { cwd: ROOT, encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.ok(r.stderr.startsWith('the request before\n'), r.stderr.slice(0, 200));
+    assert.match(r.stderr, /Error: boom/);
+    assert.equal(r.stderr.split('the request before').length, 2, 'written once');
+  });
 });

@@ -102,6 +102,7 @@ async function runCommand(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  lines.flush(); // what was said before listening (the workspace's errors) is on stderr first
   process.stdout.write(`broker listening on ${running.url} token=${running.tokenPath}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -114,11 +115,15 @@ async function runCommand(argv: string[]): Promise<number> {
     // Started by the editor with an IPC channel: when the editor goes (or asks), so does the broker.
     if (ipc) void parentGone().then(stop);
   });
-  const open = running.broker.leases.open().length;
-  if (open) log.emit({ type: 'info', message: `shutting down: checking ${open} open lease${open === 1 ? '' : 's'} in` });
-  await running.close();
-  log.emit({ type: 'info', message: 'broker stopped' });
-  return 0;
+  try {
+    const open = running.broker.leases.open().length;
+    if (open) log.emit({ type: 'info', message: `shutting down: checking ${open} open lease${open === 1 ? '' : 's'} in` });
+    await running.close();
+    log.emit({ type: 'info', message: 'broker stopped' });
+    return 0;
+  } finally {
+    lines.flush(); // before main's own message if closing failed
+  }
 }
 
 function readFile(file: string, what: string, secret = false): string {
