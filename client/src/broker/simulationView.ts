@@ -25,6 +25,13 @@ const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => (
 /** A detail with its `code` pieces (a mapping line, a file's text) as code, never as literal backticks. */
 const detailHtml = (d: string): string => detailPieces(d).map((p) => (p.code ? `<code>${esc(p.text)}</code>` : esc(p.text))).join('');
 
+/** Who the ECM signs in as; a refused request stopped before that was known, which is not a missing identity. */
+function runAsLine(a: FindAnswer): string {
+  if (a.runAs) return `Runs as <b>${esc(a.runAs)}</b>`;
+  const stoppedAt = a.error && a.trace.find((t) => t.outcome === 'fail' && t.step !== 'result');
+  return stoppedAt ? `Stopped at the <b>${esc(stoppedAt.step)}</b> step, before a run-as identity` : 'No run-as identity';
+}
+
 export function renderSimulation(a: FindAnswer, m: SimulationMeta, nonce: string, cspSource: string): string {
   const creds = a.credentials.length
     ? `<table class="creds"><thead><tr><th>Credential</th><th>Username</th><th>Type</th><th>Available</th></tr></thead><tbody>${a.credentials
@@ -59,7 +66,7 @@ export function renderSimulation(a: FindAnswer, m: SimulationMeta, nonce: string
 </style></head>
 <body>
 <h1>${esc(m.user)} <span class="sub">(${esc(m.securityProvider)})</span> → ${esc(m.endpoint)}</h1>
-<p class="sub">${a.runAs ? `Runs as <b>${esc(a.runAs)}</b>` : 'No run-as identity'}${a.ecm ? ` · served by ECM <b>${esc(a.ecm)}</b>` : ''} · ${m.via === 'broker' ? 'answered by the ' : 'resolved from the '}${esc(m.viaDetail)}</p>
+<p class="sub">${runAsLine(a)}${a.ecm ? ` · served by ECM <b>${esc(a.ecm)}</b>` : ''} · ${m.via === 'broker' ? 'answered by the ' : 'resolved from the '}${esc(m.viaDetail)}</p>
 ${m.notice ? `<p class="notice">${esc(m.notice)}</p>` : ''}
 ${error}
 <h2>Credentials returned (${a.credentials.length})</h2>
